@@ -1,0 +1,1 @@
+"""Live acquisition (issue 5)."""

@@ -1,0 +1,173 @@
+"""Semantic checks of the model: references, expressions, offsets and alignment.
+
+The loader calls :func:`check_spec`; every problem names its YAML path.
+"""
+
+from __future__ import annotations
+
+from memslice.codegen.errors import SpecError
+from memslice.codegen.model import FIXED_SIZES, INT_SIZES, Field, Spec, Struct
+
+_ROLES = {"page_state_map", "page_data", "file_hash", "uuid_ref", "dump_uuid_ref"}
+
+
+def check_spec(spec: Spec) -> list[SpecError]:
+    """Check the whole model.
+
+    Args:
+        spec: The freshly built model.
+
+    Returns:
+        Every problem found (empty when the spec is sound).
+    """
+    problems: list[SpecError] = []
+    dialect_ids = {d.id for d in spec.dialects}
+    if spec.default_write not in dialect_ids:
+        problems.append(SpecError("dialects.yaml:default_write", f"unknown dialect {spec.default_write!r}"))
+    cap_bits = {b.id for b in spec.flags["cap_bitmap"].bits} if "cap_bitmap" in spec.flags else set()
+    block_ids = {b.id for b in spec.blocks}
+    seen_ids: set[str] = set()
+    claimed: dict[tuple[int, str], str] = {}
+    for block in spec.blocks:
+        where = block.path
+        if block.id in seen_ids:
+            problems.append(SpecError(where, f"block id {block.id!r} defined twice"))
+        seen_ids.add(block.id)
+        if block.cap_bit and block.cap_bit not in cap_bits:
+            problems.append(SpecError(where + ":cap_bit", f"unknown capability bit {block.cap_bit!r}"))
+        if block.parent and block.parent not in block_ids:
+            problems.append(SpecError(where + ":parent", f"unknown block {block.parent!r}"))
+        if block.status == "defined" and not block.layouts:
+            problems.append(SpecError(where, "a defined block type needs at least one layout"))
+        for layout in block.layouts:
+            for d in layout.dialects:
+                if d not in dialect_ids:
+                    problems.append(SpecError(layout.path + ".dialects", f"unknown dialect {d!r}"))
+                for pv in layout.payload_versions:
+                    key = (block.code, d, pv)
+                    other = claimed.get(key)  # type: ignore[arg-type]
+                    if other:
+                        problems.append(SpecError(layout.path, (
+                            f"code 0x{block.code:04X}, dialect {d}, payload version {pv} is already "
+                            f"served by layout {other}")))
+                    claimed[key] = layout.id  # type: ignore[index]
+        structs = {**spec.types, **block.types}
+        for struct in [*block.layouts, *block.types.values()]:
+            problems += _check_struct(spec, struct, structs)
+    for struct in spec.types.values():
+        problems += _check_struct(spec, struct, spec.types)
+    for fs in spec.flags.values():
+        used = 0
+        for bit in fs.bits:
+            if used & bit.mask:
+                problems.append(SpecError(f"flags.{fs.id}.{bit.id}", "overlaps another bit"))
+            used |= bit.mask
+            if bit.enum and bit.enum not in spec.enums:
+                problems.append(SpecError(f"flags.{fs.id}.{bit.id}", f"unknown enum {bit.enum!r}"))
+    return problems
+
+
+def _check_struct(spec: Spec, struct: Struct, structs: dict[str, Struct]) -> list[SpecError]:
+    problems: list[SpecError] = []
+    known: set[str] = set(struct.instances)
+    offset: int | None = 0
+    phase: int | None = 0  # the current position modulo 8 (known even when the offset is not)
+    ended = False
+    seen_tail = False
+    for f in struct.seq:
+        if ended:
+            problems.append(SpecError(f.path, "field follows a field that takes the rest of the payload"))
+        if seen_tail and not f.optional_tail:
+            problems.append(SpecError(f.path, "a required field cannot follow an optional tail field"))
+        seen_tail = seen_tail or f.optional_tail
+        problems += _check_refs(spec, f, known, structs)
+        # offsets
+        if f.offset_doc is not None:
+            if offset is None:
+                problems.append(SpecError(f.path + ".offset", (
+                    f"documented offset 0x{f.offset_doc:X} but the computed offset depends on earlier data")))
+            elif offset != f.offset_doc:
+                problems.append(SpecError(f.path + ".offset", (
+                    f"documented offset 0x{f.offset_doc:X} but the fields before it add up to 0x{offset:X}")))
+        f.offset = offset
+        # alignment: fixed fields on their natural boundary (max 8), variable fields on 8
+        natural = min(FIXED_SIZES.get(f.type, 8), 8)
+        if f.type in ("bytes", "str") and f.fixed_size is not None and f.pad is None:
+            natural = 1
+        if f.type in INT_SIZES or f.type in ("uuid", "hash"):
+            natural = min(FIXED_SIZES[f.type], 8)
+        misaligned = natural > 1 and (phase is None or phase % natural != 0)
+        if misaligned and f.erratum is None and struct.packed is None:
+            where = f"0x{offset:X}" if offset is not None else "an offset that is not a multiple of 8"
+            problems.append(SpecError(f.path, (
+                f"field {f.id!r} ({f.type}) sits at {where}, breaking the 8-byte alignment promise "
+                "(spec 1.3); mark a known erratum with 'erratum: {id, reason}' or the structure as packed")))
+        # advance
+        size = f.fixed_size
+        if f.size_eos:
+            ended = True
+        if size is not None:
+            if offset is not None:
+                offset += size
+            phase = None if phase is None else (phase + size) % 8
+        else:
+            offset = None
+            padded = f.pad == 8 or _size_is_padded(f) or (f.type not in ("bytes", "str") and f.type in structs
+                                    and _struct_keeps_alignment(structs[f.type]))
+            phase = phase if padded else None
+        known.add(f.id)
+    if struct.size is not None and struct.fixed_size != struct.size:
+        problems.append(SpecError(struct.path + ".size", (
+            f"declared size {struct.size} but the fields add up to {struct.fixed_size}")))
+    for inst in struct.instances.values():
+        unknown = inst.value.names - {f.id for f in struct.seq} - set(struct.instances)
+        if unknown:
+            problems.append(SpecError(f"{struct.path}.instances.{inst.id}", f"unknown names {sorted(unknown)}"))
+    return problems
+
+
+def _size_is_padded(f: Field) -> bool:
+    return f.size is not None and f.size.source.replace(" ", "").startswith("pad8(") and f.size.source.endswith(")")
+
+
+def _struct_keeps_alignment(struct: Struct) -> bool:
+    size = struct.fixed_size
+    if size is not None:
+        return size % 8 == 0
+    return struct.packed is None and all(f.pad == 8 or f.fixed_size is not None for f in struct.seq)
+
+
+def _check_refs(spec: Spec, f: Field, known: set[str], structs: dict[str, Struct]) -> list[SpecError]:
+    problems: list[SpecError] = []
+    simple = set(FIXED_SIZES) | {"bytes", "str", "switch"}
+    if f.type not in simple and f.type not in structs:
+        problems.append(SpecError(f.path + ".type", f"unknown type {f.type!r}"))
+    for case in f.cases.values():
+        if case not in structs:
+            problems.append(SpecError(f.path + ".type.cases", f"unknown type {case!r}"))
+    if f.enum and f.enum not in spec.enums and f.enum != "block_type":
+        problems.append(SpecError(f.path + ".enum", f"unknown enum {f.enum!r}"))
+    if f.flags and f.flags not in spec.flags:
+        problems.append(SpecError(f.path + ".flags", f"unknown flag set {f.flags!r}"))
+    if f.valid and f.valid.rule and f.valid.rule not in spec.rules:
+        problems.append(SpecError(f.path + ".valid.rule", f"unknown rule {f.valid.rule!r}"))
+    if f.role and f.role not in _ROLES:
+        problems.append(SpecError(f.path + ".role", f"unknown role {f.role!r}"))
+    if f.type in ("bytes", "str") and f.size is None and not f.size_eos:
+        problems.append(SpecError(f.path, f"{f.type} field needs a size"))
+    if f.term not in ("nul", "none", "nul_padded"):
+        problems.append(SpecError(f.path + ".term", f"unknown termination {f.term!r}"))
+    if f.repeat not in (None, "expr", "eos", "until"):
+        problems.append(SpecError(f.path + ".repeat", f"unknown repeat {f.repeat!r}"))
+    if f.repeat == "expr" and f.repeat_expr is None:
+        problems.append(SpecError(f.path, "repeat: expr needs repeat_expr"))
+    if f.repeat == "until" and f.repeat_until is None:
+        problems.append(SpecError(f.path, "repeat: until needs repeat_until"))
+    for label, expr in (("size", f.size), ("repeat_expr", f.repeat_expr), ("if", f.cond),
+                        ("switch_on", f.switch_on)):
+        if expr is not None:
+            unknown = expr.names - known
+            if unknown:
+                problems.append(SpecError(f"{f.path}.{label}", (
+                    f"expression {expr.source!r} reads {sorted(unknown)}, not fields read before it")))
+    return problems

@@ -1,0 +1,998 @@
+# Generated from spec/blocks/connectivity_table.yaml by `msl codegen`.
+# Do not edit: change the YAML and regenerate.
+"""Connectivity Table (block type 0x0054, spec 1.1:6.6, since 1.1).
+
+Host-wide network connectivity snapshot (investigation mode): routes, ARP / neighbour entries,
+packet sockets, interface counters, per-family socket counts and SNMP counters, as tagged rows
+packed back to back. Announced by TableBitmap bit 3; no capability bit exists for it. memslicer
+writes it at 0x0054 (as 1.1 assigns) and uses 0x0055 for the Kernel Symbol Bundle; memdiver
+writes the same table at 0x0055 with NUL-terminated strings and ignores 0x0054 (see
+connectivity_table_memdiver, D8). No ParentUUID.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field  # noqa: F401
+from struct import Struct
+from typing import Any, ClassVar
+
+from memslice.generated._support import (  # noqa: F401
+    ZERO_HASH,
+    ZERO_UUID,
+    FieldInfo,
+    Finding,
+    check_count,
+    encode_str,
+    need,
+    pad8,
+    padding,
+    read_bytes,
+    read_str,
+    reject,
+    sized,
+)
+
+BLOCK_TYPE = 0x0054
+BLOCK_ID = "connectivity_table"
+TITLE = "Connectivity Table"
+STATUS = "defined"
+NAMESPACE = "capture"
+CAP_BIT = None
+PARENT = None
+IN_EXTENSION = False
+
+_CONNECTIVITY_TABLE_0_0 = {"<": Struct("<BH"), ">": Struct(">BH")}
+_CONNECTIVITY_TABLE_1_0 = {"<": Struct("<H"), ">": Struct(">H")}
+_CONNECTIVITY_TABLE_2_0 = {"<": Struct("<4s4s4sHII"), ">": Struct(">4s4s4sHII")}
+_CONNECTIVITY_TABLE_3_0 = {"<": Struct("<16sB16sII"), ">": Struct(">16sB16sII")}
+_CONNECTIVITY_TABLE_4_0 = {"<": Struct("<B4sHH6s"), ">": Struct(">B4sHH6s")}
+_CONNECTIVITY_TABLE_5_0 = {"<": Struct("<IQHIIQ"), ">": Struct(">IQHIIQ")}
+_CONNECTIVITY_TABLE_6_0 = {"<": Struct("<QQQQQQQQ"), ">": Struct(">QQQQQQQQ")}
+_CONNECTIVITY_TABLE_7_0 = {"<": Struct("<BIIQ"), ">": Struct(">BIIQ")}
+_CONNECTIVITY_TABLE_8_0 = {"<": Struct("<Q"), ">": Struct(">Q")}
+_CONNECTIVITY_TABLE_9_0 = {"<": Struct("<II"), ">": Struct(">II")}
+
+
+@dataclass(slots=True)
+class ConnectivityRow:
+    """Structure ``connectivity_row``.
+
+    One tagged row - RowType u8, RowLen u16 (unaligned), then RowLen body bytes.
+
+    Spec: 1.1:6.6. Source: blocks/connectivity_table.yaml:types.connectivity_row.
+
+    Attributes:
+        row_type: Kind of row; selects the body layout. (RowType, +0x00, spec 1.1:6.6.)
+        len_body: Byte length of body. (RowLen, +0x01, spec 1.1:6.6.)
+        body: Row body; raw bytes (skipped by length) for an unknown row type. (Body, +0x03, spec
+        1.1:6.6.)
+    """
+
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("row_type", "int", "dec", "connectivity_row_type", None, None, False, "RowType"),
+        FieldInfo("len_body", "int", "dec", None, None, None, False, "RowLen"),
+        FieldInfo("body", "switch", "dec", None, None, None, False, "Body"),
+    )
+
+    row_type: int = 0
+    len_body: int | None = None
+    body: Any = b""
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> ConnectivityRow:
+        """Decode a whole buffer as one ConnectivityRow.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[ConnectivityRow, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        need(view, pos, 3, end, "ConnectivityRow.row_type")
+        (f_row_type, f_len_body) = _CONNECTIVITY_TABLE_0_0[endian].unpack_from(view, pos)
+        pos += 3
+        sub_end = pos + f_len_body
+        need(view, pos, sub_end - pos, end, "ConnectivityRow.body")
+        cases: dict[int, Any] = {
+            1: Ipv4RouteRow,
+            2: Ipv6RouteRow,
+            3: NeighbourRow,
+            4: PacketSocketRow,
+            5: InterfaceStatsRow,
+            6: SocketFamilyAggregateRow,
+            7: SnmpCounterRow,
+        }
+        case = cases.get(f_row_type)
+        if case is None:
+            f_body = bytes(view[pos:sub_end])
+        else:
+            f_body, _ = case.decode_at(view, pos, sub_end, endian)
+        pos = sub_end
+        obj = cls(row_type=f_row_type, len_body=f_len_body, body=f_body)
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        raw_body = self.body if isinstance(self.body, (bytes, bytearray, memoryview)) else self.body.encode(endian)
+        f_row_type = self.row_type
+        f_len_body = self.len_body
+        if f_len_body is None:
+            f_len_body = len(raw_body)
+        parts.append(_CONNECTIVITY_TABLE_0_0[endian].pack(f_row_type, f_len_body))
+        parts.append(sized(raw_body, f_len_body, "ConnectivityRow.body"))
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        return found
+
+
+@dataclass(slots=True)
+class MsString:
+    """Structure ``ms_string``.
+
+    memslicer row string - u16 byte length without NUL, then the UTF-8 bytes (no NUL, no padding).
+
+    Spec: cat:6.14. Source: blocks/connectivity_table.yaml:types.ms_string.
+
+    Attributes:
+        len_value: Byte length of value (no NUL). (Len, +0x00, spec cat:6.14.)
+        value: The string (UTF-8, unterminated). (Value, +0x02, spec cat:6.14.)
+    """
+
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("len_value", "int", "dec", None, None, None, False, "Len"),
+        FieldInfo("value", "str", "dec", None, None, None, False, "Value"),
+    )
+
+    len_value: int | None = None
+    value: str | None = None
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> MsString:
+        """Decode a whole buffer as one MsString.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[MsString, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        need(view, pos, 2, end, "MsString.len_value")
+        (f_len_value,) = _CONNECTIVITY_TABLE_1_0[endian].unpack_from(view, pos)
+        pos += 2
+        f_value, pos = read_str(view, pos, f_len_value, end, False, "none", "MsString.value")
+        obj = cls(len_value=f_len_value, value=f_value)
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        raw_value = encode_str(self.value, "none")
+        f_len_value = self.len_value
+        if f_len_value is None:
+            f_len_value = len(raw_value)
+        parts.append(_CONNECTIVITY_TABLE_1_0[endian].pack(f_len_value))
+        parts.append(sized(raw_value, f_len_value, "MsString.value"))
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        return found
+
+
+@dataclass(slots=True)
+class Ipv4RouteRow:
+    """Structure ``ipv4_route_row``.
+
+    Row 0x01, an IPv4 route.
+
+    Spec: 1.1:6.6. Source: blocks/connectivity_table.yaml:types.ipv4_route_row.
+
+    Attributes:
+        iface: Interface name. (Iface, +0x00, spec 1.1:6.6.)
+        dest: Destination (network byte order). (Dest, variable offset, spec 1.1:6.6.)
+        gateway: Gateway (network byte order). (Gateway, variable offset, spec 1.1:6.6.)
+        mask: Netmask (network byte order). (Mask, variable offset, spec 1.1:6.6.)
+        flags: Route flags (RTF_* as /proc/net/route reports them). (Flags, variable offset, spec
+        1.1:6.6.)
+        metric: Route metric. (Metric, variable offset, spec 1.1:6.6.)
+        mtu: Route MTU. (MTU, variable offset, spec 1.1:6.6.)
+    """
+
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("iface", "struct", "dec", None, None, None, False, "Iface"),
+        FieldInfo("dest", "bytes", "dec", None, None, None, False, "Dest"),
+        FieldInfo("gateway", "bytes", "dec", None, None, None, False, "Gateway"),
+        FieldInfo("mask", "bytes", "dec", None, None, None, False, "Mask"),
+        FieldInfo("flags", "int", "hex", None, None, None, False, "Flags"),
+        FieldInfo("metric", "int", "dec", None, None, None, False, "Metric"),
+        FieldInfo("mtu", "int", "dec", None, None, None, False, "MTU"),
+    )
+
+    iface: MsString = field(default_factory=MsString)
+    dest: bytes = bytes(4)
+    gateway: bytes = bytes(4)
+    mask: bytes = bytes(4)
+    flags: int = 0
+    metric: int = 0
+    mtu: int = 0
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> Ipv4RouteRow:
+        """Decode a whole buffer as one Ipv4RouteRow.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[Ipv4RouteRow, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        f_iface, pos = MsString.decode_at(view, pos, end, endian)
+        need(view, pos, 22, end, "Ipv4RouteRow.dest")
+        (
+            f_dest,
+            f_gateway,
+            f_mask,
+            f_flags,
+            f_metric,
+            f_mtu,
+        ) = _CONNECTIVITY_TABLE_2_0[endian].unpack_from(view, pos)
+        pos += 22
+        obj = cls(
+            iface=f_iface,
+            dest=f_dest,
+            gateway=f_gateway,
+            mask=f_mask,
+            flags=f_flags,
+            metric=f_metric,
+            mtu=f_mtu,
+        )
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        f_flags = self.flags
+        f_metric = self.metric
+        f_mtu = self.mtu
+        parts += self.iface.encode_parts(endian)
+        parts.append(_CONNECTIVITY_TABLE_2_0[endian].pack(
+            self.dest,
+            self.gateway,
+            self.mask,
+            f_flags,
+            f_metric,
+            f_mtu,
+        ))
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        return found
+
+
+@dataclass(slots=True)
+class Ipv6RouteRow:
+    """Structure ``ipv6_route_row``.
+
+    Row 0x02, an IPv6 route.
+
+    Spec: 1.1:6.6. Source: blocks/connectivity_table.yaml:types.ipv6_route_row.
+
+    Attributes:
+        iface: Interface name. (Iface, +0x00, spec 1.1:6.6.)
+        dest: Destination (network byte order). (Dest, variable offset, spec 1.1:6.6.)
+        dest_prefix: Destination prefix length in bits. (DestPrefix, variable offset, spec 1.1:6.6.)
+        next_hop: Next hop (network byte order). (NextHop, variable offset, spec 1.1:6.6.)
+        metric: Route metric. (Metric, variable offset, spec 1.1:6.6.)
+        flags: Route flags. (Flags, variable offset, spec 1.1:6.6.)
+    """
+
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("iface", "struct", "dec", None, None, None, False, "Iface"),
+        FieldInfo("dest", "bytes", "dec", None, None, None, False, "Dest"),
+        FieldInfo("dest_prefix", "int", "dec", None, None, None, False, "DestPrefix"),
+        FieldInfo("next_hop", "bytes", "dec", None, None, None, False, "NextHop"),
+        FieldInfo("metric", "int", "dec", None, None, None, False, "Metric"),
+        FieldInfo("flags", "int", "hex", None, None, None, False, "Flags"),
+    )
+
+    iface: MsString = field(default_factory=MsString)
+    dest: bytes = bytes(16)
+    dest_prefix: int = 0
+    next_hop: bytes = bytes(16)
+    metric: int = 0
+    flags: int = 0
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> Ipv6RouteRow:
+        """Decode a whole buffer as one Ipv6RouteRow.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[Ipv6RouteRow, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        f_iface, pos = MsString.decode_at(view, pos, end, endian)
+        need(view, pos, 41, end, "Ipv6RouteRow.dest")
+        (
+            f_dest,
+            f_dest_prefix,
+            f_next_hop,
+            f_metric,
+            f_flags,
+        ) = _CONNECTIVITY_TABLE_3_0[endian].unpack_from(view, pos)
+        pos += 41
+        obj = cls(
+            iface=f_iface,
+            dest=f_dest,
+            dest_prefix=f_dest_prefix,
+            next_hop=f_next_hop,
+            metric=f_metric,
+            flags=f_flags,
+        )
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        f_dest_prefix = self.dest_prefix
+        f_metric = self.metric
+        f_flags = self.flags
+        parts += self.iface.encode_parts(endian)
+        parts.append(_CONNECTIVITY_TABLE_3_0[endian].pack(
+            self.dest,
+            f_dest_prefix,
+            self.next_hop,
+            f_metric,
+            f_flags,
+        ))
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        return found
+
+
+@dataclass(slots=True)
+class NeighbourRow:
+    """Structure ``neighbour_row``.
+
+    Row 0x03, an ARP / neighbour entry.
+
+    Spec: 1.1:6.6. Source: blocks/connectivity_table.yaml:types.neighbour_row.
+
+    Attributes:
+        family: Address family (0x02). (Family, +0x00, spec 1.1:6.6.)
+        ip: IPv4 address (network byte order). (IP, +0x01, spec 1.1:6.6.)
+        hw_type: Hardware type (ARPHRD_*). (HwType, +0x05, spec 1.1:6.6.)
+        flags: Neighbour flags (ATF_*). (Flags, +0x07, spec 1.1:6.6.)
+        hw_addr: Hardware (MAC) address. (HwAddr, +0x09, spec 1.1:6.6.)
+        iface: Interface name. (Iface, +0x0F, spec 1.1:6.6.)
+    """
+
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("family", "int", "dec", "address_family", None, None, False, "Family"),
+        FieldInfo("ip", "bytes", "dec", None, None, None, False, "IP"),
+        FieldInfo("hw_type", "int", "dec", None, None, None, False, "HwType"),
+        FieldInfo("flags", "int", "hex", None, None, None, False, "Flags"),
+        FieldInfo("hw_addr", "bytes", "dec", None, None, None, False, "HwAddr"),
+        FieldInfo("iface", "struct", "dec", None, None, None, False, "Iface"),
+    )
+
+    family: int = 0
+    ip: bytes = bytes(4)
+    hw_type: int = 0
+    flags: int = 0
+    hw_addr: bytes = bytes(6)
+    iface: MsString = field(default_factory=MsString)
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> NeighbourRow:
+        """Decode a whole buffer as one NeighbourRow.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[NeighbourRow, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        need(view, pos, 15, end, "NeighbourRow.family")
+        (
+            f_family,
+            f_ip,
+            f_hw_type,
+            f_flags,
+            f_hw_addr,
+        ) = _CONNECTIVITY_TABLE_4_0[endian].unpack_from(view, pos)
+        pos += 15
+        f_iface, pos = MsString.decode_at(view, pos, end, endian)
+        obj = cls(
+            family=f_family,
+            ip=f_ip,
+            hw_type=f_hw_type,
+            flags=f_flags,
+            hw_addr=f_hw_addr,
+            iface=f_iface,
+        )
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        f_family = self.family
+        f_hw_type = self.hw_type
+        f_flags = self.flags
+        parts.append(_CONNECTIVITY_TABLE_4_0[endian].pack(
+            f_family,
+            self.ip,
+            f_hw_type,
+            f_flags,
+            self.hw_addr,
+        ))
+        parts += self.iface.encode_parts(endian)
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        return found
+
+
+@dataclass(slots=True)
+class PacketSocketRow:
+    """Structure ``packet_socket_row``.
+
+    Row 0x04, a packet socket (30 bytes).
+
+    Spec: 1.1:6.6. Source: blocks/connectivity_table.yaml:types.packet_socket_row.
+
+    Attributes:
+        pid: Owning process id; 0 if unattributed. (PID, +0x00, spec 1.1:6.6.)
+        inode: Socket inode. (Inode, +0x04, spec 1.1:6.6.)
+        proto: Protocol (EtherType) as the kernel reports it. (Proto, +0x0C, spec 1.1:6.6.)
+        iface_index: Interface index. (IfaceIndex, +0x0E, spec 1.1:6.6.)
+        user: Owning user id. (User, +0x12, spec 1.1:6.6.)
+        rmem: Receive-queue memory in bytes (memdiver calls it mem). (Rmem, +0x16, spec 1.1:6.6.)
+    """
+
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("pid", "int", "dec", None, None, None, False, "PID"),
+        FieldInfo("inode", "int", "dec", None, None, None, False, "Inode"),
+        FieldInfo("proto", "int", "hex", None, None, None, False, "Proto"),
+        FieldInfo("iface_index", "int", "dec", None, None, None, False, "IfaceIndex"),
+        FieldInfo("user", "int", "dec", None, None, None, False, "User"),
+        FieldInfo("rmem", "int", "dec", None, None, None, False, "Rmem"),
+    )
+
+    pid: int = 0
+    inode: int = 0
+    proto: int = 0
+    iface_index: int = 0
+    user: int = 0
+    rmem: int = 0
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> PacketSocketRow:
+        """Decode a whole buffer as one PacketSocketRow.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[PacketSocketRow, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        need(view, pos, 30, end, "PacketSocketRow.pid")
+        (
+            f_pid,
+            f_inode,
+            f_proto,
+            f_iface_index,
+            f_user,
+            f_rmem,
+        ) = _CONNECTIVITY_TABLE_5_0[endian].unpack_from(view, pos)
+        pos += 30
+        obj = cls(
+            pid=f_pid,
+            inode=f_inode,
+            proto=f_proto,
+            iface_index=f_iface_index,
+            user=f_user,
+            rmem=f_rmem,
+        )
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        f_pid = self.pid
+        f_inode = self.inode
+        f_proto = self.proto
+        f_iface_index = self.iface_index
+        f_user = self.user
+        f_rmem = self.rmem
+        parts.append(_CONNECTIVITY_TABLE_5_0[endian].pack(
+            f_pid,
+            f_inode,
+            f_proto,
+            f_iface_index,
+            f_user,
+            f_rmem,
+        ))
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        return found
+
+
+@dataclass(slots=True)
+class InterfaceStatsRow:
+    """Structure ``interface_stats_row``.
+
+    Row 0x05, interface counters.
+
+    Spec: 1.1:6.6. Source: blocks/connectivity_table.yaml:types.interface_stats_row.
+
+    Attributes:
+        iface: Interface name. (Iface, +0x00, spec 1.1:6.6.)
+        rx_bytes: Bytes received. (RxBytes, variable offset, spec 1.1:6.6.)
+        rx_packets: Packets received. (RxPackets, variable offset, spec 1.1:6.6.)
+        rx_errs: Receive errors. (RxErrs, variable offset, spec 1.1:6.6.)
+        rx_drop: Received packets dropped. (RxDrop, variable offset, spec 1.1:6.6.)
+        tx_bytes: Bytes sent. (TxBytes, variable offset, spec 1.1:6.6.)
+        tx_packets: Packets sent. (TxPackets, variable offset, spec 1.1:6.6.)
+        tx_errs: Transmit errors. (TxErrs, variable offset, spec 1.1:6.6.)
+        tx_drop: Outgoing packets dropped. (TxDrop, variable offset, spec 1.1:6.6.)
+    """
+
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("iface", "struct", "dec", None, None, None, False, "Iface"),
+        FieldInfo("rx_bytes", "int", "dec", None, None, None, False, "RxBytes"),
+        FieldInfo("rx_packets", "int", "dec", None, None, None, False, "RxPackets"),
+        FieldInfo("rx_errs", "int", "dec", None, None, None, False, "RxErrs"),
+        FieldInfo("rx_drop", "int", "dec", None, None, None, False, "RxDrop"),
+        FieldInfo("tx_bytes", "int", "dec", None, None, None, False, "TxBytes"),
+        FieldInfo("tx_packets", "int", "dec", None, None, None, False, "TxPackets"),
+        FieldInfo("tx_errs", "int", "dec", None, None, None, False, "TxErrs"),
+        FieldInfo("tx_drop", "int", "dec", None, None, None, False, "TxDrop"),
+    )
+
+    iface: MsString = field(default_factory=MsString)
+    rx_bytes: int = 0
+    rx_packets: int = 0
+    rx_errs: int = 0
+    rx_drop: int = 0
+    tx_bytes: int = 0
+    tx_packets: int = 0
+    tx_errs: int = 0
+    tx_drop: int = 0
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> InterfaceStatsRow:
+        """Decode a whole buffer as one InterfaceStatsRow.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[InterfaceStatsRow, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        f_iface, pos = MsString.decode_at(view, pos, end, endian)
+        need(view, pos, 64, end, "InterfaceStatsRow.rx_bytes")
+        (
+            f_rx_bytes,
+            f_rx_packets,
+            f_rx_errs,
+            f_rx_drop,
+            f_tx_bytes,
+            f_tx_packets,
+            f_tx_errs,
+            f_tx_drop,
+        ) = _CONNECTIVITY_TABLE_6_0[endian].unpack_from(view, pos)
+        pos += 64
+        obj = cls(
+            iface=f_iface,
+            rx_bytes=f_rx_bytes,
+            rx_packets=f_rx_packets,
+            rx_errs=f_rx_errs,
+            rx_drop=f_rx_drop,
+            tx_bytes=f_tx_bytes,
+            tx_packets=f_tx_packets,
+            tx_errs=f_tx_errs,
+            tx_drop=f_tx_drop,
+        )
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        f_rx_bytes = self.rx_bytes
+        f_rx_packets = self.rx_packets
+        f_rx_errs = self.rx_errs
+        f_rx_drop = self.rx_drop
+        f_tx_bytes = self.tx_bytes
+        f_tx_packets = self.tx_packets
+        f_tx_errs = self.tx_errs
+        f_tx_drop = self.tx_drop
+        parts += self.iface.encode_parts(endian)
+        parts.append(_CONNECTIVITY_TABLE_6_0[endian].pack(
+            f_rx_bytes,
+            f_rx_packets,
+            f_rx_errs,
+            f_rx_drop,
+            f_tx_bytes,
+            f_tx_packets,
+            f_tx_errs,
+            f_tx_drop,
+        ))
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        return found
+
+
+@dataclass(slots=True)
+class SocketFamilyAggregateRow:
+    """Structure ``socket_family_aggregate_row``.
+
+    Row 0x06, per-family socket counts (/proc/net/sockstat; 17 bytes).
+
+    Spec: 1.1:6.6. Source: blocks/connectivity_table.yaml:types.socket_family_aggregate_row.
+
+    Attributes:
+        family: Section tag of the sockstat line. (Family, +0x00, spec cat:6.14.)
+        in_use: Sockets in use. (InUse, +0x01, spec 1.1:6.6.)
+        alloc: Sockets allocated. (Alloc, +0x05, spec 1.1:6.6.)
+        mem: Memory used (as the kernel reports it). (Mem, +0x09, spec 1.1:6.6.)
+    """
+
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("family", "int", "dec", "sockstat_family", None, None, False, "Family"),
+        FieldInfo("in_use", "int", "dec", None, None, None, False, "InUse"),
+        FieldInfo("alloc", "int", "dec", None, None, None, False, "Alloc"),
+        FieldInfo("mem", "int", "dec", None, None, None, False, "Mem"),
+    )
+
+    family: int = 0
+    in_use: int = 0
+    alloc: int = 0
+    mem: int = 0
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> SocketFamilyAggregateRow:
+        """Decode a whole buffer as one SocketFamilyAggregateRow.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[SocketFamilyAggregateRow, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        need(view, pos, 17, end, "SocketFamilyAggregateRow.family")
+        (f_family, f_in_use, f_alloc, f_mem) = _CONNECTIVITY_TABLE_7_0[endian].unpack_from(view, pos)
+        pos += 17
+        obj = cls(family=f_family, in_use=f_in_use, alloc=f_alloc, mem=f_mem)
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        f_family = self.family
+        f_in_use = self.in_use
+        f_alloc = self.alloc
+        f_mem = self.mem
+        parts.append(_CONNECTIVITY_TABLE_7_0[endian].pack(f_family, f_in_use, f_alloc, f_mem))
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        return found
+
+
+@dataclass(slots=True)
+class SnmpCounterRow:
+    """Structure ``snmp_counter_row``.
+
+    Row 0x07, an SNMP / MIB counter.
+
+    Spec: 1.1:6.6. Source: blocks/connectivity_table.yaml:types.snmp_counter_row.
+
+    Attributes:
+        mib: MIB name (e.g. Tcp). (Mib, +0x00, spec 1.1:6.6.)
+        counter: Counter name (e.g. MaxConn). (Counter, variable offset, spec 1.1:6.6.)
+        value: Counter value; memslicer 0.5.2 stores signed kernel values (Tcp.MaxConn = -1) as
+        two's complement. (Value, variable offset, spec cat:6.14.)
+    """
+
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("mib", "struct", "dec", None, None, None, False, "Mib"),
+        FieldInfo("counter", "struct", "dec", None, None, None, False, "Counter"),
+        FieldInfo("value", "int", "dec", None, None, None, False, "Value"),
+    )
+
+    mib: MsString = field(default_factory=MsString)
+    counter: MsString = field(default_factory=MsString)
+    value: int = 0
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> SnmpCounterRow:
+        """Decode a whole buffer as one SnmpCounterRow.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[SnmpCounterRow, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        f_mib, pos = MsString.decode_at(view, pos, end, endian)
+        f_counter, pos = MsString.decode_at(view, pos, end, endian)
+        need(view, pos, 8, end, "SnmpCounterRow.value")
+        (f_value,) = _CONNECTIVITY_TABLE_8_0[endian].unpack_from(view, pos)
+        pos += 8
+        obj = cls(mib=f_mib, counter=f_counter, value=f_value)
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        f_value = self.value
+        parts += self.mib.encode_parts(endian)
+        parts += self.counter.encode_parts(endian)
+        parts.append(_CONNECTIVITY_TABLE_8_0[endian].pack(f_value))
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        return found
+
+
+@dataclass(slots=True)
+class ConnectivityTable:
+    """Payload layout ``connectivity_table`` of block connectivity_table (dialects: spec-1.0, spec-1.1).
+
+    memslicer layout: RowCount, Reserved, then RowCount rows with no alignment. Strings in the row
+    bodies are u16-length-prefixed UTF-8 without NUL or padding (ms_string). RowCount: memslicer
+    0.2.7 counts the rows offered, 0.5.2 the rows written. A row type a reader does not know is
+    skipped by its length.
+
+    Spec: 1.1:6.6. Source: blocks/connectivity_table.yaml:layouts[0].
+
+    Attributes:
+        num_rows: Number of rows. (RowCount, +0x00, spec 1.1:6.6.)
+        reserved: Reserved; zero. (Reserved, +0x04, spec 1.1:6.6.)
+        rows: The rows, packed back to back. (Rows, +0x08, spec 1.1:6.6.)
+    """
+
+    BLOCK_TYPE: ClassVar[int] = 0x0054
+    BLOCK_ID: ClassVar[str] = "connectivity_table"
+    LAYOUT_ID: ClassVar[str] = "connectivity_table"
+    DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1")
+    PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("num_rows", "int", "dec", None, None, None, False, "RowCount"),
+        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
+        FieldInfo("rows", "list", "dec", None, None, None, False, "Rows"),
+    )
+
+    num_rows: int | None = None
+    reserved: int = 0
+    rows: list[ConnectivityRow] = field(default_factory=list)
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> ConnectivityTable:
+        """Decode a whole buffer as one ConnectivityTable.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[ConnectivityTable, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        need(view, pos, 8, end, "ConnectivityTable.num_rows")
+        (f_num_rows, f_reserved) = _CONNECTIVITY_TABLE_9_0[endian].unpack_from(view, pos)
+        pos += 8
+        f_rows = []
+        check_count(f_num_rows, 3, pos, end, "ConnectivityTable.rows")
+        for _ in range(f_num_rows):
+            item, pos = ConnectivityRow.decode_at(view, pos, end, endian)
+            f_rows.append(item)
+        obj = cls(num_rows=f_num_rows, reserved=f_reserved, rows=f_rows)
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        f_num_rows = self.num_rows
+        if f_num_rows is None:
+            f_num_rows = len(self.rows)
+        f_reserved = self.reserved or 0
+        parts.append(_CONNECTIVITY_TABLE_9_0[endian].pack(f_num_rows, f_reserved))
+        for item in self.rows:
+            parts += item.encode_parts(endian)
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        if self.reserved != 0:
+            found.append(Finding("reserved", "P5", "reserved field is not zero"))
+        for item in self.rows or ():
+            found += item.check()
+        return found
+
+
+LAYOUTS = (ConnectivityTable, )
+"""Payload layouts of this block type, each with the dialects and payload versions it serves."""

@@ -1,0 +1,47 @@
+# Generated from spec/blocks/network_connection.yaml by `msl codegen`.
+# Do not edit: change the YAML and regenerate.
+"""Network Connection (block type 0x0013, spec 4.3, since 1.0, reserved).
+
+Attribution of a socket to the process (registry text: "Socket attribution"). The public spec
+1.0 names this type in its registry (4.3) and gives it a capability bit (8), but defines no
+payload (erratum E10), so no conformant producer can emit it. 1.1 reserves it: producers MUST
+NOT emit it until a payload is defined (V11-4.3-reserved-types). No producer writes it. memdiver
+(the pre-1.1 tree and 1.0.2) carries a guessed decoder (u16 local port at 0, u16 remote port at
+2, u16 protocol at 4, raw addresses from 8) that falls back to a generic block on any error;
+that guess is not a definition and is deliberately not modelled here. Readers skip such blocks
+by BlockLength (C3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field  # noqa: F401
+
+from memslice.generated._support import (  # noqa: F401
+    ZERO_HASH,
+    ZERO_UUID,
+    FieldInfo,
+    Finding,
+    check_count,
+    encode_str,
+    need,
+    pad8,
+    padding,
+    read_bytes,
+    read_str,
+    reject,
+    sized,
+)
+
+BLOCK_TYPE = 0x0013
+BLOCK_ID = "network_connection"
+TITLE = "Network Connection"
+STATUS = "reserved"
+NAMESPACE = "capture"
+CAP_BIT = "network_state"
+PARENT = None
+IN_EXTENSION = False
+
+
+
+LAYOUTS = ()
+"""Payload layouts of this block type, each with the dialects and payload versions it serves."""

@@ -1,0 +1,46 @@
+# Generated from spec/blocks/structure_candidate.yaml by `msl codegen`.
+# Do not edit: change the YAML and regenerate.
+"""Structure Candidate (block type 0x2001, spec 4.3, since G0, withdrawn).
+
+Withdrawn draft type "Structure Candidate". The early drafts of the specification (SPEC-d1 and
+SPEC-d2, 2026-03-14/15) listed it; the public spec 1.0 dropped it and no tool ever wrote or read
+it, so no payload layout is known. Code 0x2001: 0x2000-0xFFFF is reserved for future
+specification versions in 1.0 (4.3), which also says analysis results (structure candidates,
+annotations, scan signatures) are outside the format's scope and belong in the analysis tool's
+own output. Kept so that the code is not reused by accident; readers skip such a block by
+BlockLength (C3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field  # noqa: F401
+
+from memslice.generated._support import (  # noqa: F401
+    ZERO_HASH,
+    ZERO_UUID,
+    FieldInfo,
+    Finding,
+    check_count,
+    encode_str,
+    need,
+    pad8,
+    padding,
+    read_bytes,
+    read_str,
+    reject,
+    sized,
+)
+
+BLOCK_TYPE = 0x2001
+BLOCK_ID = "structure_candidate"
+TITLE = "Structure Candidate"
+STATUS = "withdrawn"
+NAMESPACE = "reserved"
+CAP_BIT = None
+PARENT = None
+IN_EXTENSION = False
+
+
+
+LAYOUTS = ()
+"""Payload layouts of this block type, each with the dialects and payload versions it serves."""

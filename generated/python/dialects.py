@@ -1,0 +1,78 @@
+# Generated from spec/dialects.yaml and format.yaml by `msl codegen`.
+# Do not edit: change the YAML and regenerate.
+"""Format versions and the dialects a reader can select and report."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Dialect(NamedTuple):
+    """A family of files sharing payload layouts.
+
+    Attributes:
+        id: Dialect id (used by layouts and by ``MslReader(dialect=...)``).
+        title: Human name.
+        versions: Header Version values it is written with.
+        doc: What sets it apart.
+        detect: How a reader recognises it, or None.
+    """
+
+    id: str
+    title: str
+    versions: tuple[int, ...]
+    doc: str
+    detect: str | None
+
+
+DIALECTS: dict[str, Dialect] = {
+    "spec-1.0": Dialect(
+        "spec-1.0", "Public specification 1.0.0", (0x0100, ),
+        (
+            "The layout of the public spec 1.0.0, as memslicer 0.2.x writes it (Version 0x0100). Header 0x39-0x3F "
+            "reserved (memslicer 0.2.7 already stores BlockCount/HashAlgo there, which reads back as zero or "
+            "BLAKE3), 48-byte End-of-Capture with 8 reserved bytes."
+        ),
+        None,
+    ),
+    "spec-1.1": Dialect(
+        "spec-1.1", "Memory Slice 1.1 (memslicer 0.5.2)", (0x0101, ),
+        (
+            "The unpublished 1.1 as memslicer 0.5.2 writes it: header BlockCount and HashAlgo, End-of-Capture "
+            "BlockCount, 1.1 block types, System Context layout A, Connectivity Table at 0x0054 and Kernel Symbol "
+            "Bundle at 0x0055. This is what our writer emits by default."
+        ),
+        None,
+    ),
+    "memdiver-1.0.2": Dialect(
+        "memdiver-1.0.2", "memdiver 1.0.2 dialect", (0x0101, ),
+        (
+            "Files written by memdiver (1.0.2 and the earlier MemDiver tree): Module Entry without "
+            "BlobLen/NativeBlob, Related Dump of 56 bytes (+TargetHash), Import Provenance with a trailing 32-byte "
+            "SourceHash, System Context layout B (u32 TargetCount), Connectivity Table at 0x0055 with "
+            "NUL-terminated strings, u16 HandleType, unpadded payloads, and in the pre-1.1 MemDiver tree a zero "
+            "block 0 PrevHash, bare zstd/LZ4-frame compression and a 40-byte End-of-Capture."
+        ),
+        (
+            "Version 0x0101 and any of: non-zero header BlockCount (memslicer always writes 0); block 0 PrevHash "
+            "all zero; a Module Entry whose payload ends right after DiskHash; a Related Dump payload of 56 bytes; "
+            "an uncompressed payload whose length is not a multiple of 8."
+        ),
+    ),
+    "g0": Dialect(
+        "g0", 'Pre-1.0 draft layout ("G0")', (0x0001, ),
+        (
+            "Files written from the first draft (memslicer 0.1, libmsl, memslicer-rs and the Chrome capture): "
+            "Version stored as two bytes 01 00 (reads as 0x0001), PayloadVersion 0, HasChildren in flag bit 0, "
+            "Memory Region with PageSize u16 and a page count, Module Entry lengths that include the padding, "
+            "count-only Module List Index, no ClockSource."
+        ),
+        "Version reads 0x0001 (bytes 01 00 in a little-endian file).",
+    ),
+}
+
+VERSIONS: dict[str, int] = {"1.0": 0x0100, "1.1": 0x0101}
+"""Format version id -> header Version value."""
+
+DEFAULT_WRITE = "spec-1.1"
+"""The dialect the writer emits unless told otherwise."""
