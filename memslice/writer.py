@@ -1,0 +1,433 @@
+"""``MslWriter``: a streaming, append-only writer of Memory Slice files.
+
+Blocks are written as they are added; a running hasher keeps the End-of-Capture
+FileHash and the hash of the last block (the next PrevHash), so nothing is read back or
+rewritten (rule P7). The file is written under ``<name>.partial`` with mode 0600 and
+renamed to its final name only when it is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from memslice.compression import compress_payload
+from memslice.errors import EncodeError, MslError
+from memslice.generated import framing
+from memslice.generated.blocks import end_of_capture, end_of_extension, memory_region
+from memslice.generated.dialects import DEFAULT_WRITE, VERSIONS
+from memslice.generated.enums import BlockFlags, CapBitmap, CompAlgo, HeaderFlags
+from memslice.generated.registry import module_for
+from memslice.integrity import hasher_factory
+from memslice.pages import encode_state_string, state_string
+
+_MAX_BLOCK = framing.MAX_BLOCK_LENGTH
+_COMPRESSION = {"none": CompAlgo.NONE, "zstd": CompAlgo.ZSTD, "lz4": CompAlgo.LZ4}
+
+
+def new_uuid() -> bytes:
+    """A random UUIDv4 in RFC 4122 byte order (rule P3)."""
+    return uuid.uuid4().bytes
+
+
+def _pad8(n: int) -> int:
+    return (n + 7) & ~7
+
+
+class MslWriter:
+    """Write a Memory Slice file block by block.
+
+    Args:
+        path: Final file name (written as ``path + ".partial"`` until :meth:`finish`).
+        format_version: ``"1.1"`` (default, as memslicer 0.5.2 writes) or ``"1.0"``
+            (strict public spec: header and EoC reserved bytes stay zero, 1.1 block types
+            are refused).
+        endian: ``"<"`` (little-endian) or ``">"`` (big-endian; 1.0 allows it, memdiver
+            refuses it).
+        compression: Default codec for Memory Region blocks: ``none``, ``zstd`` or ``lz4``.
+        cap_bitmap: Capability bits to declare; they must match the blocks written
+            (rule P8, checked at :meth:`finish`).
+        flags: Header flags (``HeaderFlags``); Encrypted is not supported here.
+        os_type: Header OSType.
+        arch_type: Header ArchType.
+        pid: Header PID.
+        timestamp: Acquisition start in ns (default: now).
+        clock_source: Header ClockSource.
+        dump_uuid: DumpUUID (default: random v4).
+        hash_algo: HashAlgo (1.1 only; 0 = BLAKE3).
+        overwrite: Replace an existing final file at :meth:`finish`.
+        max_block_length: Largest BlockLength before a region is split into
+            Continuation fragments (the u32 limit; lower only for tests).
+
+    Example:
+        >>> with MslWriter("out.msl", cap_bitmap=CapBitmap.MEMORY_REGIONS) as w:   # doctest: +SKIP
+        ...     w.add_memory_region(0x1000, "0", b"A" * 4096)
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, format_version: str = "1.1", endian: str = "<",
+                 compression: str = "none", cap_bitmap: int = 0, flags: int = 0, os_type: int = 0xFFFF,
+                 arch_type: int = 0xFFFF, pid: int = 0, timestamp: int | None = None, clock_source: int = 0,
+                 dump_uuid: bytes | None = None, hash_algo: int = 0, overwrite: bool = True,
+                 max_block_length: int = _MAX_BLOCK) -> None:
+        if format_version not in VERSIONS:
+            raise EncodeError(f"unknown format version {format_version!r} (known: {', '.join(VERSIONS)})")
+        if endian not in ("<", ">"):
+            raise EncodeError(f"endian must be '<' or '>', not {endian!r}")
+        if compression not in _COMPRESSION:
+            raise EncodeError(f"compression must be one of {', '.join(_COMPRESSION)}")
+        if flags & HeaderFlags.ENCRYPTED:
+            raise EncodeError("this writer does not encrypt; Encrypted flag refused")
+        self.strict_10 = format_version == "1.0"
+        if self.strict_10 and (hash_algo or flags & ~HeaderFlags.IMPORTED):
+            raise EncodeError("format 1.0 has no HashAlgo and only the Imported flag", rule="P5")
+        self.path = Path(path)
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self.dialect = "spec-1.0" if self.strict_10 else DEFAULT_WRITE
+        self.endian = endian
+        self.compression = _COMPRESSION[compression]
+        self.overwrite = overwrite
+        self.max_block_length = max_block_length
+        self._new_hasher = hasher_factory(hash_algo)
+        self.header = framing.FileHeader(
+            endianness=1 if endian == "<" else 2, header_size=framing.HEADER_SIZE_PLAIN,
+            version=VERSIONS[format_version], flags=flags, cap_bitmap=cap_bitmap,
+            dump_uuid=dump_uuid or new_uuid(), timestamp=time.time_ns() if timestamp is None else timestamp,
+            os_type=os_type, arch_type=arch_type, pid=pid, clock_source=clock_source, block_count=0,
+            hash_algo=hash_algo)
+        self._fd: int | None = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0),
+                                       0o600)
+        os.fchmod(self._fd, 0o600)
+        self._file_hasher = self._new_hasher()
+        self._segment_hasher: Any = None
+        self.blocks_written = 0
+        self.bytes_written = 0
+        self._capture_blocks = 0
+        self._segment_blocks = 0
+        self._types_written: set[int] = set()
+        self._state = "capture"  # capture -> extensions -> closed
+        header_bytes = self.header.encode(endian)
+        self._write(header_bytes)
+        self._file_hasher.update(header_bytes)
+        self._prev_hash = self._digest(header_bytes)
+
+    # -- low level ------------------------------------------------------------------
+    def _digest(self, data: bytes | memoryview) -> bytes:
+        h = self._new_hasher()
+        h.update(data)
+        return h.digest()
+
+    def _write(self, data: bytes | memoryview) -> None:
+        assert self._fd is not None
+        view = memoryview(data)
+        while view:
+            n = os.write(self._fd, view)
+            view = view[n:]
+        self.bytes_written += len(data)
+
+    def _emit(self, chunks: Sequence[bytes | memoryview], block_hasher: Any) -> None:
+        for chunk in chunks:
+            if not len(chunk):
+                continue
+            self._write(chunk)
+            block_hasher.update(chunk)
+            if self._state == "capture":
+                self._file_hasher.update(chunk)
+            elif self._segment_hasher is not None:
+                self._segment_hasher.update(chunk)
+
+    def write_block(self, block_type: int, payload_parts: Sequence[bytes | memoryview], *,
+                    block_uuid: bytes | None = None, parent_uuid: bytes | None = None, flags: int = 0,
+                    compress: int | None = None, payload_version: int = 1, count_in_eoc: bool = True) -> bytes:
+        """Append one block from already-encoded payload chunks.
+
+        Args:
+            block_type: BlockType code (0 is refused, rule B-4.3-no-type-zero).
+            payload_parts: The uncompressed payload, in chunks.
+            block_uuid: BlockUUID (default: a new UUIDv4).
+            parent_uuid: ParentUUID (default: all zero).
+            flags: Block flags other than compression (HasChildren, Continuation, ...).
+            compress: CompAlgo to compress with, or None/0 for none.
+            payload_version: PayloadVersion (1 for every 1.x layout, rule P10).
+            count_in_eoc: Internal: count the block in the capture segment.
+
+        Returns:
+            The BlockUUID.
+        """
+        if self._fd is None:
+            raise EncodeError("writer is closed")
+        if block_type == 0:
+            raise EncodeError("block type 0x0000 must not appear", rule="B-4.3-no-type-zero")
+        if flags & (BlockFlags.COMPRESSED | BlockFlags.COMP_ALGO):
+            raise EncodeError("pass compression through 'compress', not flags", rule="P11")
+        block_uuid = block_uuid or new_uuid()
+        size = sum(len(p) for p in payload_parts)
+        parts: list[bytes | memoryview]
+        if compress:
+            body = compress_payload(b"".join(bytes(p) for p in payload_parts), compress, self.endian)
+            flags |= BlockFlags.COMPRESSED | (compress << 1)
+            parts = [body]
+            size = len(body)
+        else:
+            parts = list(payload_parts)
+            pad = _pad8(size) - size
+            if pad:
+                parts.append(bytes(pad))
+                size += pad
+        length = framing.BLOCK_HEADER_SIZE + size
+        if length > _MAX_BLOCK:
+            raise EncodeError(f"block of {length} bytes exceeds the u32 BlockLength; split regions with "
+                              "Continuation", rule="P12")
+        header = framing.BlockHeader(
+            block_type=block_type, flags=flags, block_length=length, payload_version=payload_version,
+            block_uuid=block_uuid, parent_uuid=parent_uuid or bytes(16), prev_hash=self._prev_hash)
+        block_hasher = self._new_hasher()
+        try:
+            self._emit([header.encode(self.endian), *parts], block_hasher)
+        except OSError as exc:
+            self._fail(exc)
+        self._prev_hash = block_hasher.digest()
+        self.blocks_written += 1
+        if self._state == "capture":
+            self._capture_blocks += 1
+        else:
+            self._segment_blocks += 1
+        self._types_written.add(block_type)
+        return block_uuid
+
+    def _fail(self, exc: OSError) -> None:
+        raise EncodeError(f"cannot write {self.partial}: {exc.strerror or exc}") from exc
+
+    # -- typed blocks ---------------------------------------------------------------
+    def add(self, payload: Any, *, block_uuid: bytes | None = None, parent_uuid: bytes | None = None,
+            flags: int = 0, compress: str | int | None = None) -> bytes:
+        """Append a block from a generated payload object (its class knows the type).
+
+        Args:
+            payload: An instance of a generated layout class, e.g. ``ModuleEntry(...)``.
+            block_uuid: BlockUUID (default: new).
+            parent_uuid: ParentUUID.
+            flags: Extra block flags (HasChildren, HasKeyHints, Continuation).
+            compress: ``none``/``zstd``/``lz4`` or a CompAlgo (default: none).
+
+        Returns:
+            The BlockUUID.
+
+        Raises:
+            EncodeError: The payload breaks a schema constraint, or the block type is not
+                allowed in this format version or segment.
+        """
+        cls = type(payload)
+        block_type = getattr(cls, "BLOCK_TYPE", None)
+        if block_type is None:
+            raise EncodeError(f"{cls.__name__} is not a block payload layout")
+        if self.dialect not in cls.DIALECTS:
+            raise EncodeError(f"{cls.BLOCK_ID} layout {cls.LAYOUT_ID} is not part of dialect {self.dialect}")
+        module = module_for(cls.BLOCK_ID)
+        if module.STATUS != "defined":
+            raise EncodeError(f"{cls.BLOCK_ID} is a {module.STATUS} block type", rule="V11-4.3-reserved-types")
+        if self._state == "extensions" and not module.IN_EXTENSION:
+            raise EncodeError(f"{cls.BLOCK_ID} is an evidence block, not allowed in an extension segment",
+                              rule="V11-P36")
+        findings = [f for f in payload.check()]
+        if findings:
+            f = findings[0]
+            raise EncodeError(f"{cls.BLOCK_ID}.{f.field}: {f.message}", rule=f.rule)
+        if isinstance(compress, str):
+            compress = _COMPRESSION[compress]
+        try:
+            parts = payload.encode_parts(self.endian)
+        except MslError as exc:
+            raise EncodeError(f"{cls.BLOCK_ID}: {exc.message}", rule=exc.rule) from None
+        return self.write_block(block_type, parts, block_uuid=block_uuid, parent_uuid=parent_uuid, flags=flags,
+                                compress=compress or None, payload_version=cls.PAYLOAD_VERSIONS[-1])
+
+    def add_memory_region(self, base_addr: int, states: str | Sequence[int], page_data: bytes | memoryview, *,
+                          page_size_log2: int = 12, protection: int = 0, region_type: int = 0,
+                          timestamp: int | None = None, compress: str | int | None = None,
+                          parent_uuid: bytes | None = None) -> list[bytes]:
+        """Append a Memory Region, split into Continuation fragments when too large (P12).
+
+        Args:
+            base_addr: First address.
+            states: One state per page: a string of digits ``0``-``3`` or a sequence of ints.
+            page_data: The Captured pages' bytes, in page order.
+            page_size_log2: Page size exponent (10..40, rule P14).
+            protection: Protection bits.
+            region_type: RegionType.
+            timestamp: Read time (default: now).
+            compress: Codec (default: the writer's).
+            parent_uuid: ParentUUID of the first fragment.
+
+        Returns:
+            The BlockUUID of every fragment, first fragment first.
+        """
+        digits = states if isinstance(states, str) else "".join(str(int(s)) for s in states)
+        if not 10 <= page_size_log2 <= 40:
+            raise EncodeError(f"PageSizeLog2 {page_size_log2} outside [10, 40]", rule="P14")
+        page_size = 1 << page_size_log2
+        captured = digits.count("0")
+        if len(page_data) != captured * page_size:
+            raise EncodeError(f"{captured} Captured pages need {captured * page_size} bytes, got {len(page_data)}",
+                              rule="B-5.1-page-data")
+        if isinstance(compress, str):
+            compress = _COMPRESSION[compress]
+        algo = self.compression if compress is None else compress
+        ts = time.time_ns() if timestamp is None else timestamp
+        fragments = self._split(digits, page_size)
+        uuids = [new_uuid() for _ in fragments]
+        data = memoryview(page_data)
+        cursor = 0
+        for i, (first, count) in enumerate(fragments):
+            part = digits[first:first + count]
+            nbytes = part.count("0") * page_size
+            payload = memory_region.MemoryRegion(
+                base_addr=base_addr + first * page_size, region_size=count * page_size, protection=protection,
+                region_type=region_type, page_size_log2=page_size_log2, timestamp=ts,
+                page_state_map=encode_state_string(part), page_data=data[cursor:cursor + nbytes])
+            cursor += nbytes
+            flags = 0
+            parent = parent_uuid
+            if len(fragments) > 1:
+                flags = BlockFlags.HAS_CHILDREN if i == 0 else BlockFlags.CONTINUATION
+                parent = parent_uuid if i == 0 else uuids[0]
+            self.add(payload, block_uuid=uuids[i], parent_uuid=parent, flags=flags, compress=algo)
+        return uuids
+
+    def _split(self, digits: str, page_size: int) -> list[tuple[int, int]]:
+        """(first page, page count) of each fragment so that every block fits."""
+        limit = self.max_block_length - framing.BLOCK_HEADER_SIZE - 32 - 8
+        total = len(digits)
+        if 32 + _pad8((total + 3) // 4) + digits.count("0") * page_size <= limit:
+            return [(0, total)]
+        out: list[tuple[int, int]] = []
+        first = 0
+        while first < total:
+            # grow greedily in steps of 32 pages (8 map bytes) to keep the map padded exactly
+            count = 0
+            size = 0
+            step = 32
+            while first + count < total:
+                nxt = min(step, total - first - count)
+                chunk = digits[first + count:first + count + nxt]
+                add = chunk.count("0") * page_size + 8
+                if size + add > limit and count:
+                    break
+                if size + add > limit:
+                    raise EncodeError("page size too large to fit one page per block", rule="P12")
+                size += add
+                count += nxt
+            out.append((first, count))
+            first += count
+        return out
+
+    # -- segments -------------------------------------------------------------------
+    def begin_extension(self) -> None:
+        """Start an extension segment after the End-of-Capture (1.1 section 4.6)."""
+        if self.strict_10:
+            raise EncodeError("extension segments are a 1.1 feature")
+        if self._state != "extensions":
+            raise EncodeError("extension segments follow the End-of-Capture: call finish_capture() first")
+        if self._segment_hasher is not None:
+            raise EncodeError("an extension segment is already open")
+        self._segment_hasher = self._new_hasher()
+        self._segment_blocks = 0
+
+    def end_extension(self, producer: str | None = "memslice", written_at: int | None = None) -> bytes:
+        """Close the open extension segment with its End-of-Extension (rule V11-P34)."""
+        if self._segment_hasher is None:
+            raise EncodeError("no extension segment is open")
+        payload = end_of_extension.EndOfExtension(
+            segment_hash=self._segment_hasher.digest(), written_at=time.time_ns() if written_at is None else written_at,
+            block_count=self._segment_blocks + 1, producer=producer)
+        self._segment_hasher = None
+        state, self._state = self._state, "terminator"
+        try:
+            return self.write_block(payload.BLOCK_TYPE, payload.encode_parts(self.endian))
+        finally:
+            self._state = state
+
+    def finish_capture(self, acq_end: int | None = None) -> bytes:
+        """Write the End-of-Capture (FileHash, BlockCount) and leave the file open for extensions."""
+        if self._state != "capture":
+            raise EncodeError("End-of-Capture already written")
+        self._check_cap_bitmap()
+        file_hash = self._file_hasher.digest()
+        count = 0 if self.strict_10 else self._capture_blocks + 1
+        payload = end_of_capture.EndOfCapture(file_hash=file_hash, acq_end=time.time_ns() if acq_end is None
+                                              else acq_end, block_count=count, reserved=0)
+        state, self._state = self._state, "terminator"
+        uid = self.write_block(payload.BLOCK_TYPE, payload.encode_parts(self.endian))
+        self._state = "extensions"
+        del state
+        return uid
+
+    def _check_cap_bitmap(self) -> None:
+        from memslice.generated.enums import CAP_BIT_BLOCKS
+
+        declared = self.header.cap_bitmap
+        for bit_id, codes in CAP_BIT_BLOCKS.items():
+            if not codes:
+                continue
+            mask = getattr(CapBitmap, bit_id.upper())
+            present = any(c in self._types_written for c in codes)
+            if present and not declared & mask:
+                raise EncodeError(f"blocks of capability {bit_id} were written but CapBitmap lacks the bit",
+                                  rule="P8")
+            if declared & mask and not present:
+                raise EncodeError(f"CapBitmap declares {bit_id} but no such block was written", rule="P8")
+
+    def finish(self, acq_end: int | None = None) -> Path:
+        """Write the End-of-Capture if not yet written, close, and rename to the final name.
+
+        Returns:
+            The final path.
+        """
+        if self._state == "capture":
+            self.finish_capture(acq_end)
+        if self._segment_hasher is not None:
+            raise EncodeError("an extension segment is still open: call end_extension()")
+        return self._close(rename=True)
+
+    def close_incomplete(self) -> Path:
+        """Close without an End-of-Capture (the file reads as incomplete) and rename it."""
+        return self._close(rename=True)
+
+    def abort(self) -> None:
+        """Close and delete the partial file."""
+        self._close(rename=False)
+        self.partial.unlink(missing_ok=True)
+
+    def _close(self, *, rename: bool) -> Path:
+        if self._fd is not None:
+            try:
+                if rename:
+                    os.fsync(self._fd)
+            finally:
+                os.close(self._fd)
+                self._fd = None
+        if rename:
+            if self.path.exists() and not self.overwrite:
+                raise EncodeError(f"{self.path} exists; not overwritten")
+            os.replace(self.partial, self.path)
+        self._state = "closed"
+        return self.path
+
+    def __enter__(self) -> MslWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self._state == "closed":
+            return
+        if exc_type is None:
+            self.finish()
+        else:
+            self.abort()
+
+
+def region_states(page_state_map: bytes, num_pages: int) -> str:
+    """The state digits of a map (re-exported for writers that copy regions)."""
+    return state_string(page_state_map, num_pages)
