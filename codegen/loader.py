@@ -9,7 +9,6 @@ from typing import Any
 
 import jsonschema
 import yaml
-
 from memslice.codegen.checks import check_spec
 from memslice.codegen.errors import SpecError, SpecErrors
 from memslice.codegen.expressions import parse_expr

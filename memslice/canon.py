@@ -1,4 +1,4 @@
-"""Canonical JSON of a capture (contract ``msl-canon/1``).
+r"""Canonical JSON of a capture (contract ``msl-canon/1``).
 
 Deterministic and precision-safe: integers are strings (addresses, sizes and offsets in
 ``0x`` hex, counts in decimal), byte strings and hashes lowercase hex, text as decoded

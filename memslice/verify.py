@@ -1,5 +1,4 @@
-"""Integrity verification: the PrevHash chain, End-of-Capture FileHash and BlockCount,
-and extension segments (SegmentHash, BlockCount, chain continuity).
+"""Integrity verification: hash chain, FileHash, BlockCount and extension segments.
 
 A full verify hashes every byte twice (once for the chain, once for FileHash). The two
 hashes of each block run on two threads (BLAKE3 releases the GIL) over zero-copy views of

@@ -98,8 +98,8 @@ class MslWriter:
             dump_uuid=dump_uuid or new_uuid(), timestamp=time.time_ns() if timestamp is None else timestamp,
             os_type=os_type, arch_type=arch_type, pid=pid, clock_source=clock_source, block_count=0,
             hash_algo=hash_algo)
-        self._fd: int | None = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0),
-                                       0o600)
+        open_flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+        self._fd: int | None = os.open(self.partial, open_flags, 0o600)
         os.fchmod(self._fd, 0o600)
         self._file_hasher = self._new_hasher()
         self._segment_hasher: Any = None

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-
-from memslice.codegen.model import FIXED_SIZES, INT_SIZES, BlockType, Field, Spec, Struct
+from memslice.codegen.model import FIXED_SIZES, BlockType, Field, Spec, Struct
 
 _STRUCT_CHARS = {"u1": "B", "u2": "H", "u4": "I", "u8": "Q", "s1": "b", "s2": "h", "s4": "i", "s8": "q",
                  "uuid": "16s", "hash": "32s"}
@@ -291,11 +290,11 @@ class StructEmitter:
         out += [f"        {line}" if line else "" for line in decode_lines]
         out.append("")
         out += [
-            f'    def encode(self, endian: str = "<") -> bytes:',
+            '    def encode(self, endian: str = "<") -> bytes:',
             '        """Encode to bytes (length and count fields left as None are computed)."""',
             '        return b"".join(self.encode_parts(endian))',
             "",
-            f'    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:',
+            '    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:',
             '        """Encode as a list of byte chunks, without copying large data such as page bytes."""',
         ]
         out += [f"        {line}" if line else "" for line in encode_lines]

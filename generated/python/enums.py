@@ -101,7 +101,8 @@ class ClockSource(IntEnum):
 
 class HashAlgo(IntEnum):
     """Hash for PrevHash, FileHash, SegmentHash and DiskHash; every choice gives 32 bytes. Unknown
-    codes are rejected. (spec 1.1:4.4)"""
+    codes are rejected. (spec 1.1:4.4)
+    """
 
     BLAKE3 = 0x0
     """BLAKE3-256 (the only algorithm of 1.0)."""
@@ -310,7 +311,8 @@ class Relationship(IntEnum):
 
 class SourceFormat(IntEnum):
     """Source of an imported dump. memdiver 1.0.2 reuses 0x0004 for "existing .msl" and 0x0005 for
-    "regioned raw" (dialect memdiver-1.0.2). (spec 9.1)"""
+    "regioned raw" (dialect memdiver-1.0.2). (spec 9.1)
+    """
 
     UNKNOWN = 0x0
     """Unknown."""
@@ -545,7 +547,8 @@ class EdgeKind(IntEnum):
 
 class SockstatFamily(IntEnum):
     """Section tag of a socket-family aggregate row (the /proc/net/sockstat line it came from). (spec
-    cat:6.14)"""
+    cat:6.14)
+    """
 
     TCP = 0x2
     """TCP."""
