@@ -648,7 +648,7 @@ def generate_python(spec: Spec, out_dir: Path, templates: Path) -> dict[Path, st
     env.filters["doctext"] = _doc_text
     env.filters["pyrepr"] = q
     env.filters["pylong"] = pylong
-    env.filters["docwrap"] = lambda text, indent: "\n".join(_wrap(_doc_text(text), " " * indent)).lstrip()
+    env.filters["docwrap"] = _docstring
     files: dict[Path, str] = {}
     files[out_dir / "_support.py"] = env.get_template("python_support.py.j2").render(
         banner=banner(spec, "(support template)"))
@@ -680,6 +680,12 @@ def generate_python(spec: Spec, out_dir: Path, templates: Path) -> dict[Path, st
     files[out_dir / "__init__.py"] = env.get_template("python_init.py.j2").render(
         banner=banner(spec, "spec/"), meta=spec.meta, sources=spec.sources)
     return files
+
+
+def _docstring(text: str, indent: int) -> str:
+    """Docstring body: wrapped, with the closing quotes on their own line when it spans lines."""
+    body = "\n".join(_wrap(_doc_text(text), " " * indent)).lstrip()
+    return body + "\n" + " " * indent if "\n" in body else body
 
 
 def _py_ident(text: str) -> str:

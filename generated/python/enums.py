@@ -682,7 +682,8 @@ class TargetIntrospectionTag(IntEnum):
     """1 = executable name and comm differ. Value: u8."""
     ENVIRON = 0x1F
     """The process environment as read (memslicer's stand-in for the reserved Environment Block
-    0x0014). Value: raw bytes."""
+    0x0014). Value: raw bytes.
+    """
     REDACTED_ENV_KEYS = 0x20
     """Environment keys whose values were redacted. Value: str (comma-joined)."""
 
