@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from memslice.codegen.backends.python import generate_python
+from memslice.codegen.backends import BACKENDS
 from memslice.codegen.loader import load_spec
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,7 +38,8 @@ def render_all(spec_dir: Path, out_dir: Path) -> dict[Path, str]:
     """
     spec = load_spec(spec_dir)
     files: dict[Path, str] = {}
-    files.update(generate_python(spec, out_dir / "python", TEMPLATES))
+    for name, backend in BACKENDS.items():
+        files.update(backend(spec, out_dir / name, TEMPLATES))
     return files
 
 
@@ -65,12 +66,12 @@ def run_codegen(spec_dir: Path, out_dir: Path, *, check: bool = False) -> Codege
                 tmp.write_text(text)
                 tmp.replace(path)
         result.written.append(path)
-    managed = {"python"}
-    for sub in managed:
+    for sub in BACKENDS:
         root = out_dir / sub
         if root.exists():
             for path in sorted(root.rglob("*")):
-                if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts and path not in files:
+                if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts \
+                        and "node_modules" not in path.parts and path not in files:
                     result.stale.append(path)
                     if not check:
                         path.unlink()
