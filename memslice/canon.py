@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-from memslice.errors import MslError
+from memslice.errors import MslError, TruncatedError
 from memslice.generated.enums import ENUM_NAMES, FLAG_BITS
 from memslice.pages import STATE_NAMES, runs, state_string
 from memslice.reader import BlockRecord, MslReader
@@ -163,9 +163,9 @@ def to_canonical(reader: MslReader, *, check_integrity: bool = True) -> dict[str
                         "offset": None if fault.offset is None else f"0x{fault.offset:x}"}
     if reader.encrypted:
         doc["result"] = "encrypted"
-    elif fault is not None and not isinstance(fault, (type(None),)) and type(fault).__name__ != "TruncatedError":
+    elif fault is not None and not isinstance(fault, TruncatedError):
         doc["result"] = "rejected"
-    elif reader.eoc is None or fault is not None or reader.stream_end == "short-tail":
+    elif reader.eoc is None or fault is not None:
         doc["result"] = "truncated"
     else:
         doc["result"] = "complete"

@@ -250,7 +250,8 @@ class StructEmitter:
             where = f"+0x{f.offset:02X}" if f.offset is not None else "variable offset"
             orig = f"{f.orig}, " if f.orig else ""
             text = _doc_text(f"{f.id}: {f.doc} ({orig}{where}, spec {f.spec}.)")
-            out += _wrap(text, "        ")
+            lines = _wrap(text, "        ")
+            out += lines[:1] + ["    " + line for line in lines[1:]]
         out.append('    """')
         out.append("")
         out += [f"    {line}" for line in extra_classvars]

@@ -122,9 +122,9 @@ class FileHeader:
         magic: File magic. (Magic, +0x00, spec 3.)
         endianness: Byte order of all structural integers. (Endianness, +0x08, spec 3.1.)
         header_size: Header size in bytes; block 0 starts here (rule C2). 64, or 128 when encrypted.
-        (HeaderSize, +0x09, spec 3.)
+            (HeaderSize, +0x09, spec 3.)
         version: Format version, major in the high byte: 0x0100 = 1.0, 0x0101 = 1.1. (Version,
-        +0x0A, spec 3.2.)
+            +0x0A, spec 3.2.)
         flags: File flags. (Flags, +0x0C, spec 3.)
         cap_bitmap: Categories of data present (section 8). (CapBitmap, +0x10, spec 8.)
         dump_uuid: UUIDv4 of this dump. (DumpUUID, +0x18, spec 3.)
@@ -134,10 +134,10 @@ class FileHeader:
         pid: Process ID at acquisition. (PID, +0x34, spec 3.)
         clock_source: Clock of the timestamps. (ClockSource, +0x38, spec 3.)
         block_count: Capture-segment blocks including End-of-Capture; 0 = unknown (streaming). Never
-        patched after writing; a non-zero value must equal the parsed count (1.1 rule C13). Reserved
-        (zero) in 1.0. (BlockCount, +0x39, spec 1.1:3.1.)
+            patched after writing; a non-zero value must equal the parsed count (1.1 rule C13). Reserved
+            (zero) in 1.0. (BlockCount, +0x39, spec 1.1:3.1.)
         hash_algo: Hash used for PrevHash, FileHash, SegmentHash and DiskHash; 0 (BLAKE3) in 1.0.
-        (HashAlgo, +0x3D, spec 1.1:4.4.)
+            (HashAlgo, +0x3D, spec 1.1:4.4.)
         reserved: Reserved; zero. (Reserved, +0x3E, spec 3.)
     """
 
@@ -310,11 +310,11 @@ class EncryptionHeader:
         kdf_lanes: Argon2id parallelism (at least 4). (KDFLanes, +0x0C, spec 1.1:10.5.)
         reserved2: Reserved; zero. (+0x0D, spec 1.1:10.1.)
         len_kem_ct: Bytes of KEM ciphertext after the header; 0 without KEM. (KEMCtLen, +0x0E, spec
-        1.1:10.3.)
+            1.1:10.3.)
         nonce: AEAD nonce (AES-GCM uses the first 12 bytes). (Nonce, +0x10, spec 1.1:10.2.)
         kdf_salt: Argon2id salt. (KDFSalt, +0x28, spec 1.1:10.5.)
         len_cipher: Primary ciphertext length (1.1.1); 0 = not recorded, the tag is the last 16
-        bytes. (CipherLen, +0x38, spec 1.1:10.7.)
+            bytes. (CipherLen, +0x38, spec 1.1:10.7.)
     """
 
     SIZE: ClassVar[int] = 64
@@ -457,7 +457,7 @@ class BlockHeader:
         flags: Block flags (compression, children, continuation). (Flags, +0x06, spec 4.2.)
         block_length: Header plus on-disk payload, in bytes. (BlockLength, +0x08, spec 4.1.)
         payload_version: Payload layout version; 1 for every layout of 1.0 and 1.1 (P10); unknown
-        ones are skipped (C7). (PayloadVersion, +0x0C, spec 4.1.)
+            ones are skipped (C7). (PayloadVersion, +0x0C, spec 4.1.)
         reserved: Reserved; zero. (Reserved, +0x0E, spec 4.1.)
         block_uuid: UUIDv4 of this block. (BlockUUID, +0x10, spec 4.1.)
         parent_uuid: BlockUUID of the parent block, or all zero. (ParentUUID, +0x20, spec 7.)
@@ -586,7 +586,7 @@ class CompressionPrefix:
 
     Attributes:
         uncompressed_size: Length of the payload fed to the codec; a hard cap for the inflater.
-        (UncompressedSize, +0x00, spec 1.1:4.2.1.)
+            (UncompressedSize, +0x00, spec 1.1:4.2.1.)
     """
 
     SIZE: ClassVar[int] = 8

@@ -55,17 +55,17 @@ class ConnectionEntry:
         family: Address family (0x02 IPv4, 0x0A IPv6). (Family, +0x04, spec 1.1:6.4.)
         protocol: Transport protocol (0x06 TCP, 0x11 UDP). (Protocol, +0x05, spec 1.1:6.4.)
         state: Linux TCP state code (0x01 ESTABLISHED, 0x0A LISTEN, ...); 0x00 = not applicable.
-        (State, +0x06, spec cat:6.12.)
+            (State, +0x06, spec cat:6.12.)
         reserved: Reserved; zero. (Reserved, +0x07, spec 1.1:6.4.)
         local_addr: Local address in network byte order; IPv4 in the first 4 bytes, rest zero.
-        (LocalAddr, +0x08, spec 1.1:6.4.)
+            (LocalAddr, +0x08, spec 1.1:6.4.)
         local_port: Local port: a little-endian u16 holding the host-order port number (not network
-        order). (LocalPort, +0x18, spec 1.1:6.4.)
+            order). (LocalPort, +0x18, spec 1.1:6.4.)
         reserved2: Reserved; zero. (Reserved2, +0x1A, spec 1.1:6.4.)
         remote_addr: Remote address in network byte order; IPv4 in the first 4 bytes, rest zero.
-        (RemoteAddr, +0x1C, spec 1.1:6.4.)
+            (RemoteAddr, +0x1C, spec 1.1:6.4.)
         remote_port: Remote port: a little-endian u16 holding the host-order port number.
-        (RemotePort, +0x2C, spec 1.1:6.4.)
+            (RemotePort, +0x2C, spec 1.1:6.4.)
         reserved3: Reserved; zero. (Reserved3, +0x2E, spec 1.1:6.4.)
     """
 

@@ -67,7 +67,7 @@ class MdConnectivityRow:
         row_type: Kind of row; selects the body layout. (RowType, +0x00, spec 1.1:6.6.)
         len_body: Byte length of body. (RowLen, +0x01, spec 1.1:6.6.)
         body: Row body; raw bytes (skipped by length) for an unknown row type. (Body, +0x03, spec
-        1.1:6.6.)
+            1.1:6.6.)
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
@@ -233,7 +233,7 @@ class MdIpv4RouteRow:
         gateway: Gateway (network byte order). (Gateway, variable offset, spec 1.1:6.6.)
         mask: Netmask (network byte order). (Mask, variable offset, spec 1.1:6.6.)
         flags: Route flags (RTF_* as /proc/net/route reports them). (Flags, variable offset, spec
-        1.1:6.6.)
+            1.1:6.6.)
         metric: Route metric. (Metric, variable offset, spec 1.1:6.6.)
         mtu: Route MTU. (MTU, variable offset, spec 1.1:6.6.)
     """

@@ -54,7 +54,7 @@ class EndOfCapture:
         file_hash: Hash of all file bytes before this block. (FileHash, +0x00, spec 4.5.)
         acq_end: Acquisition end time (ns since the Unix epoch). (AcqEnd, +0x20, spec 4.5.)
         block_count: Capture-segment blocks including this one; 0 = unknown. Reserved (zero) in 1.0.
-        (BlockCount, +0x28, spec 1.1:4.5.)
+            (BlockCount, +0x28, spec 1.1:4.5.)
         reserved: Reserved; zero. (Reserved, +0x2C, spec 4.5.)
     """
 

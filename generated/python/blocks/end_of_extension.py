@@ -54,17 +54,17 @@ class EndOfExtension:
 
     Attributes:
         segment_hash: HashAlgo over all bytes from the segment's first block up to (not including)
-        this block. (SegmentHash, +0x00, spec 1.1:4.6.)
+            this block. (SegmentHash, +0x00, spec 1.1:4.6.)
         written_at: When the segment was written (ns since the Unix epoch); 0 = unknown. (WrittenAt,
-        +0x20, spec 1.1:4.6.)
+            +0x20, spec 1.1:4.6.)
         block_count: Blocks in the segment including this one; exact, never 0. (BlockCount, +0x28,
-        spec 1.1:4.6.)
+            spec 1.1:4.6.)
         reserved: Reserved; zero. (Reserved, +0x2C, spec 1.1:4.6.)
         len_producer: Byte length of producer including its NUL; 0 = none. (ProducerLen, +0x30, spec
-        1.1:4.6.)
+            1.1:4.6.)
         reserved2: Reserved; zero. (Reserved2, +0x32, spec 1.1:4.6.)
         producer: Tool that wrote the segment, e.g. memslicer-enrich/<ver>, memdiver/<ver> (UTF-8).
-        (Producer, +0x38, spec 1.1:4.6.)
+            (Producer, +0x38, spec 1.1:4.6.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x0FFE

@@ -57,13 +57,13 @@ class HandleEntry:
     Attributes:
         pid: Owning process id. (PID, +0x00, spec 1.1:6.5.)
         fd: Descriptor / handle number; 0xFFFFFFFF = no descriptor number (e.g. lsof cwd/txt/mem
-        rows). (FD, +0x04, spec 1.1:6.5.)
+            rows). (FD, +0x04, spec 1.1:6.5.)
         handle_type: Kind of handle (u8). (HandleType, +0x08, spec 1.1:6.5.)
         reserved: Reserved; zero. (Reserved, +0x09, spec 1.1:6.5.)
         len_path: Byte length of path including its NUL; 0 = none. (PathLen, +0x0A, spec 1.1:6.5.)
         reserved2: Reserved; zero. (Reserved2, +0x0C, spec 1.1:6.5.)
         path: Path or description of the handle (UTF-8); absent when len_path is 0. (Path, +0x10,
-        spec 1.1:6.5.)
+            spec 1.1:6.5.)
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
@@ -181,7 +181,7 @@ class HandleEntryMemdiver:
         len_path: Byte length of path including its NUL; 0 = none. (PathLen, +0x0A, spec cat:6.13.)
         reserved: Reserved; zero. (Reserved, +0x0C, spec cat:6.13.)
         path: Path or description of the handle (UTF-8); absent when len_path is 0. (Path, +0x10,
-        spec cat:6.13.)
+            spec cat:6.13.)
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (

@@ -60,14 +60,14 @@ class ImportProvenance:
         len_tool_name: Byte length of tool_name including its NUL. (ToolNameLen, +0x04, spec 9.1.)
         import_time: Import time (ns since the Unix epoch). (ImportTime, +0x08, spec 9.1.)
         orig_file_size: Size of the original file in bytes; 0 = unknown. (OrigFileSize, +0x10, spec
-        9.1.)
+            9.1.)
         len_note: Byte length of note including its NUL; 0 = no note. (NoteLen, +0x18, spec 9.1.)
         reserved2: Reserved; zero. (Reserved2, +0x1C, spec 9.1.)
         tool_name: Name (and version) of the importing tool (UTF-8). (ToolName, +0x20, spec 9.1.)
         note: Free-form note (UTF-8); memdiver puts '; '-separated key=value segments here. Absent
-        when len_note is 0. (Note, variable offset, spec 9.1.)
+            when len_note is 0. (Note, variable offset, spec 9.1.)
         source_hash: memdiver only: BLAKE3 of the source file, all zero if unknown. Absent in
-        memslicer and public-spec files. (SourceHash, variable offset, spec cat:6.7.)
+            memslicer and public-spec files. (SourceHash, variable offset, spec cat:6.7.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x0030

@@ -60,7 +60,7 @@ class KernelModuleRow:
         state: Module state. (State, variable offset, spec cat:6.17.)
         taint: Taint bitmask from /sys/module/<name>/taint. (Taint, variable offset, spec cat:6.17.)
         base_addr: Load address; 0 when hidden by kptr_restrict. (Base, variable offset, spec
-        cat:6.17.)
+            cat:6.17.)
         flags: Hidden-module indicators. (Flags, variable offset, spec cat:6.17.)
         reserved: Reserved; zero. (Reserved, variable offset, spec cat:6.17.)
     """
@@ -186,7 +186,7 @@ class KernelModuleList:
 
     Attributes:
         num_rows: Number of rows (memslicer counts the rows written). (RowCount, +0x00, spec
-        cat:6.17.)
+            cat:6.17.)
         reserved: Reserved; zero. (Reserved, +0x04, spec cat:6.17.)
         rows: The rows. (Rows, +0x08, spec cat:6.17.)
     """

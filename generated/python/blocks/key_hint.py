@@ -60,14 +60,14 @@ class KeyHint:
 
     Attributes:
         region_uuid: BlockUUID of the Memory Region holding the key material. (RegionUUID, +0x00,
-        spec 5.6.)
+            spec 5.6.)
         region_offset: Byte offset of the key within the region's PageData (memdiver: offset from
-        BaseAddr in VA space, see the layout doc). (RegionOffset, +0x10, spec 5.6.)
+            BaseAddr in VA space, see the layout doc). (RegionOffset, +0x10, spec 5.6.)
         len_key: Length of the key material in bytes; 0 = unknown. (KeyLen, +0x18, spec 5.6.)
         key_type: Kind of key material. (KeyType, +0x1C, spec 5.6.)
         protocol: Protocol the key belongs to. (Protocol, +0x1E, spec 5.6.)
         confidence: How sure the producer is (Speculative, Heuristic, Confirmed). (Confidence,
-        +0x20, spec 5.6.)
+            +0x20, spec 5.6.)
         key_state: State of the key at capture time. (KeyState, +0x21, spec 5.6.)
         reserved: Reserved; zero. (Reserved, +0x22, spec 5.6.)
         len_note: Byte length of note including its NUL; 0 = no note. (NoteLen, +0x24, spec 5.6.)

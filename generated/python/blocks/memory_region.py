@@ -54,17 +54,17 @@ class MemoryRegion:
     Attributes:
         base_addr: Virtual address of the region's first byte. (BaseAddr, +0x00, spec 5.1.)
         region_size: Region size in bytes; a multiple of 2^page_size_log2. (RegionSize, +0x08, spec
-        5.1.)
+            5.1.)
         protection: Protection bits. (Protection, +0x10, spec 5.1.)
         region_type: Kind of region. (RegionType, +0x11, spec 5.1.)
         page_size_log2: Page size as a power of two (12 = 4 KiB). (PageSizeLog2, +0x12, spec 5.1.)
         reserved: Reserved; zero. (Reserved, +0x13, spec 5.1.)
         timestamp: When this region was read (ns since the Unix epoch). (Timestamp, +0x18, spec
-        5.1.)
+            5.1.)
         page_state_map: 2 bits per page, page 0 in the top bits of byte 0, zero-padded to 8.
-        (PageStateMap, +0x20, spec 6.)
+            (PageStateMap, +0x20, spec 6.)
         page_data: The bytes of the Captured pages only, in page order. (PageData, variable offset,
-        spec 5.1.)
+            spec 5.1.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x0001
@@ -230,7 +230,7 @@ class MemoryRegionG0:
         region_type: Kind of region. (RegionType, +0x11, spec cat:6.1.)
         page_size: Page size in bytes (a power of two). (PageSize, +0x12, spec cat:6.1.)
         num_pages: Number of pages (the draft called it MapLength). (PageCount, +0x14, spec
-        cat:6.1.)
+            cat:6.1.)
         timestamp: When this region was read (ns). (Timestamp, +0x18, spec cat:6.1.)
         page_state_map: 2 bits per page, as in 1.0. (PageStateMap, +0x20, spec cat:6.1.)
         page_data: The bytes of the Captured pages. (PageData, variable offset, spec cat:6.1.)

@@ -57,10 +57,10 @@ class BuildIdRow:
     Attributes:
         base_addr: Load address; the key matching a Module Entry. (BaseAddr, +0x00, spec 1.1:5.10.)
         len_build_id: Significant bytes of build_id: 0, 16 or 20. (BuildIdLen, +0x08, spec
-        1.1:5.10.)
+            1.1:5.10.)
         build_id_source: Where the build id came from. (BuildIdSource, +0x09, spec 1.1:5.10.)
         flags: Mapping flags (deleted, memfd, anonymous RWX, unlinked). (Flags, +0x0A, spec
-        1.1:5.10.)
+            1.1:5.10.)
         reserved: Reserved; zero. (Reserved, +0x0B, spec 1.1:5.10.)
         build_id: Build id, zero-padded to 20 bytes. (BuildId, +0x0C, spec 1.1:5.10.)
         disk_hash: Hash of the file on disk; all zero = none. (DiskHash, +0x20, spec 1.1:5.10.)

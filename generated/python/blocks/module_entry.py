@@ -59,17 +59,17 @@ class ModuleEntry:
         module_size: Mapping size in bytes. (ModuleSize, +0x08, spec 5.2.)
         len_path: Byte length of path including its NUL. (PathLen, +0x10, spec 5.2.)
         len_version: Byte length of version including its NUL; 0 if unavailable. (VersionLen, +0x12,
-        spec 5.2.)
+            spec 5.2.)
         reserved1: Reserved; zero. (Reserved, +0x14, spec 5.2.)
         path: Module path (UTF-8). (Path, +0x18, spec 5.2.)
         version: Module version (UTF-8); absent when len_version is 0. (Version, variable offset,
-        spec 5.2.)
+            spec 5.2.)
         disk_hash: Hash of the file on disk; all zero = not available (P13, C8). (DiskHash, variable
-        offset, spec 5.2.)
+            offset, spec 5.2.)
         len_native_blob: Byte length of native_blob. (BlobLen, variable offset, spec 5.2.)
         reserved2: Reserved; zero. (Reserved2, variable offset, spec 5.2.)
         native_blob: OS-native loader data (Linux: the maps line; memslicer: a build-id record).
-        (NativeBlob, variable offset, spec 5.2.)
+            (NativeBlob, variable offset, spec 5.2.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x0002
@@ -237,7 +237,7 @@ class ModuleEntryG0:
         path: Module path, NUL-padded. (Path, +0x18, spec cat:6.2.)
         version: Module version, NUL-padded. (Version, variable offset, spec cat:6.2.)
         disk_hash: Hash of the file on disk; all zero = not available. (DiskHash, variable offset,
-        spec cat:6.2.)
+            spec cat:6.2.)
         len_native_blob: Byte length of native_blob. (BlobLen, variable offset, spec cat:6.2.)
         reserved2: Reserved; zero. (Reserved2, variable offset, spec cat:6.2.)
         native_blob: OS-native loader data. (NativeBlob, variable offset, spec cat:6.2.)

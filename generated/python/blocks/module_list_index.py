@@ -52,7 +52,7 @@ class ModuleManifestEntry:
 
     Attributes:
         module_uuid: BlockUUID of the Module Entry that follows later. (ModuleUUID, +0x00, spec
-        5.3.)
+            5.3.)
         base_addr: Load address. (BaseAddr, +0x10, spec 5.3.)
         module_size: Mapping size. (ModuleSize, +0x18, spec 5.3.)
         len_path: Byte length of path including its NUL. (PathLen, +0x20, spec 5.3.)

@@ -58,7 +58,7 @@ class PersistenceRow:
         len_path: Byte length of path (no NUL). (PathLen, +0x02, spec cat:6.16.)
         path: File path (UTF-8, unterminated, unpadded). (Path, +0x04, spec cat:6.16.)
         mtime_ns: File modification time (ns since the Unix epoch). (MtimeNs, variable offset, spec
-        cat:6.16.)
+            cat:6.16.)
         size: File size in bytes. (Size, variable offset, spec cat:6.16.)
         mode: st_mode (type and permission bits). (Mode, variable offset, spec cat:6.16.)
     """
@@ -160,7 +160,7 @@ class PersistenceManifest:
 
     Attributes:
         num_rows: Number of rows (memslicer counts the rows written). (RowCount, +0x00, spec
-        cat:6.16.)
+            cat:6.16.)
         reserved: Reserved; zero. (Reserved, +0x04, spec cat:6.16.)
         rows: The rows. (Rows, +0x08, spec cat:6.16.)
     """

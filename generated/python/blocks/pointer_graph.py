@@ -59,7 +59,7 @@ class PointerGraphNode:
         kind: Kind of node. (NodeKind, +0x00, spec cat:6.25.)
         reserved: Reserved; zero. (Reserved, +0x01, spec cat:6.25.)
         len_label: Byte length of label including its NUL; 0 = none. (LabelLen, +0x02, spec
-        cat:6.25.)
+            cat:6.25.)
         value: Address, offset or symbol value (per kind). (Value, +0x04, spec cat:6.25.)
         label: Node label (UTF-8); absent when len_label is 0. (Label, +0x0C, spec cat:6.25.)
     """
@@ -148,9 +148,9 @@ class PointerGraphEdge:
         kind: Kind of edge. (EdgeKind, +0x08, spec cat:6.25.)
         reserved: Reserved; zero. (Reserved, +0x09, spec cat:6.25.)
         len_metadata: Byte length of metadata including its NUL; 0 = none. (MetadataLen, +0x0A, spec
-        cat:6.25.)
+            cat:6.25.)
         metadata: Edge metadata (UTF-8); absent when len_metadata is 0. (Metadata, +0x0C, spec
-        cat:6.25.)
+            cat:6.25.)
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
@@ -258,12 +258,12 @@ class PointerGraph:
         num_nodes: Number of nodes. (NodeCount, +0x00, spec cat:6.25.)
         num_edges: Number of edges. (EdgeCount, +0x04, spec cat:6.25.)
         flags: Graph flags; bit 0 = integrity trailer present, other bits zero. (Flags, +0x08, spec
-        cat:6.25.)
+            cat:6.25.)
         reserved: Reserved; zero. (Reserved, +0x0C, spec cat:6.25.)
         nodes: The nodes; edges refer to them by index. (Nodes, +0x10, spec cat:6.25.)
         edges: The edges. (Edges, variable offset, spec cat:6.25.)
         integrity_hash: BLAKE3 of header, nodes and edges; present when flags bit 0 is set.
-        (IntegrityTrailer, variable offset, spec cat:6.25.)
+            (IntegrityTrailer, variable offset, spec cat:6.25.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x1003

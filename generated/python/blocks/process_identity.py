@@ -55,14 +55,14 @@ class ProcessIdentity:
         ppid: Parent process id; 0 = unknown. (PPID, +0x00, spec 5.4.)
         session_id: Session / login session id; 0 = unknown. (SessionID, +0x04, spec 5.4.)
         start_time: Process start time (ns since the Unix epoch); 0 = unknown. (StartTime, +0x08,
-        spec 5.4.)
+            spec 5.4.)
         len_exe_path: Byte length of exe_path including its NUL. (ExePathLen, +0x10, spec 5.4.)
         len_cmd_line: Byte length of cmd_line including its NUL; 0 = unavailable. (CmdLineLen,
-        +0x12, spec 5.4.)
+            +0x12, spec 5.4.)
         reserved: Reserved; zero. (Reserved, +0x14, spec 5.4.)
         exe_path: Full executable path (UTF-8). (ExePath, +0x18, spec 5.4.)
         cmd_line: Command line (UTF-8); absent when len_cmd_line is 0. (CmdLine, variable offset,
-        spec 5.4.)
+            spec 5.4.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x0040

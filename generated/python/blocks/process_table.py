@@ -59,18 +59,18 @@ class ProcessEntry:
         is_target: 1 = this is the captured process, else 0. (IsTarget, +0x0C, spec 1.1:6.3.)
         reserved: Reserved; zero. (Reserved, +0x0D, spec 1.1:6.3.)
         start_time: Process start time. memslicer's Linux collector stores the raw /proc/<pid>/stat
-        starttime (clock ticks since boot), not ns since the epoch (D12); its macOS and Windows
-        collectors write 0. (StartTime, +0x10, spec cat:6.11.)
+            starttime (clock ticks since boot), not ns since the epoch (D12); its macOS and Windows
+            collectors write 0. (StartTime, +0x10, spec cat:6.11.)
         rss: Resident set size (bytes in memslicer's Linux collector). (RSS, +0x18, spec 1.1:6.3.)
         len_exe_name: Byte length of exe_name including its NUL; 0 = none. (ExeNameLen, +0x20, spec
-        1.1:6.3.)
+            1.1:6.3.)
         len_cmd_line: Byte length of cmd_line including its NUL; 0 = none. (CmdLineLen, +0x22, spec
-        1.1:6.3.)
+            1.1:6.3.)
         len_user: Byte length of user including its NUL; 0 = none. (UserLen, +0x24, spec 1.1:6.3.)
         reserved2: Reserved; zero. (Reserved2, +0x26, spec 1.1:6.3.)
         exe_name: Executable name (UTF-8). (ExeName, +0x28, spec 1.1:6.3.)
         cmd_line: Command line (UTF-8); memslicer truncates it to fit the u16 length. (CmdLine,
-        variable offset, spec 1.1:6.3.)
+            variable offset, spec 1.1:6.3.)
         user: User name (UTF-8). (User, variable offset, spec 1.1:6.3.)
     """
 

@@ -192,9 +192,9 @@ class RegionOmissionManifest:
         len_patterns: Byte length of patterns (no NUL). (PatternsLen, +0x0A, spec cat:6.21.)
         reserved2: Reserved; zero. (Reserved2, +0x0C, spec cat:6.21.)
         scope: Capture scope, e.g. 'heap,stack' (UTF-8, unterminated). (Scope, +0x10, spec
-        cat:6.21.)
+            cat:6.21.)
         patterns: Newline-joined exclusion globs (UTF-8, unterminated). (Patterns, variable offset,
-        spec cat:6.21.)
+            spec cat:6.21.)
         rows: The omitted ranges. (Rows, variable offset, spec cat:6.21.)
     """
 

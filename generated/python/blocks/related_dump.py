@@ -58,7 +58,7 @@ class RelatedDump:
         relationship: How the other process relates to this one. (Relationship, +0x14, spec 5.5.)
         reserved: Reserved; zero. (Reserved, +0x16, spec 5.5.)
         target_hash: memdiver only: BLAKE3 of the related file, all zero if unknown. Absent in
-        memslicer and public-spec files. (TargetHash, +0x18, spec cat:6.9.)
+            memslicer and public-spec files. (TargetHash, +0x18, spec cat:6.9.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x0041

@@ -63,26 +63,26 @@ class SystemContext:
     Attributes:
         boot_time: Host boot time (ns since the Unix epoch). (BootTime, +0x00, spec 1.1:6.2.)
         num_targets: Number of captured target processes (u8, 1 in practice). (TargetCount, +0x08,
-        spec cat:6.10.)
+            spec cat:6.10.)
         table_bitmap: Which system tables follow (bits 0-9; 5 and 8 reserved, never set).
-        (TableBitmap, +0x09, spec cat:6.10.)
+            (TableBitmap, +0x09, spec cat:6.10.)
         len_acq_user: Byte length of acq_user including its NUL. (AcqUserLen, +0x0D, spec cat:6.10.)
         len_hostname: Byte length of hostname including its NUL. (HostnameLen, +0x0F, spec
-        cat:6.10.)
+            cat:6.10.)
         len_domain: Byte length of domain including its NUL; 0 = omitted. (DomainLen, +0x11, spec
-        cat:6.10.)
+            cat:6.10.)
         len_os_detail: Byte length of os_detail including its NUL. (OSDetailLen, +0x13, spec
-        cat:6.10.)
+            cat:6.10.)
         len_case_ref: Byte length of case_ref including its NUL; 0 = omitted. (CaseRefLen, +0x15,
-        spec cat:6.10.)
+            spec cat:6.10.)
         reserved: Reserved; zero. (Reserved, +0x17, spec cat:6.10.)
         acq_user: User that ran the acquisition (UTF-8). (AcqUser, +0x20, spec 1.1:6.2.)
         hostname: Host name (UTF-8). (Hostname, variable offset, spec 1.1:6.2.)
         domain: Domain (UTF-8); absent when len_domain is 0. (Domain, variable offset, spec
-        1.1:6.2.)
+            1.1:6.2.)
         os_detail: Operating system description (UTF-8). (OSDetail, variable offset, spec 1.1:6.2.)
         case_ref: Case reference (UTF-8); absent when len_case_ref is 0. (CaseRef, variable offset,
-        spec 1.1:6.2.)
+            spec 1.1:6.2.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x0050
@@ -257,17 +257,17 @@ class SystemContextMemdiver:
         boot_time: Host boot time (ns since the Unix epoch). (BootTime, +0x00, spec 1.1:6.2.)
         num_targets: Number of captured target processes (u32). (TargetCount, +0x08, spec cat:6.10.)
         table_bitmap: Which system tables follow (memdiver sets bits 0-2 only). (TableBitmap, +0x0C,
-        spec cat:6.10.)
+            spec cat:6.10.)
         len_acq_user: Byte length of acq_user including its NUL; 0 = empty. (AcqUserLen, +0x10, spec
-        cat:6.10.)
+            cat:6.10.)
         len_hostname: Byte length of hostname including its NUL; 0 = empty. (HostnameLen, +0x12,
-        spec cat:6.10.)
+            spec cat:6.10.)
         len_domain: Byte length of domain including its NUL; 0 = omitted. (DomainLen, +0x14, spec
-        cat:6.10.)
+            cat:6.10.)
         len_os_detail: Byte length of os_detail including its NUL; 0 = empty. (OSDetailLen, +0x16,
-        spec cat:6.10.)
+            spec cat:6.10.)
         len_case_ref: Byte length of case_ref including its NUL; 0 = omitted. (CaseRefLen, +0x18,
-        spec cat:6.10.)
+            spec cat:6.10.)
         reserved: Reserved; zero. (Reserved, +0x1A, spec cat:6.10.)
         acq_user: User that ran the acquisition (UTF-8). (AcqUser, +0x20, spec 1.1:6.2.)
         hostname: Host name (UTF-8). (Hostname, variable offset, spec 1.1:6.2.)
@@ -275,13 +275,13 @@ class SystemContextMemdiver:
         os_detail: Operating system description (UTF-8). (OSDetail, variable offset, spec 1.1:6.2.)
         case_ref: Case reference (UTF-8). (CaseRef, variable offset, spec 1.1:6.2.)
         uptime: Legacy MemDiver deviation tail: host uptime (ns) for clock-skew checks. Not written
-        by memdiver 1.0.2. (uptime_ns, variable offset, spec cat:6.10.)
+            by memdiver 1.0.2. (uptime_ns, variable offset, spec cat:6.10.)
         len_os_version: Legacy deviation tail: byte length of os_version including its NUL; 0 =
-        none. (os_version_len, variable offset, spec cat:6.10.)
+            none. (os_version_len, variable offset, spec cat:6.10.)
         reserved_tail: Legacy deviation tail: reserved; zero. (Reserved, variable offset, spec
-        cat:6.10.)
+            cat:6.10.)
         os_version: Legacy deviation tail: short OS label (UTF-8). (os_version, variable offset,
-        spec cat:6.10.)
+            spec cat:6.10.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x0050

@@ -53,7 +53,7 @@ class TargetIntrospectionRow:
 
     Attributes:
         tag: What the value is (see target_introspection_tag for its type); 0 ends the rows. (Tag,
-        +0x00, spec cat:6.18.)
+            +0x00, spec cat:6.18.)
         len_value: Byte length of value. (Len, +0x02, spec cat:6.18.)
         value: Raw value; its type follows from the tag. (Value, +0x04, spec cat:6.18.)
     """
@@ -141,10 +141,10 @@ class TargetIntrospection:
 
     Attributes:
         target_pid: PID of the target these facts describe (multi-target disambiguation).
-        (TargetPID, +0x00, spec cat:6.18.)
+            (TargetPID, +0x00, spec cat:6.18.)
         reserved: Reserved; zero. (Reserved, +0x04, spec cat:6.18.)
         rows: The TLV rows, up to and including a Tag = Len = 0 row; the walk also stops at the end
-        of the payload (or when fewer than 4 bytes remain). (Rows, +0x08, spec cat:6.18.)
+            of the payload (or when fewer than 4 bytes remain). (Rows, +0x08, spec cat:6.18.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x0058

@@ -62,10 +62,10 @@ class RegisterEntry:
         flags: Role bits (PC, SP, FP, FLAGS, TLS, LR). (Flags, +0x02, spec 1.1:5.7.)
         reserved: Reserved; zero. (Reserved, +0x04, spec 1.1:5.7.)
         name: Lowercase canonical mnemonic (1.1 Table 19g, e.g. rip, rsp, x0, pc, tpidr_el0);
-        memslicer 0.5.2 and memdiver lowercase on write, the fork writes what it is given. (Name,
-        +0x08, spec 1.1:5.7.)
+            memslicer 0.5.2 and memdiver lowercase on write, the fork writes what it is given. (Name,
+            +0x08, spec 1.1:5.7.)
         value: Raw register bytes in file byte order (little-endian); memdiver zero-extends general,
-        flags and segment registers to 8 bytes. (Value, variable offset, spec 1.1:5.7.)
+            flags and segment registers to 8 bytes. (Value, variable offset, spec 1.1:5.7.)
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
@@ -165,20 +165,20 @@ class ThreadContext:
     Attributes:
         thread_id: OS thread id. (ThreadID, +0x00, spec 1.1:5.7.)
         start_time: Thread start time (ns since the Unix epoch); 0 = unknown. (StartTime, +0x08,
-        spec 1.1:5.7.)
+            spec 1.1:5.7.)
         flags: Thread flags (Current, Crashed, Suspended, Partial). (Flags, +0x10, spec 1.1:5.7.)
         state: Scheduler state; memdiver 1.0.2 writes 3 (Stopped) by default. (ThreadState, +0x12,
-        spec 1.1:5.7.)
+            spec 1.1:5.7.)
         arch: 0 = same as the header ArchType, otherwise an ArchType code (only codes below 256
-        fit). ArchType 0 is x86, so an x86 thread in an x86-64 process cannot be expressed (D14).
-        Reserved (0) in the reverseame fork. (Arch, +0x13, spec 1.1:5.7.)
+            fit). ArchType 0 is x86, so an x86 thread in an x86-64 process cannot be expressed (D14).
+            Reserved (0) in the reverseame fork. (Arch, +0x13, spec 1.1:5.7.)
         num_registers: Number of register entries after the name. (RegCount, +0x14, spec 1.1:5.7.)
         len_name: Byte length of name including its NUL; 0 = no name. (NameLen, +0x18, spec
-        1.1:5.7.)
+            1.1:5.7.)
         reserved: Reserved; zero. (Reserved, +0x1A, spec 1.1:5.7.)
         name: Thread name (UTF-8); absent when len_name is 0. (ThreadName, +0x20, spec 1.1:5.7.)
         registers: The register entries, in producer order. (Registers, variable offset, spec
-        1.1:5.7.)
+            1.1:5.7.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x0011

@@ -61,13 +61,13 @@ class VasEntry:
         protection: Protection bits, as in Memory Region. (Protection, +0x10, spec 1.1:5.8.)
         region_type: Kind of region, as in Memory Region. (RegionType, +0x11, spec 1.1:5.8.)
         len_path: Byte length of mapped_path including its NUL; 0 = anonymous / unnamed. (PathLen,
-        +0x12, spec 1.1:5.8.)
+            +0x12, spec 1.1:5.8.)
         name_source: Where the name came from. The pre-1.1 MemDiver reader treats bytes 0x14-0x17 as
-        reserved, and memslicer 0.5.2's docstring still says 'reserved: 4 bytes' although it writes
-        NameSource here (D11). (NameSource, +0x14, spec 1.1:5.8.)
+            reserved, and memslicer 0.5.2's docstring still says 'reserved: 4 bytes' although it writes
+            NameSource here (D11). (NameSource, +0x14, spec 1.1:5.8.)
         reserved: Reserved; zero. (Reserved, +0x15, spec 1.1:5.8.)
         mapped_path: Full mapping name ([heap], [anon:...], a file path; UTF-8). (MappedPath, +0x18,
-        spec 1.1:5.8.)
+            spec 1.1:5.8.)
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
@@ -186,10 +186,10 @@ class VasMap:
     Attributes:
         num_entries: Number of entries. (EntryCount, +0x00, spec 1.1:5.8.)
         len_entry: 0 = variable-length entries; otherwise the fixed size of every entry. (EntrySize,
-        +0x04, spec 1.1:5.8.)
+            +0x04, spec 1.1:5.8.)
         entries: Variable-length entries (EntrySize 0). (Entries, +0x08, spec 1.1:5.8.)
         entries_fixed: Entries at a fixed stride of len_entry bytes (EntrySize non-zero; written by
-        no known producer). (Entries, variable offset, spec 1.1:5.8.)
+            no known producer). (Entries, variable offset, spec 1.1:5.8.)
     """
 
     BLOCK_TYPE: ClassVar[int] = 0x1001
