@@ -5,10 +5,13 @@ The loader calls :func:`check_spec`; every problem names its YAML path.
 
 from __future__ import annotations
 
+import re
+
 from memslice.codegen.errors import SpecError
 from memslice.codegen.model import FIXED_SIZES, INT_SIZES, Field, Spec, Struct
 
 _ROLES = {"page_state_map", "page_data", "file_hash", "uuid_ref", "dump_uuid_ref"}
+_ERRATUM_ID = re.compile(r"(?<![\w.])([ED]\d+)(?!\w)")
 
 
 def check_spec(spec: Spec) -> list[SpecError]:
@@ -56,6 +59,7 @@ def check_spec(spec: Spec) -> list[SpecError]:
             problems += _check_struct(spec, struct, structs)
     for struct in spec.types.values():
         problems += _check_struct(spec, struct, spec.types)
+    problems += _check_errata(spec)
     for fs in spec.flags.values():
         used = 0
         for bit in fs.bits:
@@ -170,4 +174,42 @@ def _check_refs(spec: Spec, f: Field, known: set[str], structs: dict[str, Struct
             if unknown:
                 problems.append(SpecError(f"{f.path}.{label}", (
                     f"expression {expr.source!r} reads {sorted(unknown)}, not fields read before it")))
+    return problems
+
+
+def _check_errata(spec: Spec) -> list[SpecError]:
+    """Register ids are unique, and every id a field or a description cites is registered."""
+    problems: list[SpecError] = []
+    known: set[str] = set()
+    for i, entry in enumerate(spec.errata):
+        if entry.id in known:
+            problems.append(SpecError(f"errata.yaml:errata[{i}].id", f"erratum {entry.id!r} listed twice"))
+        known.add(entry.id)
+    cited: list[tuple[str, str]] = []
+    structs = [*spec.types.values(), *(s for b in spec.blocks for s in [*b.layouts, *b.types.values()])]
+    for struct in structs:
+        cited += [(f"{struct.path}.packed", m) for m in _ERRATUM_ID.findall(struct.packed or "")]
+        cited += [(struct.path + ".doc", m) for m in _ERRATUM_ID.findall(struct.doc)]
+        for f in struct.seq:
+            if f.erratum is not None:
+                cited.append((f.path + ".erratum.id", f.erratum.id))
+                cited += [(f.path + ".erratum.reason", m) for m in _ERRATUM_ID.findall(f.erratum.reason)]
+            cited += [(f.path + ".doc", m) for m in _ERRATUM_ID.findall(f.doc)]
+    for b in spec.blocks:
+        cited += [(b.path + ":doc", m) for m in _ERRATUM_ID.findall(b.doc)]
+    for fid, (text, _ref) in spec.framing.items():
+        cited += [(f"format.yaml:framing.{fid}", m) for m in _ERRATUM_ID.findall(text)]
+    for d in spec.dialects:
+        cited += [(f"dialects.yaml:{d.id}", m) for m in _ERRATUM_ID.findall(d.doc + " " + (d.detect or ""))]
+    for r in spec.rules.values():
+        cited += [(f"rules.yaml:{r.id}", m) for m in _ERRATUM_ID.findall(r.text)]
+    for e in spec.enums.values():
+        for text in [e.doc, *(v.doc for v in e.values)]:
+            cited += [(f"enums.{e.id}", m) for m in _ERRATUM_ID.findall(text)]
+    for fs in spec.flags.values():
+        for text in [fs.doc, *(b.doc for b in fs.bits)]:
+            cited += [(f"flags.{fs.id}", m) for m in _ERRATUM_ID.findall(text)]
+    for where, eid in cited:
+        if eid not in known:
+            problems.append(SpecError(where, f"cites erratum {eid!r}, which errata.yaml does not list"))
     return problems

@@ -57,13 +57,13 @@ def run_codegen(spec_dir: Path, out_dir: Path, *, check: bool = False) -> Codege
     files = render_all(spec_dir, out_dir)
     result = CodegenResult()
     for path, text in sorted(files.items()):
-        old = path.read_text() if path.exists() else None
+        old = path.read_text(encoding="utf-8") if path.exists() else None
         if old != text:
             result.changed.append(path)
             if not check:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(path.name + ".tmp")
-                tmp.write_text(text)
+                tmp.write_text(text, encoding="utf-8")
                 tmp.replace(path)
         result.written.append(path)
     for sub in BACKENDS:

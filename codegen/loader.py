@@ -20,6 +20,7 @@ from memslice.codegen.model import (
     Enum,
     EnumValue,
     Erratum,
+    ErratumEntry,
     Field,
     FlagBit,
     FlagSet,
@@ -142,6 +143,8 @@ def load_spec(spec_dir: Path) -> Spec:
     _validate(rules_raw, schema, "rules_file", "rules.yaml")
     dialects_raw = _read_yaml(spec_dir / "dialects.yaml", "dialects.yaml", sources)
     _validate(dialects_raw, schema, "dialects_file", "dialects.yaml")
+    errata_raw = _read_yaml(spec_dir / "errata.yaml", "errata.yaml", sources)
+    _validate(errata_raw, schema, "errata_file", "errata.yaml")
 
     enums: dict[str, Enum] = {}
     flags: dict[str, FlagSet] = {}
@@ -189,6 +192,8 @@ def load_spec(spec_dir: Path) -> Spec:
                           (d.get("detect") or "").strip() or None) for d in dialects_raw["dialects"]],
         default_write=dialects_raw["default_write"],
         sources=dict(sorted(sources.items())),
+        errata=[ErratumEntry(e["id"], e["title"].strip(), e["where"].strip(), e["problem"].strip(),
+                             e["choice"].strip(), e["reason"].strip()) for e in errata_raw["errata"]],
     )
     problems = check_spec(spec)
     if problems:

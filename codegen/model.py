@@ -293,6 +293,28 @@ class Rule:
 
 
 @dataclass
+class ErratumEntry:
+    """One entry of the errata register: where the public spec, the tools and the schema differ.
+
+    Attributes:
+        id: ``E<n>`` (the public spec contradicts itself) or ``D<n>`` (an implementation
+            deviates), numbered as in the format catalogue.
+        title: One-line summary.
+        where: The places in the spec or the tools.
+        problem: What disagrees.
+        choice: What this schema does about it.
+        reason: Why.
+    """
+
+    id: str
+    title: str
+    where: str
+    problem: str
+    choice: str
+    reason: str
+
+
+@dataclass
 class Dialect:
     """A family of files sharing payload layouts."""
 
@@ -341,6 +363,7 @@ class Spec:
         dialects: Dialects in file order.
         default_write: Dialect the writer emits by default.
         sources: Relative path -> SHA-256 of each YAML file read.
+        errata: The errata register (``errata.yaml``), in file order.
     """
 
     meta: dict[str, object]
@@ -355,6 +378,7 @@ class Spec:
     dialects: list[Dialect]
     default_write: str
     sources: dict[str, str]
+    errata: list[ErratumEntry] = field(default_factory=list)
 
     def block(self, block_id: str) -> BlockType:
         """The block type with this id."""

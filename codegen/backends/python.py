@@ -135,13 +135,19 @@ class StructEmitter:
         self.derived = self._derived_fields()
 
     # -- analysis -------------------------------------------------------------------
-    def _derived_fields(self) -> dict[str, Field]:
-        """Length/count fields that ``encode`` may compute: name -> the field they size."""
-        out: dict[str, Field] = {}
+    def _derived_fields(self) -> dict[str, list[Field]]:
+        """Length/count fields that ``encode`` may compute: name -> the fields they size.
+
+        A count may serve alternative fields (one present per ``if:``); the ``size`` of a
+        repeated field is a per-element stride the caller chooses, never derived.
+        """
+        out: dict[str, list[Field]] = {}
+        names = {g.id for g in self.struct.seq}
         for f in self.struct.seq:
-            for expr in (f.size, f.repeat_expr):
-                if expr is not None and expr.source.strip() in {g.id for g in self.struct.seq}:
-                    out[expr.source.strip()] = f
+            exprs = (f.repeat_expr,) if f.repeat else (f.size,)
+            for expr in exprs:
+                if expr is not None and expr.source.strip() in names:
+                    out.setdefault(expr.source.strip(), []).append(f)
         return out
 
     def _expr(self, expr_source_obj: object, local: str = "f_") -> str:
@@ -456,10 +462,20 @@ class StructEmitter:
             if f.repeat == "expr":
                 assert f.repeat_expr is not None
                 count = self._expr(f.repeat_expr)
-                body += [f"check_count({count}, {min_size}, pos, end, {q(what)})",
-                         f"for _ in range({count}):",
-                         f"    item, pos = {sub}.decode_at(view, pos, end, endian)",
-                         f"    f_{f.id}.append(item)"]
+                if f.size is not None:
+                    stride = self._expr(f.size)
+                    body += [f"stride = {stride}",
+                             f"check_count({count}, max(stride, {min_size}), pos, end, {q(what)})",
+                             f"for _ in range({count}):",
+                             f"    need(view, pos, stride, end, {q(what)})",
+                             f"    item, _ = {sub}.decode_at(view, pos, pos + stride, endian)",
+                             "    pos += stride",
+                             f"    f_{f.id}.append(item)"]
+                else:
+                    body += [f"check_count({count}, {min_size}, pos, end, {q(what)})",
+                             f"for _ in range({count}):",
+                             f"    item, pos = {sub}.decode_at(view, pos, end, endian)",
+                             f"    f_{f.id}.append(item)"]
             elif f.repeat == "eos":
                 body += ["while pos < end:",
                          f"    item, pos = {sub}.decode_at(view, pos, end, endian)",
@@ -510,17 +526,19 @@ class StructEmitter:
                 lines.append(f"raw_{f.id} = self.{f.id} if isinstance(self.{f.id}, (bytes, bytearray, memoryview)) "
                              f"else self.{f.id}.encode(endian)")
         for f in s.seq:
-            target = self.derived.get(f.id)
-            if target is not None:
-                if target.repeat:
-                    measure = f"len(self.{target.id})"
-                elif target.type in ("str", "switch"):
-                    measure = f"len(raw_{target.id})"
-                else:
-                    measure = f"len(self.{target.id})"
-                if target.optional_tail or target.cond is not None:
-                    measure = f"(0 if self.{target.id} is None else {measure})"
-                lines += [f"f_{f.id} = self.{f.id}", f"if f_{f.id} is None:", f"    f_{f.id} = {measure}"]
+            targets = self.derived.get(f.id)
+            if targets:
+                lines += [f"f_{f.id} = self.{f.id}", f"if f_{f.id} is None:"]
+                for n, target in enumerate(targets):
+                    measure = f"len(raw_{target.id})" if target.type in ("str", "switch") else f"len(self.{target.id})"
+                    optional = target.optional_tail or target.cond is not None
+                    if len(targets) == 1 and not optional:
+                        lines.append(f"    f_{f.id} = {measure}")
+                        continue
+                    keyword = "if" if n == 0 else "elif"
+                    lines += [f"    {keyword} self.{target.id} is not None:", f"        f_{f.id} = {measure}"]
+                if len(targets) > 1 or targets[0].optional_tail or targets[0].cond is not None:
+                    lines += ["    else:", f"        f_{f.id} = 0"]
             elif f.is_int and f.reserved:
                 lines.append(f"f_{f.id} = self.{f.id} or 0")
             elif f.is_int:
@@ -573,6 +591,15 @@ class StructEmitter:
             body.append(f"parts.append(sized(raw_{f.id}, {self._expr(f.size)}, {q(what)}))")
             if f.pad == 8:
                 body.append(f"parts.append(padding(len(raw_{f.id})))")
+        elif f.repeat and f.size is not None:
+            body += [f"stride = {self._expr(f.size)}",
+                     f"if stride * len(self.{f.id}) > 0xFFFFFFFF:",
+                     f'    raise EncodeError(f"{what}: {{len(self.{f.id})}} entries of {{stride}} bytes exceed a block")',
+                     f"for item in self.{f.id}:",
+                     '    raw = b"".join(item.encode_parts(endian))',
+                     "    if len(raw) > stride:",
+                     f"        raise EncodeError(f\"{what}: entry of {{len(raw)}} bytes exceeds stride {{stride}}\")",
+                     "    parts += [raw, bytes(stride - len(raw))]"]
         elif f.repeat:
             body += [f"for item in self.{f.id}:", "    parts += item.encode_parts(endian)"]
         else:

@@ -45,6 +45,7 @@ SPEC_SOURCES: dict[str, str] = {
     "blocks/vas_map.yaml": "2084ae28bccee9ecb65a1437514acd19b77a917477316fcfa6494f228ee4c8ca",
     "dialects.yaml": "8a36c4dc5668ded4c3b7575f8ca7f7a0bc2139ec866cabf2ec72de0de336f426",
     "enums.yaml": "ddcb45efc131e531a1c2b062ecbf29eeb4cc8c7ae0829dfd905369dd001e65e5",
+    "errata.yaml": "8b0c69a9b09b3e548c4caf2a4c3ffab37a45c4bff8a2dc91149826a954820f87",
     "format.yaml": "7f3b45ac493b8b1a90480dafdd486d364384dd17909fabac85649c00975d0227",
     "rules.yaml": "69e8da6d0e430c81e313d2229cc54f4a4d2e7649028b27faab63c35836aafbbc",
 }

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from memslice.generated._support import (  # noqa: F401
     ZERO_HASH,
     ZERO_UUID,
+    EncodeError,
     FieldInfo,
     Finding,
     check_count,

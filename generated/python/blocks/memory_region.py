@@ -17,6 +17,7 @@ from typing import ClassVar
 from memslice.generated._support import (  # noqa: F401
     ZERO_HASH,
     ZERO_UUID,
+    EncodeError,
     FieldInfo,
     Finding,
     check_count,

@@ -15,6 +15,7 @@ from typing import ClassVar
 from memslice.generated._support import (  # noqa: F401
     ZERO_HASH,
     ZERO_UUID,
+    EncodeError,
     FieldInfo,
     Finding,
     check_count,
@@ -190,7 +191,10 @@ class ModuleEntry:
         f_reserved1 = self.reserved1 or 0
         f_len_native_blob = self.len_native_blob
         if f_len_native_blob is None:
-            f_len_native_blob = (0 if self.native_blob is None else len(self.native_blob))
+            if self.native_blob is not None:
+                f_len_native_blob = len(self.native_blob)
+            else:
+                f_len_native_blob = 0
         f_reserved2 = self.reserved2 or 0
         parts.append(_MODULE_ENTRY_0_0[endian].pack(
             f_base_addr,
@@ -369,7 +373,10 @@ class ModuleEntryG0:
         f_reserved1 = self.reserved1 or 0
         f_len_native_blob = self.len_native_blob
         if f_len_native_blob is None:
-            f_len_native_blob = (0 if self.native_blob is None else len(self.native_blob))
+            if self.native_blob is not None:
+                f_len_native_blob = len(self.native_blob)
+            else:
+                f_len_native_blob = 0
         f_reserved2 = self.reserved2 or 0
         parts.append(_MODULE_ENTRY_1_0[endian].pack(
             f_base_addr,

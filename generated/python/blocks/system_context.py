@@ -21,6 +21,7 @@ from typing import ClassVar
 from memslice.generated._support import (  # noqa: F401
     ZERO_HASH,
     ZERO_UUID,
+    EncodeError,
     FieldInfo,
     Finding,
     check_count,
@@ -478,7 +479,10 @@ class SystemContextMemdiver:
         f_uptime = self.uptime
         f_len_os_version = self.len_os_version
         if f_len_os_version is None:
-            f_len_os_version = (0 if self.os_version is None else len(raw_os_version))
+            if self.os_version is not None:
+                f_len_os_version = len(raw_os_version)
+            else:
+                f_len_os_version = 0
         parts.append(_SYSTEM_CONTEXT_1_0[endian].pack(
             f_boot_time,
             f_num_targets,

@@ -21,6 +21,7 @@ from typing import ClassVar
 from memslice.generated._support import (  # noqa: F401
     ZERO_HASH,
     ZERO_UUID,
+    EncodeError,
     FieldInfo,
     Finding,
     check_count,
@@ -205,7 +206,7 @@ class VasMap:
     )
 
     num_entries: int | None = None
-    len_entry: int | None = None
+    len_entry: int = 0
     entries: list[VasEntry] | None = None
     entries_fixed: list[VasEntry] | None = None
 
@@ -244,9 +245,12 @@ class VasMap:
         f_entries_fixed = None
         if f_len_entry != 0:
             f_entries_fixed = []
-            check_count(f_num_entries, 24, pos, end, "VasMap.entries_fixed")
+            stride = f_len_entry
+            check_count(f_num_entries, max(stride, 24), pos, end, "VasMap.entries_fixed")
             for _ in range(f_num_entries):
-                item, pos = VasEntry.decode_at(view, pos, end, endian)
+                need(view, pos, stride, end, "VasMap.entries_fixed")
+                item, _ = VasEntry.decode_at(view, pos, pos + stride, endian)
+                pos += stride
                 f_entries_fixed.append(item)
         obj = cls(
             num_entries=f_num_entries,
@@ -265,17 +269,26 @@ class VasMap:
         parts: list[bytes | memoryview] = []
         f_num_entries = self.num_entries
         if f_num_entries is None:
-            f_num_entries = (0 if self.entries_fixed is None else len(self.entries_fixed))
+            if self.entries is not None:
+                f_num_entries = len(self.entries)
+            elif self.entries_fixed is not None:
+                f_num_entries = len(self.entries_fixed)
+            else:
+                f_num_entries = 0
         f_len_entry = self.len_entry
-        if f_len_entry is None:
-            f_len_entry = (0 if self.entries_fixed is None else len(self.entries_fixed))
         parts.append(_VAS_MAP_1_0[endian].pack(f_num_entries, f_len_entry))
         if f_len_entry == 0:
             for item in self.entries:
                 parts += item.encode_parts(endian)
         if f_len_entry != 0:
+            stride = f_len_entry
+            if stride * len(self.entries_fixed) > 0xFFFFFFFF:
+                raise EncodeError(f"VasMap.entries_fixed: {len(self.entries_fixed)} entries of {stride} bytes exceed a block")
             for item in self.entries_fixed:
-                parts += item.encode_parts(endian)
+                raw = b"".join(item.encode_parts(endian))
+                if len(raw) > stride:
+                    raise EncodeError(f"VasMap.entries_fixed: entry of {len(raw)} bytes exceeds stride {stride}")
+                parts += [raw, bytes(stride - len(raw))]
         return parts
 
     def check(self) -> list[Finding]:
