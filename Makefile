@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint codegen oracles bench clean
+KAITAI := tools/kaitai
+
+.PHONY: setup demo test lint codegen oracles kaitai bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +27,20 @@ lint: setup
 oracles: setup
 	-$(BIN)/python tests/oracles/venvs.py
 
+# The real Kaitai Struct compiler (npm, pinned by the lock file) compiles the generated .ksy
+# to Python, JavaScript and Java under build/kaitai/.
+$(KAITAI)/node_modules/.stamp: $(KAITAI)/package-lock.json
+	npm ci --prefix $(KAITAI) --no-audit --no-fund
+	touch $@
+
+kaitai: setup $(KAITAI)/node_modules/.stamp
+	node $(KAITAI)/ksc.js -t python -t javascript -t java generated/kaitai/memslice.ksy build/kaitai
+
 demo: setup
 	$(BIN)/msl codegen --check
 	$(BIN)/python scripts/demo.py demo-out
 
-test: setup oracles
+test: setup oracles kaitai
 	$(BIN)/msl codegen --check
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
@@ -38,4 +49,4 @@ bench: setup oracles
 	$(BIN)/python benchmarks/read_verify.py
 
 clean:
-	rm -rf $(VENV) .oracle-venvs demo-out bench-out .pytest_cache .ruff_cache
+	rm -rf $(VENV) .oracle-venvs demo-out bench-out build $(KAITAI)/node_modules .pytest_cache .ruff_cache

@@ -308,6 +308,12 @@ class MslReader:
                 self.fault = exc.located(offset=pos, block_index=index)
                 self.stream_end = "fault"
                 break
+            if header.block_length < _BLOCK_HEADER_SIZE:
+                self.fault = FormatError(
+                    f"BlockLength {header.block_length} is smaller than the 80-byte block header",
+                    offset=pos + 8, block_index=index, rule="B-4.1-block-length")
+                self.stream_end = "fault"
+                break
             if header.block_length > self.size - pos:
                 self.fault = TruncatedError(
                     f"BlockLength {header.block_length} runs past the end of the file "

@@ -63,7 +63,9 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
     first = render_all(SPEC, tmp_path / "a")
     second = render_all(SPEC, tmp_path / "a")
     assert first == second
-    assert all("Do not edit" in text.splitlines()[1] for text in first.values())
+    for path, text in first.items():
+        head = "\n".join(text.splitlines()[:3])
+        assert "Do not edit" in head and "msl codegen" in head, path
 
 
 def test_check_detects_drift(tmp_path: Path) -> None:

@@ -557,7 +557,8 @@ class StructEmitter:
                 indent = "    "
             if self._is_fixed(f):
                 run = self.runs[k].fields
-                args = [f"f_{g.id}" if g.is_int else f"self.{g.id}" for g in run]
+                args = [f"f_{g.id}" if g.is_int else
+                        (f"self.{g.id} or bytes({g.fixed_size})" if g.reserved else f"self.{g.id}") for g in run]
                 lines += [indent + x for x in call_lines(
                     f"parts.append({self.prefix}_{k}[endian].pack(", args, "))", 100 - len(indent))]
                 k += 1
@@ -594,7 +595,7 @@ class StructEmitter:
         elif f.repeat and f.size is not None:
             body += [f"stride = {self._expr(f.size)}",
                      f"if stride * len(self.{f.id}) > 0xFFFFFFFF:",
-                     f'    raise EncodeError(f"{what}: {{len(self.{f.id})}} entries of {{stride}} bytes exceed a block")',
+                     f'    raise EncodeError(f"{what}: entries of {{stride}} bytes do not fit a block")',
                      f"for item in self.{f.id}:",
                      '    raw = b"".join(item.encode_parts(endian))',
                      "    if len(raw) > stride:",

@@ -275,7 +275,7 @@ class FileHeader:
             f_clock_source,
             f_block_count,
             f_hash_algo,
-            self.reserved,
+            self.reserved or bytes(2),
         ))
         return parts
 

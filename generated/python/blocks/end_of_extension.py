@@ -155,7 +155,7 @@ class EndOfExtension:
             f_block_count,
             f_reserved,
             f_len_producer,
-            self.reserved2,
+            self.reserved2 or bytes(6),
         ))
         parts.append(sized(raw_producer, f_len_producer, "EndOfExtension.producer"))
         parts.append(padding(f_len_producer))

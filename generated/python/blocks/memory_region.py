@@ -187,7 +187,7 @@ class MemoryRegion:
             f_protection,
             f_region_type,
             f_page_size_log2,
-            self.reserved,
+            self.reserved or bytes(5),
             f_timestamp,
         ))
         size = pad8(((f_region_size >> f_page_size_log2) + 3) // 4)

@@ -196,7 +196,7 @@ class ProcessEntry:
             f_ppid,
             f_uid,
             f_is_target,
-            self.reserved,
+            self.reserved or bytes(3),
             f_start_time,
             f_rss,
             f_len_exe_name,

@@ -220,7 +220,7 @@ class SystemContext:
             f_len_domain,
             f_len_os_detail,
             f_len_case_ref,
-            self.reserved,
+            self.reserved or bytes(9),
         ))
         parts.append(sized(raw_acq_user, f_len_acq_user, "SystemContext.acq_user"))
         parts.append(padding(f_len_acq_user))
@@ -492,7 +492,7 @@ class SystemContextMemdiver:
             f_len_domain,
             f_len_os_detail,
             f_len_case_ref,
-            self.reserved,
+            self.reserved or bytes(6),
         ))
         parts.append(sized(raw_acq_user, f_len_acq_user, "SystemContextMemdiver.acq_user"))
         parts.append(padding(f_len_acq_user))
@@ -505,7 +505,11 @@ class SystemContextMemdiver:
         parts.append(sized(raw_case_ref, f_len_case_ref, "SystemContextMemdiver.case_ref"))
         parts.append(padding(f_len_case_ref))
         if self.uptime is not None or self.len_os_version is not None or self.os_version is not None:
-            parts.append(_SYSTEM_CONTEXT_1_1[endian].pack(f_uptime, f_len_os_version, self.reserved_tail))
+            parts.append(_SYSTEM_CONTEXT_1_1[endian].pack(
+                f_uptime,
+                f_len_os_version,
+                self.reserved_tail or bytes(6),
+            ))
             parts.append(sized(raw_os_version, f_len_os_version, "SystemContextMemdiver.os_version"))
             parts.append(padding(f_len_os_version))
         return parts

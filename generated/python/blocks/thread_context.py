@@ -292,7 +292,7 @@ class ThreadContext:
             f_arch,
             f_num_registers,
             f_len_name,
-            self.reserved,
+            self.reserved or bytes(6),
         ))
         parts.append(sized(raw_name, f_len_name, "ThreadContext.name"))
         parts.append(padding(f_len_name))

@@ -160,7 +160,7 @@ class VasEntry:
             f_region_type,
             f_len_path,
             f_name_source,
-            self.reserved,
+            self.reserved or bytes(3),
         ))
         parts.append(sized(raw_mapped_path, f_len_path, "VasEntry.mapped_path"))
         parts.append(padding(f_len_path))
@@ -283,7 +283,7 @@ class VasMap:
         if f_len_entry != 0:
             stride = f_len_entry
             if stride * len(self.entries_fixed) > 0xFFFFFFFF:
-                raise EncodeError(f"VasMap.entries_fixed: {len(self.entries_fixed)} entries of {stride} bytes exceed a block")
+                raise EncodeError(f"VasMap.entries_fixed: entries of {stride} bytes do not fit a block")
             for item in self.entries_fixed:
                 raw = b"".join(item.encode_parts(endian))
                 if len(raw) > stride:
