@@ -72,6 +72,9 @@ class Field:
         repeat_until: Stop condition over ``_`` for ``repeat: until``.
         cond: Presence condition (``if:``), or None.
         optional_tail: Present only when the payload has bytes left.
+        tail_default: For optional tail fields: whether a newly built structure includes
+            them (``present``: the field belongs to the main layout and only some producers
+            omit it) or not (``absent``: an extension only some producers add).
         role: Runtime role (``page_state_map``, ``page_data``, ``file_hash``, ``uuid_ref``).
         format: Canonical rendering: ``addr``, ``hex`` or ``dec``.
         since: Version that introduced the field, or None.
@@ -102,6 +105,7 @@ class Field:
     repeat_until: Expr | None = None
     cond: Expr | None = None
     optional_tail: bool = False
+    tail_default: str = "absent"
     role: str | None = None
     format: str = "dec"
     since: str | None = None

@@ -8,6 +8,7 @@ the block is inflated.
 
 from __future__ import annotations
 
+import io
 import struct
 
 import lz4.block
@@ -85,25 +86,34 @@ def decompress_payload(data: memoryview, algo: int, endian: str, *, legacy: bool
 
 
 def _zstd_bounded(stream: memoryview, cap: int) -> bytes:
-    dobj = zstandard.ZstdDecompressor().decompressobj()
+    """Inflate one zstd frame, producing at most ``cap + 1`` bytes whatever the frame claims.
+
+    Output is pulled through a stream reader in bounded chunks, so a frame that inflates far
+    beyond its declared size (a decompression bomb) costs at most one chunk over the cap.
+    Bytes after the frame are ignored (memslicer 0.2.x padded the stream with zeros).
+    """
+    try:
+        params = zstandard.get_frame_parameters(bytes(stream[:18]))
+    except zstandard.ZstdError as exc:
+        raise CompressionError(f"zstd frame header is corrupt: {exc}") from None
+    if params.content_size not in (zstandard.CONTENTSIZE_UNKNOWN, cap) and params.content_size > cap:
+        raise CompressionError(f"zstd frame declares {params.content_size} bytes, more than UncompressedSize "
+                               f"{cap}", rule="V11-C20")
     chunks: list[bytes] = []
     total = 0
-    pos = 0
+    dctx = zstandard.ZstdDecompressor()
     try:
-        while pos < len(stream) and not dobj.eof:
-            piece = dobj.decompress(stream[pos:pos + _CHUNK])
-            pos += _CHUNK
-            total += len(piece)
-            if total > cap:
-                raise CompressionError(f"zstd stream inflates beyond UncompressedSize {cap}", rule="V11-C20")
-            chunks.append(piece)
+        with dctx.stream_reader(io.BytesIO(stream), read_across_frames=False, read_size=_CHUNK) as reader:
+            while True:
+                piece = reader.read(min(_CHUNK, cap + 1 - total))
+                if not piece:
+                    break
+                total += len(piece)
+                if total > cap:
+                    raise CompressionError(f"zstd stream inflates beyond UncompressedSize {cap}", rule="V11-C20")
+                chunks.append(piece)
     except zstandard.ZstdError as exc:
         raise CompressionError(f"zstd frame is corrupt: {exc}") from None
-    if not dobj.eof:
-        raise CompressionError("zstd frame is truncated")
-    trailing = bytes(dobj.unused_data) + bytes(stream[pos:])
-    if trailing.strip(b"\0"):
-        raise CompressionError(f"{len(trailing)} bytes after the zstd frame are not zero padding")
     return b"".join(chunks)
 
 
@@ -140,7 +150,19 @@ def is_legacy_framing(data: memoryview) -> bool:
 def _decompress_legacy(data: memoryview) -> bytes:
     head = bytes(data[:4])
     if head == _ZSTD_MAGIC:
-        return _zstd_bounded(data, MAX_UNCOMPRESSED)
+        # no size prefix: the frame's own content size (when present) is the claim
+        try:
+            claimed = zstandard.get_frame_parameters(bytes(data[:18])).content_size
+        except zstandard.ZstdError as exc:
+            raise CompressionError(f"legacy zstd frame header is corrupt: {exc}") from None
+        if claimed == zstandard.CONTENTSIZE_UNKNOWN or claimed > MAX_UNCOMPRESSED:
+            raise CompressionError("legacy zstd frame does not declare a content size within the 4 GiB block "
+                                   "limit", rule="V11-C20")
+        out = _zstd_bounded(data, claimed)
+        if len(out) != claimed:
+            raise CompressionError(f"legacy zstd frame inflates to {len(out)} bytes, not its declared {claimed}",
+                                   rule="V11-C20")
+        return out
     import lz4.frame
 
     try:

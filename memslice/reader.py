@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ _END_OF_EXTENSION = 0x0FFE
 _MODULE_ENTRY = 0x0002
 _RELATED_DUMP = 0x0041
 _MEMORY_REGION = 0x0001
+_RUNS = re.compile(r"0+|1+|2+|3+")
+_STATE_NAMES = ("captured", "failed", "unmapped", "not_resident")
 
 
 @dataclass
@@ -490,7 +493,8 @@ class MslReader:
         """Reconstruct ``size`` bytes of the address space starting at ``addr``.
 
         Pages are taken from every Memory Region that covers them; each returned span
-        says its state; only Captured pages carry bytes.
+        says its state; only Captured pages carry bytes. Work is per run of equal states,
+        not per page.
 
         Args:
             addr: First virtual address.
@@ -502,35 +506,49 @@ class MslReader:
         end = addr + size
         spans: list[Span] = []
         cursor = addr
+
+        def add(start: int, length: int, state: str, data: memoryview | None) -> None:
+            last = spans[-1] if spans else None
+            if last is not None and last.state == state and last.addr + last.length == start:
+                last.length += length
+                if data is not None:
+                    chunks[-1].append(data)
+            else:
+                spans.append(Span(start, length, state))
+                chunks.append([] if data is None else [data])
+
+        chunks: list[list[memoryview]] = []
         for region in sorted(self.regions(), key=lambda r: r.base):
-            if region.base + region.size <= cursor or region.base >= end:
+            ps = region.page_size
+            # pages are whole: a RegionSize that is not a page multiple (a warning, rule
+            # B-5.1-region-size) leaves its partial last page without a state
+            region_end = region.base + len(region.states) * ps
+            if region_end <= cursor or region.base >= end:
                 continue
             if region.base > cursor:
-                spans.append(Span(cursor, region.base - cursor, "absent"))
+                add(cursor, region.base - cursor, "absent", None)
                 cursor = region.base
-            ps = region.page_size
             data = region.captured_data()
-            while cursor < min(end, region.base + region.size):
-                page = (cursor - region.base) // ps
-                state = int(region.states[page])
-                page_start = region.base + page * ps
-                take = min(end, page_start + ps) - cursor
-                name = ("captured", "failed", "unmapped", "not_resident")[state]
-                chunk = None
+            first_page = (cursor - region.base) // ps
+            captured_before = region.states.count("0", 0, first_page)
+            for match in _RUNS.finditer(region.states, first_page):
+                run_start = region.base + match.start() * ps
+                if run_start >= end:
+                    break
+                run_end = min(end, region.base + match.end() * ps)
+                state = int(match.group()[0])
+                piece = None
                 if state == 0:
-                    index = region.states.count("0", 0, page)
-                    start = index * ps + (cursor - page_start)
-                    chunk = bytes(data[start:start + take])
-                if spans and spans[-1].state == name and spans[-1].addr + spans[-1].length == cursor:
-                    last = spans[-1]
-                    last.length += take
-                    if chunk is not None and last.data is not None:
-                        last.data += chunk
-                else:
-                    spans.append(Span(cursor, take, name, chunk))
-                cursor += take
+                    offset = captured_before * ps + (cursor - run_start)
+                    piece = data[offset:offset + run_end - cursor]
+                    captured_before += match.end() - match.start()
+                add(cursor, run_end - cursor, _STATE_NAMES[state], piece)
+                cursor = run_end
         if cursor < end:
-            spans.append(Span(cursor, end - cursor, "absent"))
+            add(cursor, end - cursor, "absent", None)
+        for span, parts in zip(spans, chunks, strict=True):
+            if span.state == "captured":
+                span.data = b"".join(parts)
         return spans
 
     def uuid_index(self) -> dict[bytes, BlockRecord]:

@@ -204,6 +204,11 @@ class StructEmitter:
         return f"{base} | None" if optional else base
 
     def _default(self, f: Field) -> str:
+        if f.optional_tail and f.tail_default == "present" and f.id not in self.derived:
+            if f.is_int:
+                return "0"
+            if f.type in ("bytes", "hash", "uuid"):
+                return {"hash": "ZERO_HASH", "uuid": "ZERO_UUID"}.get(f.type, 'b""')
         if f.optional_tail or f.cond is not None or f.id in self.derived or f.type == "str":
             if f.reserved and not f.optional_tail:
                 pass

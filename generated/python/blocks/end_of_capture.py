@@ -73,7 +73,7 @@ class EndOfCapture:
 
     file_hash: bytes = ZERO_HASH
     acq_end: int = 0
-    block_count: int | None = None
+    block_count: int | None = 0
     reserved: int | None = None
 
     @classmethod

@@ -102,7 +102,7 @@ class ModuleEntry:
     disk_hash: bytes = ZERO_HASH
     len_native_blob: int | None = None
     reserved2: int | None = None
-    native_blob: bytes | None = None
+    native_blob: bytes | None = b""
 
     @classmethod
     def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> ModuleEntry:
@@ -276,7 +276,7 @@ class ModuleEntryG0:
     disk_hash: bytes = ZERO_HASH
     len_native_blob: int | None = None
     reserved2: int | None = None
-    native_blob: bytes | None = None
+    native_blob: bytes | None = b""
 
     @classmethod
     def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> ModuleEntryG0:

@@ -1,0 +1,87 @@
+"""Import a dump in another format (``msl import SRC -o OUT.msl``), spec section 9."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from memslice.cli.common import EXIT_OK
+
+
+def _int(text: str) -> int:
+    """An integer in decimal or 0x hex."""
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+
+
+def make_progress(enabled: bool) -> Any:
+    """Progress hooks drawing a rich bar on stderr when ``enabled`` (a terminal), else none."""
+    from memslice.acquirer.importers import Progress
+
+    if not enabled:
+        return Progress()
+    from rich.progress import BarColumn, DownloadColumn, Progress as RichProgress, TextColumn, TimeRemainingColumn
+    from rich.console import Console
+
+    class _Bar(Progress):
+        def __init__(self) -> None:
+            self.bar = RichProgress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task: Any = None
+
+        def phase(self, name: str, total: int) -> None:
+            if self.task is not None:
+                self.bar.update(self.task, visible=False)
+            self.task = self.bar.add_task(name, total=total)
+
+        def advance(self, amount: int) -> None:
+            self.bar.advance(self.task, amount)
+
+        def done(self) -> None:
+            self.bar.stop()
+
+    return _Bar()
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from memslice.acquirer.importers import import_dump
+
+    result = import_dump(args.file, args.output, source_format=args.source_format, base=args.base, pid=args.pid,
+                         page_size=args.page_size, compression=args.compress, overwrite=args.force,
+                         hash_source=not args.no_hash,
+                         progress=make_progress(sys.stderr.isatty() and not args.quiet))
+    if not args.quiet:
+        print(f"{result.path}: imported {result.source_format} ({result.blocks} blocks: {result.regions} memory "
+              f"regions with {result.captured_bytes} captured bytes and {result.failed_pages} Failed pages, "
+              f"{result.threads} threads, {result.modules} modules)")
+        for line in result.note.splitlines()[1:]:
+            print(f"  {line}")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``msl import`` to the parser."""
+    p = sub.add_parser("import", help="import a raw dump, ELF core or minidump as a Memory Slice file",
+                       description="Import a dump in another format (spec section 9). The source is only read; "
+                                   "the output is written as OUT.partial (mode 0600) and renamed when complete.")
+    p.add_argument("file", metavar="SRC", help="the dump to import")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.msl", help="the Memory Slice file to write")
+    p.add_argument("--from", dest="source_format", default="auto",
+                   choices=["auto", "raw", "elf-core", "minidump"],
+                   help="source format (default: auto, from the file signature; raw must be named)")
+    p.add_argument("--base", type=_int, default=None, metavar="ADDR",
+                   help="raw only: address of the first byte (default 0)")
+    p.add_argument("--pid", type=_int, default=None, metavar="N",
+                   help="PID for sources that do not record one (must match the source's otherwise)")
+    p.add_argument("--page-size", type=_int, default=None, metavar="BYTES",
+                   help="raw and elf-core: page size (default 4096 / the core's own)")
+    p.add_argument("--compress", default="none", choices=["none", "zstd", "lz4"],
+                   help="codec for Memory Region payloads (default none)")
+    p.add_argument("--no-hash", action="store_true", help="do not record the source's SHA-256 (saves one read)")
+    p.add_argument("-f", "--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    p.set_defaults(func=_cmd_import)
