@@ -441,11 +441,11 @@ class StructEmitter:
                 size = "size"
             if f.type == "str":
                 body += call_lines(f"f_{f.id}, pos = read_str(",
-                                   ["view", "pos", size, "end", pad, q(f.term), q(what)], ")", 100)
+                                   ["view", "pos", size, "end", pad, q(f.term), q(what)], ")", 108)
             else:
                 copy = "False" if f.role == "page_data" else "True"
                 body += call_lines(f"f_{f.id}, pos = read_bytes(",
-                                   ["view", "pos", size, "end", pad, q(what), f"copy={copy}"], ")", 100)
+                                   ["view", "pos", size, "end", pad, q(what), f"copy={copy}"], ")", 108)
         elif f.type == "switch":
             assert f.switch_on is not None and f.size is not None
             cases = [f"{k}: {class_name(v)}" for k, v in sorted(f.cases.items())]

@@ -133,15 +133,7 @@ class ImportProvenance:
             f_reserved2,
         ) = _IMPORT_PROVENANCE_0_0[endian].unpack_from(view, pos)
         pos += 32
-        f_tool_name, pos = read_str(
-            view,
-            pos,
-            f_len_tool_name,
-            end,
-            True,
-            "nul",
-            "ImportProvenance.tool_name",
-        )
+        f_tool_name, pos = read_str(view, pos, f_len_tool_name, end, True, "nul", "ImportProvenance.tool_name")
         f_note, pos = read_str(view, pos, f_len_note, end, True, "nul", "ImportProvenance.note")
         f_source_hash = None
         if pos < end:

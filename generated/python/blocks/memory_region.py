@@ -137,24 +137,8 @@ class MemoryRegion:
             )
         pos += 32
         size = pad8(((f_region_size >> f_page_size_log2) + 3) // 4)
-        f_page_state_map, pos = read_bytes(
-            view,
-            pos,
-            size,
-            end,
-            False,
-            "MemoryRegion.page_state_map",
-            copy=True,
-        )
-        f_page_data, pos = read_bytes(
-            view,
-            pos,
-            end - pos,
-            end,
-            False,
-            "MemoryRegion.page_data",
-            copy=False,
-        )
+        f_page_state_map, pos = read_bytes(view, pos, size, end, False, "MemoryRegion.page_state_map", copy=True)
+        f_page_data, pos = read_bytes(view, pos, end - pos, end, False, "MemoryRegion.page_data", copy=False)
         obj = cls(
             base_addr=f_base_addr,
             region_size=f_region_size,
@@ -306,24 +290,8 @@ class MemoryRegionG0:
             )
         pos += 32
         size = pad8((f_num_pages + 3) // 4)
-        f_page_state_map, pos = read_bytes(
-            view,
-            pos,
-            size,
-            end,
-            False,
-            "MemoryRegionG0.page_state_map",
-            copy=True,
-        )
-        f_page_data, pos = read_bytes(
-            view,
-            pos,
-            end - pos,
-            end,
-            False,
-            "MemoryRegionG0.page_data",
-            copy=False,
-        )
+        f_page_state_map, pos = read_bytes(view, pos, size, end, False, "MemoryRegionG0.page_state_map", copy=True)
+        f_page_data, pos = read_bytes(view, pos, end - pos, end, False, "MemoryRegionG0.page_data", copy=False)
         obj = cls(
             base_addr=f_base_addr,
             region_size=f_region_size,

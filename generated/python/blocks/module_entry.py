@@ -310,15 +310,7 @@ class ModuleEntryG0:
         ) = _MODULE_ENTRY_1_0[endian].unpack_from(view, pos)
         pos += 24
         f_path, pos = read_str(view, pos, f_len_path, end, True, "nul_padded", "ModuleEntryG0.path")
-        f_version, pos = read_str(
-            view,
-            pos,
-            f_len_version,
-            end,
-            True,
-            "nul_padded",
-            "ModuleEntryG0.version",
-        )
+        f_version, pos = read_str(view, pos, f_len_version, end, True, "nul_padded", "ModuleEntryG0.version")
         need(view, pos, 32, end, "ModuleEntryG0.disk_hash")
         (f_disk_hash,) = _MODULE_ENTRY_1_1[endian].unpack_from(view, pos)
         pos += 32

@@ -327,15 +327,7 @@ class PointerGraph:
             f_edges.append(item)
         f_integrity_hash = None
         if (f_flags & 1) != 0:
-            f_integrity_hash, pos = read_bytes(
-                view,
-                pos,
-                32,
-                end,
-                False,
-                "PointerGraph.integrity_hash",
-                copy=True,
-            )
+            f_integrity_hash, pos = read_bytes(view, pos, 32, end, False, "PointerGraph.integrity_hash", copy=True)
         obj = cls(
             num_nodes=f_num_nodes,
             num_edges=f_num_edges,

@@ -256,15 +256,7 @@ class RegionOmissionManifest:
         ) = _REGION_OMISSION_MANIFEST_1_0[endian].unpack_from(view, pos)
         pos += 16
         f_scope, pos = read_str(view, pos, f_len_scope, end, True, "none", "RegionOmissionManifest.scope")
-        f_patterns, pos = read_str(
-            view,
-            pos,
-            f_len_patterns,
-            end,
-            True,
-            "none",
-            "RegionOmissionManifest.patterns",
-        )
+        f_patterns, pos = read_str(view, pos, f_len_patterns, end, True, "none", "RegionOmissionManifest.patterns")
         f_rows = []
         check_count(f_num_rows, 24, pos, end, "RegionOmissionManifest.rows")
         for _ in range(f_num_rows):

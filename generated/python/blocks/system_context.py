@@ -365,43 +365,11 @@ class SystemContextMemdiver:
             f_reserved,
         ) = _SYSTEM_CONTEXT_1_0[endian].unpack_from(view, pos)
         pos += 32
-        f_acq_user, pos = read_str(
-            view,
-            pos,
-            f_len_acq_user,
-            end,
-            True,
-            "nul",
-            "SystemContextMemdiver.acq_user",
-        )
-        f_hostname, pos = read_str(
-            view,
-            pos,
-            f_len_hostname,
-            end,
-            True,
-            "nul",
-            "SystemContextMemdiver.hostname",
-        )
+        f_acq_user, pos = read_str(view, pos, f_len_acq_user, end, True, "nul", "SystemContextMemdiver.acq_user")
+        f_hostname, pos = read_str(view, pos, f_len_hostname, end, True, "nul", "SystemContextMemdiver.hostname")
         f_domain, pos = read_str(view, pos, f_len_domain, end, True, "nul", "SystemContextMemdiver.domain")
-        f_os_detail, pos = read_str(
-            view,
-            pos,
-            f_len_os_detail,
-            end,
-            True,
-            "nul",
-            "SystemContextMemdiver.os_detail",
-        )
-        f_case_ref, pos = read_str(
-            view,
-            pos,
-            f_len_case_ref,
-            end,
-            True,
-            "nul",
-            "SystemContextMemdiver.case_ref",
-        )
+        f_os_detail, pos = read_str(view, pos, f_len_os_detail, end, True, "nul", "SystemContextMemdiver.os_detail")
+        f_case_ref, pos = read_str(view, pos, f_len_case_ref, end, True, "nul", "SystemContextMemdiver.case_ref")
         f_uptime = None
         f_len_os_version = None
         f_reserved_tail = None

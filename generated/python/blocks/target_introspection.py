@@ -94,15 +94,7 @@ class TargetIntrospectionRow:
         need(view, pos, 4, end, "TargetIntrospectionRow.tag")
         (f_tag, f_len_value) = _TARGET_INTROSPECTION_0_0[endian].unpack_from(view, pos)
         pos += 4
-        f_value, pos = read_bytes(
-            view,
-            pos,
-            f_len_value,
-            end,
-            False,
-            "TargetIntrospectionRow.value",
-            copy=True,
-        )
+        f_value, pos = read_bytes(view, pos, f_len_value, end, False, "TargetIntrospectionRow.value", copy=True)
         obj = cls(tag=f_tag, len_value=f_len_value, value=f_value)
         return obj, pos
 
