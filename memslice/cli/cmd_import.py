@@ -23,8 +23,9 @@ def make_progress(enabled: bool) -> Any:
 
     if not enabled:
         return Progress()
-    from rich.progress import BarColumn, DownloadColumn, Progress as RichProgress, TextColumn, TimeRemainingColumn
     from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as RichProgress
 
     class _Bar(Progress):
         def __init__(self) -> None:

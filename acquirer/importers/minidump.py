@@ -1,0 +1,563 @@
+"""Microsoft minidumps (``MDMP``), as written by dbghelp, Breakpad and Crashpad.
+
+Layouts follow the Microsoft minidump documentation (``MINIDUMP_HEADER``,
+``MINIDUMP_DIRECTORY``, ``MINIDUMP_*_LIST``, ``VS_FIXEDFILEINFO``, ``CONTEXT``); the
+Breakpad platform ids and Linux streams (0x4767xxxx) are Breakpad's published values.
+
+- ``MemoryListStream`` / ``Memory64ListStream`` (and thread stacks) -> Memory Regions.
+  Minidump ranges are byte ranges; the format stores whole pages only, so a region uses
+  the largest page size (<= 4 KiB, >= 1 KiB) its bounds align to, and a page only
+  partly stored is Failed (its stored bytes are not carried: the note counts them).
+  Overlapping ranges are stored once; differing overlaps are reported.
+- ``MemoryInfoListStream`` -> protection and type of the regions, and the VAS Map.
+- ``ModuleListStream`` -> Module List Index / Module Entries, version from
+  ``VS_FIXEDFILEINFO`` (file version) when its signature is 0xFEEF04BD.
+- ``ThreadListStream`` -> Thread Contexts (``CONTEXT`` registers of the groups that
+  ContextFlags marks); the ``ExceptionStream`` thread is Crashed and Current and takes the
+  exception's context; names from ``ThreadNamesStream``, start times from
+  ``ThreadInfoListStream``.
+- ``SystemInfoStream`` -> header OSType/ArchType; ``MiscInfoStream`` -> PID and process
+  start time; Breakpad Linux streams -> PPID and command line.
+
+Every location is checked against the file and every count against its stream before
+anything is read; a corrupt file is rejected with the offset of the fault.
+"""
+
+from __future__ import annotations
+
+import bisect
+import struct
+from dataclasses import dataclass
+
+from memslice.acquirer.importers.errors import SourceError
+from memslice.acquirer.importers.plan import (
+    IdentityPlan,
+    ImportPlan,
+    ModulePlan,
+    Piece,
+    RegionPlan,
+    ThreadPlan,
+    VasPlan,
+    page_log2_for,
+)
+from memslice.acquirer.importers.registers import (
+    ARM64_FLOATING_POINT,
+    CONTEXT_CONTROL,
+    CONTEXT_EXTENDED_REGISTERS,
+    CONTEXT_FLOATING_POINT,
+    CONTEXT_INTEGER,
+    CONTEXT_SEGMENTS,
+    SP,
+    context_registers,
+    has_pc_sp,
+)
+from memslice.acquirer.importers.source import SourceFile
+from memslice.generated.enums import ArchType, OsType, Protection, RegionType, SourceFormat, ThreadFlags
+
+MDMP_SIGNATURE = 0x504D444D
+MDMP_VERSION = 0xA793
+THREAD_LIST, MODULE_LIST, MEMORY_LIST, EXCEPTION, SYSTEM_INFO = 3, 4, 5, 6, 7
+MEMORY64_LIST, MISC_INFO, MEMORY_INFO_LIST, THREAD_INFO_LIST, THREAD_NAMES = 9, 15, 16, 17, 24
+BREAKPAD_LINUX_PROC_STATUS, BREAKPAD_LINUX_CMD_LINE = 0x47670004, 0x47670006
+VS_FFI_SIGNATURE = 0xFEEF04BD
+MEM_COMMIT, MEM_FREE = 0x1000, 0x10000
+MEM_IMAGE, MEM_MAPPED, MEM_PRIVATE = 0x1000000, 0x40000, 0x20000
+FILETIME_UNIX_EPOCH = 116444736000000000
+MAX_STRING_BYTES = 1 << 16
+STRING_BUDGET = 64 << 20
+"""Most MINIDUMP_STRING bytes read from one file (names may share one RVA)."""
+MAX_ENTRIES = 1 << 20
+"""Most entries accepted in one list stream (modules, threads, memory ranges, infos)."""
+CONTEXT_READ = 4096
+"""Bytes of a CONTEXT record read: every layout decoded here is smaller."""
+COMPARE_LIMIT = 64 << 20
+"""Most overlapping bytes compared between ranges stored twice."""
+
+_ARCH = {0: (ArchType.X86, "x86"), 9: (ArchType.X86_64, "x86_64"), 5: (ArchType.ARM32, ""),
+         12: (ArchType.ARM64, "arm64"), 0x8003: (ArchType.ARM64, ""), 1: (ArchType.MIPS32, ""),
+         0x8004: (ArchType.MIPS64, ""), 3: (ArchType.PPC32, ""), 0x8002: (ArchType.PPC64, ""),
+         0x8006: (ArchType.RISCV64, ""), 0x8005: (ArchType.RISCV32, "")}
+_OS = {0: OsType.WINDOWS, 1: OsType.WINDOWS, 2: OsType.WINDOWS, 3: OsType.WINDOWS, 0x8101: OsType.MACOS,
+       0x8102: OsType.IOS, 0x8201: OsType.LINUX, 0x8203: OsType.ANDROID, 0x8206: OsType.FUCHSIA}
+CORE_GROUPS = {
+    "x86_64": CONTEXT_CONTROL | CONTEXT_INTEGER | CONTEXT_SEGMENTS | CONTEXT_FLOATING_POINT,
+    "x86": CONTEXT_CONTROL | CONTEXT_INTEGER | CONTEXT_SEGMENTS | CONTEXT_FLOATING_POINT | CONTEXT_EXTENDED_REGISTERS,
+    "arm64": CONTEXT_CONTROL | CONTEXT_INTEGER | ARM64_FLOATING_POINT,
+}
+"""ContextFlags groups without which a thread is flagged Partial (general and FP/SIMD state)."""
+_PROTECT = {0x01: 0, 0x02: 0x1, 0x04: 0x3, 0x08: 0x13, 0x10: 0x4, 0x20: 0x5, 0x40: 0x7, 0x80: 0x17}
+"""PAGE_* base value -> Protection bits (R=1, W=2, X=4, CopyOnWrite=0x10)."""
+
+
+@dataclass(slots=True)
+class _Stream:
+    type: int
+    size: int
+    rva: int
+    index: int
+
+
+@dataclass(slots=True)
+class _MemInfo:
+    base: int
+    size: int
+    state: int
+    protect: int
+    type: int
+
+
+class _Reader:
+    """Bounds-checked access to one minidump file."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.src = source
+        self.string_bytes = 0
+
+    def read(self, rva: int, size: int, what: str) -> bytes:
+        return self.src.read(rva, size, what)
+
+    def string(self, rva: int, what: str) -> tuple[str, bool]:
+        """A MINIDUMP_STRING (u32 byte length, UTF-16LE): (text, replaced)."""
+        (length,) = struct.unpack("<I", self.read(rva, 4, f"{what} length"))
+        if length > MAX_STRING_BYTES or length % 2:
+            raise SourceError(f"{what}: MINIDUMP_STRING length {length} is odd or above {MAX_STRING_BYTES}",
+                              offset=rva)
+        self.string_bytes += length
+        if self.string_bytes > STRING_BUDGET:
+            raise SourceError(f"{what}: the file's strings exceed {STRING_BUDGET} bytes in total", offset=rva)
+        raw = self.read(rva + 4, length, what)
+        text = raw.decode("utf-16-le", "replace")
+        return text, "\ufffd" in text and b"\xfd\xff" not in raw
+
+    def stream(self, s: _Stream, what: str) -> bytes:
+        return self.read(s.rva, s.size, f"{what} stream")
+
+
+def _directory(r: _Reader) -> tuple[dict[int, _Stream], int]:
+    head = r.read(0, 32, "MINIDUMP_HEADER")
+    sig, version, count, dir_rva, _checksum, stamp, _flags = struct.unpack("<IIIIIIQ", head)
+    if sig != MDMP_SIGNATURE:
+        raise SourceError(f"not a minidump: signature 0x{sig:08X} is not 'MDMP'", offset=0)
+    if version & 0xFFFF != MDMP_VERSION:
+        raise SourceError(f"minidump version 0x{version & 0xFFFF:04X} is not MINIDUMP_VERSION 0xA793", offset=4)
+    r.src.require(dir_rva, count * 12, f"stream directory of {count} entries")
+    table = r.read(dir_rva, count * 12, "stream directory")
+    streams: dict[int, _Stream] = {}
+    for i in range(count):
+        stype, size, rva = struct.unpack_from("<III", table, 12 * i)
+        if size and (rva > r.src.size or size > r.src.size - rva):
+            raise SourceError(f"stream directory entry {i} (type 0x{stype:X}) places {size} bytes at RVA "
+                              f"0x{rva:X}, past the end of the {r.src.size}-byte file", offset=dir_rva + 12 * i)
+        if stype and size:
+            streams.setdefault(stype, _Stream(stype, size, rva, i))
+    return streams, stamp
+
+
+def _list(data: bytes, entry: int, what: str, s: _Stream, count_fmt: str = "<I") -> tuple[int, int]:
+    """(count, offset of the first entry) of a counted list stream, checked against its size."""
+    head = struct.calcsize(count_fmt)
+    if len(data) < head:
+        raise SourceError(f"{what} stream of {len(data)} bytes has no count", offset=s.rva)
+    (count,) = struct.unpack_from(count_fmt, data, 0)
+    # some writers (Breakpad) pad the 32-bit count to 8 bytes
+    for start in (head, head + 4) if head == 4 else (head,):
+        if len(data) - start == count * entry:
+            return count, start
+    if count * entry > len(data) - head:
+        raise SourceError(f"{what} declares {count} entries of {entry} bytes but its stream holds "
+                          f"{len(data) - head} bytes", offset=s.rva)
+    if count > MAX_ENTRIES:
+        raise SourceError(f"{what} declares {count} entries, more than the limit of {MAX_ENTRIES}", offset=s.rva)
+    return count, head
+
+
+def _protection(protect: int) -> int:
+    prot = _PROTECT.get(protect & 0xFF, 0)
+    if protect & 0x100:
+        prot |= Protection.GUARD
+    return prot
+
+
+def _region_type(info: _MemInfo | None) -> int:
+    if info is None:
+        return RegionType.UNKNOWN
+    return {MEM_IMAGE: RegionType.IMAGE, MEM_MAPPED: RegionType.MAPPED_FILE,
+            MEM_PRIVATE: RegionType.ANONYMOUS}.get(info.type, RegionType.UNKNOWN)
+
+
+def _mem_infos(r: _Reader, s: _Stream) -> list[_MemInfo]:
+    data = r.stream(s, "MemoryInfoList")
+    if len(data) < 16:
+        raise SourceError("MemoryInfoList stream is shorter than its 16-byte header", offset=s.rva)
+    head, entry, count = struct.unpack_from("<IIQ", data, 0)
+    if head < 16 or entry < 48 or count > (len(data) - head) // entry if head <= len(data) else True:
+        raise SourceError(f"MemoryInfoList header (SizeOfHeader {head}, SizeOfEntry {entry}, {count} entries) "
+                          f"does not fit its {len(data)}-byte stream", offset=s.rva)
+    out = []
+    if count > MAX_ENTRIES:
+        raise SourceError(f"MemoryInfoList declares {count} entries, more than the limit of {MAX_ENTRIES}",
+                          offset=s.rva)
+    for i in range(count):
+        base, _abase, _aprot, _pad, size, state, protect, mtype = struct.unpack_from("<QQIIQIII", data,
+                                                                                     head + i * entry)
+        if state != MEM_FREE and size:
+            out.append(_MemInfo(base, size, state, protect, mtype))
+    out.sort(key=lambda m: m.base)
+    return out
+
+
+def _pieces(r: _Reader, streams: dict[int, _Stream], stacks: list[tuple[int, int, int]],
+            plan: ImportPlan) -> list[Piece]:
+    raw: list[tuple[int, int, int, int]] = []  # start, size, rva, listing order
+    if MEMORY_LIST in streams:
+        s = streams[MEMORY_LIST]
+        data = r.stream(s, "MemoryList")
+        count, first = _list(data, 16, "MemoryList", s)
+        for i in range(count):
+            start, size, rva = struct.unpack_from("<QII", data, first + 16 * i)
+            raw.append((start, size, rva, len(raw)))
+    if MEMORY64_LIST in streams:
+        s = streams[MEMORY64_LIST]
+        data = r.stream(s, "Memory64List")
+        if len(data) < 16:
+            raise SourceError("Memory64List stream is shorter than its 16-byte header", offset=s.rva)
+        count, base_rva = struct.unpack_from("<QQ", data, 0)
+        if count > (len(data) - 16) // 16 or count > MAX_ENTRIES:
+            raise SourceError(f"Memory64List declares {count} ranges but its stream holds {(len(data) - 16) // 16} "
+                              f"(limit {MAX_ENTRIES})", offset=s.rva)
+        rva = base_rva
+        for i in range(count):
+            start, size = struct.unpack_from("<QQ", data, 16 + 16 * i)
+            raw.append((start, size, rva, len(raw)))
+            rva += size
+    for start, size, rva in stacks:
+        raw.append((start, size, rva, len(raw)))
+    for start, size, rva, _ in raw:
+        r.src.require(rva, size, f"memory range 0x{start:X}+0x{size:X}")
+        if start + size > 1 << 64:
+            raise SourceError(f"memory range 0x{start:X}+0x{size:X} runs past the 64-bit address space", offset=rva)
+    raw.sort(key=lambda x: (x[0], x[3]))
+    pieces: list[Piece] = []
+    compared = differing = unchecked = 0
+    for start, size, rva, _ in raw:
+        if not size:
+            continue
+        end = start + size
+        if pieces and start < pieces[-1].end:
+            overlap_end = min(end, pieces[-1].end)
+            if compared + (overlap_end - start) <= COMPARE_LIMIT:
+                compared += overlap_end - start
+                if not _same_bytes(r, pieces, start, overlap_end, rva):
+                    differing += 1
+            else:
+                unchecked += 1
+            if end <= pieces[-1].end:
+                continue
+            rva += pieces[-1].end - start
+            start = pieces[-1].end
+        pieces.append(Piece(start, end, rva))
+    if differing:
+        plan.facts.append(f"{differing} memory ranges overlap another range with different bytes: the range with "
+                          "the lower start address was kept (at equal starts: MemoryList, then Memory64List, then "
+                          "thread stacks, each in listing order)")
+    if unchecked:
+        plan.facts.append(f"{unchecked} overlapping memory ranges were not compared (over {COMPARE_LIMIT} bytes)")
+    return pieces
+
+
+def _same_bytes(r: _Reader, pieces: list[Piece], start: int, end: int, rva: int) -> bool:
+    """Whether the stored bytes [start, end) at ``rva`` equal what the kept pieces hold there."""
+    i = len(pieces) - 1
+    while i > 0 and pieces[i].start > start:
+        i -= 1
+    cursor = start
+    while cursor < end and i < len(pieces):
+        p = pieces[i]
+        lo, hi = max(cursor, p.start), min(end, p.end)
+        if lo < hi:
+            step = 1 << 20
+            for at in range(lo, hi, step):
+                n = min(step, hi - at)
+                if (r.read(p.offset + at - p.start, n, "overlapping memory")
+                        != r.read(rva + at - start, n, "overlapping memory")):
+                    return False
+            cursor = hi
+        i += 1
+    return True
+
+
+def _regions(pieces: list[Piece], infos: list[_MemInfo], sps: list[int]) -> list[RegionPlan]:
+    """Group stored pieces into non-overlapping regions split at MemoryInfo boundaries."""
+    cuts = sorted({m.base for m in infos} | {m.base + m.size for m in infos})
+    cut_set = set(cuts)
+    split: list[Piece] = []
+    for p in pieces:
+        start = p.start
+        i = bisect.bisect_right(cuts, start)
+        while i < len(cuts) and cuts[i] < p.end:
+            split.append(Piece(start, cuts[i], p.offset + start - p.start))
+            start = cuts[i]
+            i += 1
+        split.append(Piece(start, p.end, p.offset + start - p.start))
+    info_starts = [m.base for m in infos]
+
+    def info_at(addr: int) -> _MemInfo | None:
+        j = bisect.bisect_right(info_starts, addr) - 1
+        if j >= 0 and infos[j].base <= addr < infos[j].base + infos[j].size:
+            return infos[j]
+        return None
+
+    runs: list[list[Piece]] = []
+    for p in split:
+        if runs and runs[-1][-1].end == p.start and p.start not in cut_set:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    regions: list[RegionPlan] = []
+    for run in runs:
+        log2 = page_log2_for(run[0].start, run[-1].end, 12)
+        page = 1 << log2
+        base, end = run[0].start - run[0].start % page, -(-run[-1].end // page) * page
+        if regions and base < regions[-1].end:
+            prev = regions.pop()
+            merged = prev.pieces + run
+            log2 = page_log2_for(merged[0].start, merged[-1].end, 12)
+            page = 1 << log2
+            base, end = merged[0].start - merged[0].start % page, -(-merged[-1].end // page) * page
+            run = merged
+        info = info_at(run[0].start)
+        prot = _protection(info.protect) if info is not None else 0
+        rtype = _region_type(info)
+        k = bisect.bisect_left(sps, base)
+        if k < len(sps) and sps[k] < end and rtype in (RegionType.UNKNOWN, RegionType.ANONYMOUS):
+            rtype = RegionType.STACK
+        regions.append(RegionPlan(base=base, size=end - base, page_log2=log2, protection=prot,
+                                  region_type=int(rtype), pieces=run))
+    return regions
+
+
+def plan_minidump(source: SourceFile) -> ImportPlan:
+    """Plan the import of a minidump.
+
+    Args:
+        source: The open source.
+
+    Returns:
+        The plan.
+
+    Raises:
+        SourceError: The file is not a minidump or is corrupt.
+    """
+    r = _Reader(source)
+    streams, stamp = _directory(r)
+    plan = ImportPlan(source_format=SourceFormat.MINIDUMP, source_label="minidump",
+                      timestamp=stamp * 1_000_000_000)
+    plan.missing = ["module on-disk hashes", "memory outside the ranges the minidump stores",
+                    "thread scheduler states"]
+    plan.facts.append("header and region timestamps: MINIDUMP_HEADER TimeDateStamp (whole seconds)")
+    arch_name = ""
+    windows = False
+    if SYSTEM_INFO in streams:
+        s = streams[SYSTEM_INFO]
+        d = r.stream(s, "SystemInfo")
+        if len(d) < 32:
+            raise SourceError(f"SystemInfo stream of {len(d)} bytes is shorter than 32", offset=s.rva)
+        cpu, _lvl, _rev, ncpu, _ptype, major, minor, build, platform, csd_rva = struct.unpack_from("<HHHBBIIIII", d)
+        arch, arch_name = _ARCH.get(cpu, (ArchType.UNKNOWN, ""))
+        plan.arch_type = arch
+        plan.os_type = _OS.get(platform, OsType.UNKNOWN)
+        windows = plan.os_type == OsType.WINDOWS
+        csd = ""
+        if csd_rva:
+            csd, _ = r.string(csd_rva, "CSDVersion")
+        plan.facts.append(f"SystemInfo: ProcessorArchitecture 0x{cpu:X}, {ncpu} processors, PlatformId "
+                          f"0x{platform:X}, version {major}.{minor}.{build}" + (f" '{csd}'" if csd else ""))
+        if arch == ArchType.UNKNOWN:
+            plan.missing.append(f"architecture (ProcessorArchitecture 0x{cpu:X} is not known)")
+        if plan.os_type == OsType.UNKNOWN:
+            plan.missing.append(f"operating system (PlatformId 0x{platform:X} is not known)")
+    else:
+        plan.missing += ["operating system and architecture (no SystemInfo stream)"]
+
+    identity = IdentityPlan()
+    known_identity = False
+    if MISC_INFO in streams:
+        s = streams[MISC_INFO]
+        d = r.stream(s, "MiscInfo")
+        if len(d) >= 24:
+            _size, flags1, pid, create, _ut, _kt = struct.unpack_from("<IIIIII", d)
+            if flags1 & 0x1:
+                plan.pid = pid
+            if flags1 & 0x2 and create:
+                identity.start_time = create * 1_000_000_000
+                known_identity = True
+    if BREAKPAD_LINUX_PROC_STATUS in streams:
+        text = r.stream(streams[BREAKPAD_LINUX_PROC_STATUS], "LinuxProcStatus").decode("utf-8", "replace")
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip().isdigit():
+            identity.ppid = int(fields["PPid"])
+            known_identity = True
+        if not plan.pid and fields.get("Pid", "").strip().isdigit():
+            plan.pid = int(fields["Pid"])
+        plan.facts.append("parent pid from the Breakpad LinuxProcStatus stream")
+    if BREAKPAD_LINUX_CMD_LINE in streams:
+        raw = r.stream(streams[BREAKPAD_LINUX_CMD_LINE], "LinuxCmdLine")
+        identity.cmd_line = raw.rstrip(b"\0").replace(b"\0", b" ").decode("utf-8", "surrogateescape")
+        known_identity = True
+        plan.facts.append("command line from the Breakpad LinuxCmdLine stream, NUL separators as spaces")
+    if not plan.pid:
+        plan.missing.append("process id")
+    if not identity.start_time:
+        plan.missing.append("process start time")
+    if not identity.ppid:
+        plan.missing.append("parent process id")
+    if identity.cmd_line is None:
+        plan.missing.append("command line")
+
+    # modules
+    if MODULE_LIST in streams:
+        s = streams[MODULE_LIST]
+        d = r.stream(s, "ModuleList")
+        count, first = _list(d, 108, "ModuleList", s)
+        replaced = 0
+        for i in range(count):
+            o = first + 108 * i
+            base, size, _ck, _ts, name_rva = struct.unpack_from("<QIIII", d, o)
+            ffi = struct.unpack_from("<13I", d, o + 24)
+            name, bad = r.string(name_rva, f"module {i} name")
+            replaced += bad
+            version = None
+            if ffi[0] == VS_FFI_SIGNATURE:
+                version = f"{ffi[2] >> 16}.{ffi[2] & 0xFFFF}.{ffi[3] >> 16}.{ffi[3] & 0xFFFF}"
+            plan.modules.append(ModulePlan(base=base, size=size, path=name, version=version))
+        plan.facts.append("module versions: VS_FIXEDFILEINFO file version (dwFileVersionMS/LS) where its signature "
+                          "is 0xFEEF04BD; CodeView/misc records, module timestamps and checksums are not carried")
+        if replaced:
+            plan.facts.append(f"{replaced} module names held invalid UTF-16 (replaced by U+FFFD)")
+        if plan.modules:
+            identity.exe_path = plan.modules[0].path
+            known_identity = True
+            plan.facts.append("executable path: the first ModuleList entry (the process image by the convention "
+                              "of dbghelp, Breakpad and Crashpad)")
+        if not any(m.version for m in plan.modules):
+            plan.missing.append("module versions")
+    else:
+        plan.missing.append("modules (no ModuleList stream)")
+    if known_identity:
+        plan.identity = identity
+
+    # threads
+    names: dict[int, str] = {}
+    if THREAD_NAMES in streams:
+        s = streams[THREAD_NAMES]
+        d = r.stream(s, "ThreadNames")
+        count, first = _list(d, 12, "ThreadNames", s)
+        for i in range(count):
+            tid, rva = struct.unpack_from("<IQ", d, first + 12 * i)
+            if rva:
+                names[tid], _ = r.string(rva, f"thread {tid} name")
+    starts: dict[int, int] = {}
+    if THREAD_INFO_LIST in streams:
+        s = streams[THREAD_INFO_LIST]
+        d = r.stream(s, "ThreadInfoList")
+        if len(d) >= 12:
+            head, entry, count = struct.unpack_from("<III", d)
+            if head >= 12 and entry >= 24 and head <= len(d) and count <= (len(d) - head) // entry:
+                for i in range(count):
+                    tid, _f, _e, _x, created = struct.unpack_from("<IIIIQ", d, head + entry * i)
+                    if created > FILETIME_UNIX_EPOCH:
+                        starts[tid] = (created - FILETIME_UNIX_EPOCH) * 100
+            else:
+                raise SourceError("ThreadInfoList header does not fit its stream", offset=s.rva)
+    crash_tid = None
+    crash_ctx: tuple[int, int] | None = None
+    if EXCEPTION in streams:
+        s = streams[EXCEPTION]
+        d = r.stream(s, "Exception")
+        if len(d) < 168:
+            raise SourceError(f"Exception stream of {len(d)} bytes is shorter than 168", offset=s.rva)
+        crash_tid, _ = struct.unpack_from("<II", d, 0)
+        code, _flags, _rec, address = struct.unpack_from("<IIQQ", d, 8)
+        ctx_size, ctx_rva = struct.unpack_from("<II", d, 160)
+        crash_ctx = (ctx_size, ctx_rva)
+        plan.facts.append(f"exception: thread {crash_tid}, code 0x{code:08X} at 0x{address:X}; that thread's "
+                          "registers are the exception record's context")
+    stacks: list[tuple[int, int, int]] = []
+    if THREAD_LIST in streams:
+        s = streams[THREAD_LIST]
+        d = r.stream(s, "ThreadList")
+        count, first = _list(d, 48, "ThreadList", s)
+        no_groups = skipped = 0
+        for i in range(count):
+            tid, _susp, _pc, _prio, _teb, st_start, st_size, st_rva, ctx_size, ctx_rva = struct.unpack_from(
+                "<IIIIQQIIII", d, first + 48 * i)
+            if st_size:
+                stacks.append((st_start, st_size, st_rva))
+            if tid == crash_tid and crash_ctx is not None:
+                ctx_size, ctx_rva = crash_ctx
+            if not arch_name:
+                skipped += 1
+                continue
+            ctx = r.read(ctx_rva, min(ctx_size, CONTEXT_READ), f"thread {tid} CONTEXT")
+            try:
+                regs, stored, groups = context_registers(ctx, arch_name, windows=windows)
+            except ValueError as exc:
+                plan.facts.append(f"thread {tid}: registers not imported ({exc})")
+                continue
+            if not stored & 0xFFFF:
+                no_groups += 1
+            if not has_pc_sp(regs):
+                plan.facts.append(f"thread {tid}: ContextFlags 0x{stored:08X} hold no program counter and stack "
+                                  "pointer; no Thread Context written")
+                continue
+            flags = 0
+            core = CORE_GROUPS[arch_name]
+            if groups & core != core:
+                flags |= ThreadFlags.PARTIAL
+            if tid == crash_tid:
+                flags |= ThreadFlags.CRASHED | ThreadFlags.CURRENT
+            plan.threads.append(ThreadPlan(thread_id=tid, flags=int(flags), registers=regs, name=names.get(tid),
+                                           start_time=starts.get(tid, 0)))
+        if no_groups:
+            plan.facts.append(f"{no_groups} thread CONTEXTs have ContextFlags with the CPU bit but no register "
+                              "group bit; every group of the record was imported as stored")
+        if skipped:
+            plan.missing.append(f"registers ({skipped} threads of an architecture without a CONTEXT decoder)")
+        if not names:
+            plan.missing.append("thread names")
+    else:
+        plan.missing.append("threads (no ThreadList stream)")
+    if not starts:
+        plan.missing.append("thread start times")
+    sps = sorted(int.from_bytes(x.value, "little") for t in plan.threads for x in t.registers if x.roles & SP)
+
+    # memory
+    infos = _mem_infos(r, streams[MEMORY_INFO_LIST]) if MEMORY_INFO_LIST in streams else []
+    pieces = _pieces(r, streams, stacks, plan)
+    committed = [m for m in infos if m.state == MEM_COMMIT]
+    plan.regions = _regions(pieces, committed, sps)
+    for region in plan.regions:
+        region.timestamp = plan.timestamp
+    dropped = sum(rp.stored_bytes_dropped() for rp in plan.regions)
+    if dropped:
+        plan.facts.append(f"{dropped} stored bytes lie in pages the minidump stores only in part (ranges not "
+                          "aligned to 1 KiB): those pages are Failed and the bytes are not carried")
+    if any(rp.page_log2 < 12 for rp in plan.regions):
+        plan.facts.append("regions whose bounds are not 4 KiB aligned use 1 or 2 KiB pages to keep partial pages "
+                          "small")
+    if infos:
+        mods = sorted(plan.modules, key=lambda m: m.base)
+        for m in infos:
+            path = next((x.path for x in mods if x.base <= m.base < x.base + x.size), None) \
+                if m.type == MEM_IMAGE else None
+            plan.vas.append(VasPlan(base=m.base, size=m.size, protection=_protection(m.protect),
+                                    region_type=_region_type(m), path=path))
+        plan.facts.append("VAS Map: every MemoryInfoList range that is not MEM_FREE (reserved ranges included)")
+    else:
+        plan.missing.append("memory protection and region type (no MemoryInfoList stream)")
+    return plan
+
+
+def is_minidump(head: bytes) -> bool:
+    """True when ``head`` starts with the minidump signature."""
+    return head[:4] == b"MDMP"
