@@ -566,7 +566,10 @@ _CHILD = textwrap.dedent("""
         out["rule"] = getattr(exc, "rule", None)
         out["message"] = str(exc)[:300]
     out["seconds"] = time.perf_counter() - started
-    out["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM belongs to this process image; ru_maxrss would carry the parent's peak across exec
+    with open("/proc/self/status") as status:
+        hwm = next(line for line in status if line.startswith("VmHWM:"))
+    out["maxrss_mib"] = int(hwm.split()[1]) / 1024
     print(json.dumps(out))
 """)
 
