@@ -38,7 +38,7 @@ kaitai: setup $(KAITAI)/node_modules/.stamp
 
 demo: setup
 	$(BIN)/msl codegen --check
-	$(BIN)/python scripts/demo.py demo-out
+	$(BIN)/python scripts/demo_live.py demo-out
 
 test: setup oracles kaitai
 	$(BIN)/msl codegen --check
@@ -47,6 +47,7 @@ test: setup oracles kaitai
 
 bench: setup oracles
 	$(BIN)/python benchmarks/read_verify.py
+	$(BIN)/python benchmarks/capture.py
 
 clean:
 	rm -rf $(VENV) .oracle-venvs demo-out bench-out build $(KAITAI)/node_modules .pytest_cache .ruff_cache

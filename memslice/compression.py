@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Sequence
 
 import lz4.block
 import zstandard
@@ -42,6 +43,36 @@ def compress_payload(payload: bytes | memoryview, algo: int, endian: str, level:
         return prefix + zstandard.ZstdCompressor(level=level).compress(payload)
     if algo == CompAlgo.LZ4:
         return prefix + lz4.block.compress(payload, store_size=True)
+    raise UnsupportedError(f"cannot compress with CompAlgo {algo}")
+
+
+def compress_parts(parts: Sequence[bytes | memoryview], algo: int, endian: str,
+                   level: int = 3) -> list[bytes]:
+    """Frame payload chunks as a compressed payload without joining them first (zstd).
+
+    Args:
+        parts: The uncompressed payload, in chunks.
+        algo: ``CompAlgo.ZSTD`` or ``CompAlgo.LZ4``.
+        endian: Byte order of the size prefix.
+        level: zstd level.
+
+    Returns:
+        The size prefix followed by the codec stream, as chunks.
+    """
+    total = sum(len(p) for p in parts)
+    prefix = struct.pack(endian + "Q", total)
+    if algo == CompAlgo.ZSTD:
+        cobj = zstandard.ZstdCompressor(level=level).compressobj(size=total)
+        out = [prefix]
+        for part in parts:
+            piece = cobj.compress(part)
+            if piece:
+                out.append(piece)
+        out.append(cobj.flush())
+        return out
+    if algo == CompAlgo.LZ4:
+        data = parts[0] if len(parts) == 1 else b"".join(parts)
+        return [prefix, lz4.block.compress(data, store_size=True)]
     raise UnsupportedError(f"cannot compress with CompAlgo {algo}")
 
 

@@ -12,10 +12,11 @@ import os
 import time
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from memslice.compression import compress_payload
+from memslice.compression import compress_parts
 from memslice.errors import EncodeError, MslError
 from memslice.generated import framing
 from memslice.generated.blocks import end_of_capture, end_of_extension, memory_region
@@ -26,6 +27,7 @@ from memslice.integrity import hasher_factory
 from memslice.pages import encode_state_string, state_string
 
 _MAX_BLOCK = framing.MAX_BLOCK_LENGTH
+_PARALLEL_FROM = 1 << 20  # chunks of 1 MiB and more are hashed on workers while being written
 _COMPRESSION = {"none": CompAlgo.NONE, "zstd": CompAlgo.ZSTD, "lz4": CompAlgo.LZ4}
 
 
@@ -105,9 +107,11 @@ class MslWriter:
         self._segment_hasher: Any = None
         self.blocks_written = 0
         self.bytes_written = 0
+        """Bytes written so far (the partial file's size; public, e.g. for write-back hints)."""
         self._capture_blocks = 0
         self._segment_blocks = 0
         self._types_written: set[int] = set()
+        self._pool: ThreadPoolExecutor | None = None
         self._state = "capture"  # capture -> extensions -> closed
         header_bytes = self.header.encode(endian)
         self._write(header_bytes)
@@ -129,15 +133,32 @@ class MslWriter:
         self.bytes_written += len(data)
 
     def _emit(self, chunks: Sequence[bytes | memoryview], block_hasher: Any) -> None:
+        """Write chunks and feed the hashers; large chunks hash on two workers while writing."""
+        running = self._file_hasher if self._state == "capture" else self._segment_hasher
         for chunk in chunks:
-            if not len(chunk):
+            size = len(chunk)
+            if not size:
                 continue
-            self._write(chunk)
-            block_hasher.update(chunk)
-            if self._state == "capture":
-                self._file_hasher.update(chunk)
-            elif self._segment_hasher is not None:
-                self._segment_hasher.update(chunk)
+            if size < _PARALLEL_FROM:
+                self._write(chunk)
+                block_hasher.update(chunk)
+                if running is not None:
+                    running.update(chunk)
+                continue
+            pool = self._hash_pool()
+            jobs = [pool.submit(block_hasher.update, chunk)]
+            if running is not None:
+                jobs.append(pool.submit(running.update, chunk))
+            try:
+                self._write(chunk)
+            finally:
+                for job in jobs:
+                    job.result()
+
+    def _hash_pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="msl-hash")
+        return self._pool
 
     def write_block(self, block_type: int, payload_parts: Sequence[bytes | memoryview], *,
                     block_uuid: bytes | None = None, parent_uuid: bytes | None = None, flags: int = 0,
@@ -159,6 +180,8 @@ class MslWriter:
         """
         if self._fd is None:
             raise EncodeError("writer is closed")
+        if self._state == "failed":
+            raise EncodeError("an earlier write failed; the partial file ends at the last whole block")
         if block_type == 0:
             raise EncodeError("block type 0x0000 must not appear", rule="B-4.3-no-type-zero")
         if flags & (BlockFlags.COMPRESSED | BlockFlags.COMP_ALGO):
@@ -167,10 +190,9 @@ class MslWriter:
         size = sum(len(p) for p in payload_parts)
         parts: list[bytes | memoryview]
         if compress:
-            body = compress_payload(b"".join(bytes(p) for p in payload_parts), compress, self.endian)
+            parts = list(compress_parts(payload_parts, compress, self.endian))
             flags |= BlockFlags.COMPRESSED | (compress << 1)
-            parts = [body]
-            size = len(body)
+            size = sum(len(p) for p in parts)
         else:
             parts = list(payload_parts)
             pad = _pad8(size) - size
@@ -185,9 +207,11 @@ class MslWriter:
             block_type=block_type, flags=flags, block_length=length, payload_version=payload_version,
             block_uuid=block_uuid, parent_uuid=parent_uuid or bytes(16), prev_hash=self._prev_hash)
         block_hasher = self._new_hasher()
+        block_start = self.bytes_written
         try:
             self._emit([header.encode(self.endian), *parts], block_hasher)
         except OSError as exc:
+            self._truncate_to(block_start)
             self._fail(exc)
         self._prev_hash = block_hasher.digest()
         self.blocks_written += 1
@@ -197,6 +221,20 @@ class MslWriter:
             self._segment_blocks += 1
         self._types_written.add(block_type)
         return block_uuid
+
+    def _truncate_to(self, size: int) -> None:
+        """After a failed write, cut the partial file back to its last whole block.
+
+        The running hashers have seen the failed block, so the writer is unusable
+        afterwards; the file on disk keeps a verifiable chain up to ``size``.
+        """
+        assert self._fd is not None
+        try:
+            os.ftruncate(self._fd, size)
+        except OSError:
+            return  # the disk refuses even that; readers will see a truncated last block
+        self.bytes_written = size
+        self._state = "failed"
 
     def _fail(self, exc: OSError) -> None:
         raise EncodeError(f"cannot write {self.partial}: {exc.strerror or exc}") from exc
@@ -396,12 +434,32 @@ class MslWriter:
         """Close without an End-of-Capture (the file reads as incomplete) and rename it."""
         return self._close(rename=True)
 
+    @property
+    def closed(self) -> bool:
+        """True once the file descriptor is closed (finished, aborted or kept as partial)."""
+        return self._fd is None
+
+    def close_partial(self) -> Path:
+        """Close and keep ``NAME.partial`` as it is (no End-of-Capture, no rename).
+
+        Used after a failed write (the partial file then ends on a whole block) or when the
+        caller wants to keep an incomplete capture under its partial name.
+
+        Returns:
+            The partial file's path.
+        """
+        self._close(rename=False)
+        return self.partial
+
     def abort(self) -> None:
         """Close and delete the partial file."""
         self._close(rename=False)
         self.partial.unlink(missing_ok=True)
 
     def _close(self, *, rename: bool) -> Path:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
         if self._fd is not None:
             try:
                 if rename:
