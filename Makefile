@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 KAITAI := tools/kaitai
 
-.PHONY: setup demo test lint codegen oracles kaitai bench clean
+.PHONY: setup demo test lint codegen oracles kaitai conformance-matrix bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,13 @@ demo: setup
 test: setup oracles kaitai
 	$(BIN)/msl codegen --check
 	$(BIN)/ruff check .
+	$(BIN)/msl conformance generate --verify
+	$(BIN)/msl conformance matrix --output build/conformance-matrix.md --reports build/conformance
 	$(BIN)/pytest -q
+
+# Refresh the committed compatibility matrix (cases x implementations).
+conformance-matrix: setup oracles kaitai
+	$(BIN)/msl conformance matrix --output docs/conformance-matrix.md
 
 bench: setup oracles
 	$(BIN)/python benchmarks/read_verify.py

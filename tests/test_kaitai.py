@@ -6,7 +6,7 @@ Python, JavaScript and Java under ``build/kaitai/<lang>/``. The compiled Python 
 (kaitaistruct 0.11 runtime, with the process routine ``tools/kaitai/python/memslice_codec.py``)
 is one more reader: on every sample capture and on captures our writer makes (both byte
 orders, every codec, every defined payload layout), its view of every header and payload
-field, rendered as canonical JSON by ``tests/kaitai_canon.py``, must equal the reader's
+field, rendered as canonical JSON by ``conformance/kaitai_canon.py``, must equal the reader's
 (``memslice.canon``). The JavaScript parser is run under node on samples and compared the
 same way (its runtime reads u8 as a double, so values above 2^53 compare as doubles).
 
@@ -35,6 +35,7 @@ import yaml
 from memslice.codegen import Spec, load_spec
 from memslice.codegen.driver import render_all
 from memslice.codegen.model import INT_SIZES, Field, Struct
+from memslice.conformance.kaitai_canon import KaitaiCanon, camel, js_tree
 from memslice.generated._support import encode_str
 from memslice.generated.blocks import memory_region
 from memslice.generated.enums import CAP_BIT_BLOCKS, ENUM_NAMES, FLAG_BITS, CapBitmap
@@ -44,7 +45,6 @@ from memslice import MslReader
 from memslice.canon import to_canonical
 from memslice.writer import MslWriter
 from tests.conftest import SAMPLES
-from tests.kaitai_canon import KaitaiCanon, camel, js_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 KSY = ROOT / "generated" / "kaitai" / "memslice.ksy"

@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from memslice.codegen import load_spec
 from memslice.codegen.driver import run_codegen
+from memslice.conformance.kaitai_canon import KaitaiCanon
 
-from tests.kaitai_canon import KaitaiCanon
 from tests.test_kaitai import ROOT, assert_agree, compile_ksy, load_parser, require_toolchain
 
 NEW_BLOCK = """\

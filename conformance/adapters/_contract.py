@@ -1,0 +1,102 @@
+"""Standard-library helpers for adapters that run outside memslice (the oracle venvs).
+
+The oracle adapters run with the python of memslicer's or memdiver's own venv, where
+memslice is not installed; this module holds the little they share: rendering values the
+way msl-canon/1 does, the command line and the exit statuses of ``contract.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+CONTRACT = "msl-conformance/1"
+EXIT_ACCEPT, EXIT_REJECT, EXIT_ADAPTER_ERROR = 0, 1, 2
+PAGE_STATE_NAMES = ("captured", "failed", "unmapped", "not_resident")
+"""Canonical names of the 2-bit page states 00, 01, 10, 11 (spec/enums.yaml page_state)."""
+
+
+def hexint(value: int) -> str:
+    """An address, size, offset or flag value: lowercase ``0x`` hex."""
+    return f"0x{value:x}"
+
+
+def dec(value: int) -> str:
+    """A count or code: decimal."""
+    return str(value)
+
+
+def uuid_text(raw: bytes) -> str | None:
+    """RFC 4122 text of 16 bytes, or None when all zero."""
+    if raw == bytes(16):
+        return None
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def block_entry(index: int, offset: int, block_type: int, flags: int, length: int, payload_version: int,
+                block_uuid: bytes, parent_uuid: bytes, prev_hash: bytes, segment: int) -> dict[str, Any]:
+    """The core keys of one block (``contract.md``: compared for every adapter)."""
+    return {"index": dec(index), "offset": hexint(offset), "type": f"0x{block_type:04x}", "flags": hexint(flags),
+            "length": hexint(length), "payload_version": dec(payload_version), "uuid": uuid_text(block_uuid),
+            "parent_uuid": uuid_text(parent_uuid), "prev_hash": prev_hash.hex(), "segment": dec(segment)}
+
+
+def page_runs(states: list[int]) -> list[list[str]]:
+    """Run-length pairs ``[name, count]`` of a page state list, in page order."""
+    runs: list[list[str]] = []
+    for state in states:
+        name = PAGE_STATE_NAMES[state]
+        if runs and runs[-1][0] == name:
+            runs[-1][1] = dec(int(runs[-1][1]) + 1)
+        else:
+            runs.append([name, "1"])
+    return runs
+
+
+def captured_summary(page_data: bytes) -> dict[str, str]:
+    """``captured_bytes`` and ``captured_sha256`` of a region's captured pages."""
+    return {"captured_bytes": hexint(len(page_data)), "captured_sha256": hashlib.sha256(page_data).hexdigest()}
+
+
+def emit(doc: dict[str, Any]) -> None:
+    """Print a document as the contract wants it (sorted keys, UTF-8)."""
+    sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def main(capabilities: dict[str, Any], read: Callable[[str], tuple[int, dict[str, Any] | None]],
+         argv: list[str] | None = None) -> int:
+    """Dispatch ``capabilities`` / ``read FILE``; any crash of the tool is exit status 2.
+
+    ``read`` returns the exit status and the document to print (None for a bare
+    rejection); the tool's own prints go to stderr meanwhile.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["capabilities"]:
+        emit(capabilities)
+        return EXIT_ACCEPT
+    if len(args) != 2 or args[0] != "read":
+        print("usage: ADAPTER capabilities | read FILE", file=sys.stderr)
+        return EXIT_ADAPTER_ERROR
+    real_stdout = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        status, doc = read(args[1])
+    except Exception:  # noqa: BLE001 - an adapter failure is reported as such, never as a verdict
+        traceback.print_exc()
+        return EXIT_ADAPTER_ERROR
+    finally:
+        sys.stdout = real_stdout
+    if doc is not None:
+        emit(doc)
+    return status
+
+
+def rejected(message: str) -> tuple[int, None]:
+    """A rejection: the tool's reason on stderr, exit status 1, nothing on stdout."""
+    print(f"rejected: {message}", file=sys.stderr)
+    return EXIT_REJECT, None

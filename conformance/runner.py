@@ -1,0 +1,367 @@
+"""The runner: judge one adapter on the corpus, one process per case.
+
+For each case the runner starts ``ADAPTER read input.msl`` in its own process group, with
+a wall-clock timeout and an address-space limit, and compares the compared view
+(``view.py``) of what it printed with the view of the expected document. Known failures
+(``known-failures/<adapter>.yaml``) turn failures into ``expected-fail`` and passes into
+``unexpected-pass``; entries naming no case are stale. Statuses and exit policy are in
+``contract.md`` ("Running the suite").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from memslice.conformance import CONTRACT_VERSION
+from memslice.conformance.cases import Case
+from memslice.conformance.jsonschemas import problems
+from memslice.conformance.view import view
+from memslice.conformance.vocabulary import EXIT_ACCEPT, EXIT_ADAPTER_ERROR, EXIT_REJECT
+
+from memslice.errors import MslError
+
+DEFAULT_TIMEOUT = 15.0
+"""Seconds one ``read`` may take (the 64 MiB samples need at most 3.3 s with the slowest tool here)."""
+DEFAULT_MEMORY_MB = 4096
+"""Address-space limit of an adapter process, in MiB (a runaway reader fails, the machine lives)."""
+DIFF_LINES = 120
+"""Longest diff kept per case."""
+
+_LAUNCHER = """
+import os, resource, sys
+limit = int(sys.argv[1])
+if limit:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+try:
+    os.execvp(sys.argv[2], sys.argv[2:])
+except OSError as exc:
+    print(f"cannot run {sys.argv[2]}: {exc.strerror}", file=sys.stderr)
+    sys.exit(127)
+"""
+"""Applies the address-space limit, then replaces itself with the adapter."""
+
+
+class AdapterError(MslError):
+    """The adapter cannot be used at all (does not start, bad capabilities)."""
+
+
+@dataclass
+class Adapter:
+    """How to start one implementation's adapter.
+
+    Attributes:
+        name: Short name (reports, known-failure file).
+        command: argv prefix; ``capabilities`` / ``read FILE`` are appended.
+    """
+
+    name: str
+    command: list[str]
+
+
+@dataclass
+class Outcome:
+    """What one adapter process did."""
+
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+
+@dataclass
+class CaseResult:
+    """The verdict on one case.
+
+    Attributes:
+        id: Case id.
+        level: Case level.
+        status: ``pass``, ``fail``, ``expected-fail``, ``unexpected-pass``, ``skipped``
+            or ``errored``.
+        detail: Why (the diff of a mismatch, the missing features, the crash).
+        reason: The known-failure reason, when one applies.
+        expected: Expected file used (``expected.json`` or an alternative).
+        rules: Rule ids the case exercises.
+    """
+
+    id: str
+    level: str
+    status: str
+    detail: str = ""
+    reason: str | None = None
+    expected: str = "expected.json"
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def error(self) -> bool:
+        """True when this result alone fails a non-strict run."""
+        if self.status == "unexpected-pass":
+            return True
+        if self.status == "errored":
+            return True
+        return self.status == "fail" and self.level == "required"
+
+
+@dataclass
+class RunReport:
+    """A whole run of one adapter."""
+
+    adapter: Adapter
+    capabilities: dict[str, Any]
+    results: list[CaseResult]
+    stale: list[str] = field(default_factory=list)
+    strict: bool = False
+
+    def counts(self) -> dict[str, int]:
+        """Cases per status."""
+        out: dict[str, int] = {}
+        for r in self.results:
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+    @property
+    def failed(self) -> bool:
+        """True when the run must exit non-zero."""
+        if self.stale:
+            return True
+        for r in self.results:
+            if r.error or (self.strict and r.status == "fail"):
+                return True
+        return False
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def execute(command: Sequence[str], *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB) -> Outcome:
+    """Run one adapter command in its own process group, bounded in time and memory.
+
+    Args:
+        command: Full argv.
+        timeout: Seconds before the whole process group is killed.
+        memory_mb: RLIMIT_AS in MiB (0 = none).
+
+    Returns:
+        Exit status (None after a timeout), stdout and stderr as text.
+    """
+    argv = [sys.executable, "-c", _LAUNCHER, str(memory_mb << 20), *command]
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
+    except OSError as exc:
+        return Outcome(None, "", f"cannot start {command[0]}: {exc}")
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        out, err = proc.communicate()
+        return Outcome(None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), timed_out=True)
+    finally:
+        if proc.poll() is None:
+            _kill_group(proc)
+    return Outcome(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+
+def capabilities(adapter: Adapter, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    """Ask the adapter for its capabilities and check them against the schema.
+
+    Raises:
+        AdapterError: It fails, prints no JSON, or the JSON breaks the schema.
+    """
+    outcome = execute([*adapter.command, "capabilities"], timeout=timeout)
+    if outcome.exit_code != 0:
+        tail = outcome.stderr.strip().splitlines()[-3:]
+        raise AdapterError(f"{adapter.name}: 'capabilities' exited {outcome.exit_code}: {' / '.join(tail)}")
+    try:
+        caps = json.loads(outcome.stdout)
+    except ValueError:
+        raise AdapterError(f"{adapter.name}: 'capabilities' printed no JSON") from None
+    found = problems("capabilities", caps)
+    if found:
+        raise AdapterError(f"{adapter.name}: capabilities break schemas/capabilities.schema.json: {'; '.join(found)}")
+    if caps["contract"] != CONTRACT_VERSION:
+        raise AdapterError(f"{adapter.name}: speaks {caps['contract']}, this runner {CONTRACT_VERSION}")
+    return dict(caps)
+
+
+def _diff(expected: Any, actual: Any, expected_name: str) -> str:
+    a = json.dumps(expected, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+    b = json.dumps(actual, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+    lines = list(difflib.unified_diff(a, b, f"{expected_name} (compared view)", "adapter output (compared view)",
+                                      lineterm="", n=2))
+    if len(lines) > DIFF_LINES:
+        lines = [*lines[:DIFF_LINES], f"... {len(lines) - DIFF_LINES} more diff lines"]
+    return "\n".join(lines)
+
+
+def _tail(text: str, lines: int = 4) -> str:
+    return " / ".join(text.strip().splitlines()[-lines:])
+
+
+def judge(case: Case, caps: dict[str, Any], outcome: Outcome) -> CaseResult:
+    """Compare one adapter outcome with the case's expectation (known failures not applied)."""
+    features = set(caps["features"])
+    expected_name, expected = case.expected_for(features)
+    result = CaseResult(case.id, case.level, "pass", expected=expected_name, rules=case.rules)
+    if outcome.timed_out:
+        result.status, result.detail = "errored", "timeout"
+        return result
+    if outcome.exit_code not in (EXIT_ACCEPT, EXIT_REJECT):
+        what = ("adapter error (exit 2)" if outcome.exit_code == EXIT_ADAPTER_ERROR
+                else f"crash (exit {outcome.exit_code})")
+        result.status, result.detail = "errored", f"{what}: {_tail(outcome.stderr)}"
+        return result
+    must_reject = expected.get("result") == "rejected"
+    if outcome.exit_code == EXIT_REJECT:
+        if not must_reject:
+            result.status = "fail"
+            why = _tail(outcome.stderr or outcome.stdout, 2)
+            result.detail = f"rejected a file the spec requires it to read: {why}"
+            return result
+        if "error-class" in features:
+            try:
+                printed = json.loads(outcome.stdout) if outcome.stdout.strip() else {}
+            except ValueError:
+                result.status, result.detail = "errored", "bad JSON after a rejection"
+                return result
+            got = printed.get("error_class") if isinstance(printed, dict) else None
+            if got != expected.get("error_class"):
+                result.status = "fail"
+                result.detail = f"rejected with error_class {got!r}, expected {expected.get('error_class')!r}"
+        return result
+    try:
+        actual = json.loads(outcome.stdout)
+    except ValueError:
+        result.status, result.detail = "errored", f"bad JSON on stdout: {_tail(outcome.stdout, 1)[:200]!r}"
+        return result
+    if must_reject:
+        result.status = "fail"
+        result.detail = f"accepted a file the spec requires it to reject ({expected.get('error_class')})"
+        return result
+    want = view(expected, features, case.dialect)
+    got = view(actual, features, case.dialect)
+    if want != got:
+        result.status, result.detail = "fail", _diff(want, got, expected_name)
+    return result
+
+
+def skip_reason(case: Case, caps: dict[str, Any]) -> str | None:
+    """Why an adapter with ``caps`` cannot be judged on ``case`` (None: it can)."""
+    missing = sorted(set(case.features) - set(caps["features"]))
+    if missing:
+        return f"capability: lacks {', '.join(missing)}"
+    if case.spec not in caps["spec_versions"]:
+        return f"capability: spec {case.spec} not supported"
+    return None
+
+
+def run_case(adapter: Adapter, caps: dict[str, Any], case: Case, *, timeout: float = DEFAULT_TIMEOUT,
+             memory_mb: int = DEFAULT_MEMORY_MB) -> CaseResult:
+    """Run and judge one case (known failures not applied)."""
+    reason = skip_reason(case, caps)
+    if reason is not None:
+        return CaseResult(case.id, case.level, "skipped", reason, rules=case.rules)
+    outcome = execute([*adapter.command, "read", str(case.input)], timeout=timeout, memory_mb=memory_mb)
+    return judge(case, caps, outcome)
+
+
+def apply_known(result: CaseResult, known: dict[str, str]) -> CaseResult:
+    """Turn a listed failure into ``expected-fail`` and a listed pass into ``unexpected-pass``."""
+    reason = known.get(result.id)
+    if reason is None:
+        return result
+    result.reason = reason
+    if result.status in ("fail", "errored"):
+        result.detail = f"{result.status}: {result.detail}"
+        result.status = "expected-fail"
+    elif result.status == "pass":
+        result.status = "unexpected-pass"
+        result.detail = "listed as a known failure but passes: remove the entry (--update-known-failures)"
+    return result
+
+
+def load_known_failures(path: Path | None) -> dict[str, str]:
+    """Case id -> reason from a known-failure file (empty when ``path`` is None or absent).
+
+    Raises:
+        AdapterError: The file breaks ``schemas/known-failures.schema.json``.
+    """
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise AdapterError(f"{path}: {exc}") from None
+    found = problems("known-failures", data)
+    if found:
+        raise AdapterError(f"{path}: {'; '.join(found)}")
+    return {case_id: entry["reason"] for case_id, entry in (data.get("failures") or {}).items()}
+
+
+def run(adapter: Adapter, cases: Sequence[Case], *, all_ids: set[str], known: dict[str, str] | None = None,
+        jobs: int = 1, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB, strict: bool = False,
+        progress: Callable[[CaseResult], None] | None = None) -> RunReport:
+    """Run ``cases`` against ``adapter``.
+
+    Args:
+        adapter: What to run.
+        cases: The selected cases.
+        all_ids: Every case id of the corpus (a known failure naming none of them is stale).
+        known: Case id -> reason of expected failures.
+        jobs: Adapter processes at a time.
+        timeout: Seconds per case.
+        memory_mb: Address-space limit per adapter process.
+        strict: Recommended and optional failures also fail the run.
+        progress: Called after each case.
+
+    Raises:
+        AdapterError: The adapter's capabilities cannot be obtained.
+    """
+    caps = capabilities(adapter, timeout=timeout)
+    known = known or {}
+
+    def one(case: Case) -> CaseResult:
+        result = apply_known(run_case(adapter, caps, case, timeout=timeout, memory_mb=memory_mb), known)
+        if progress is not None:
+            progress(result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(pool.map(one, cases))
+    stale = sorted(set(known) - all_ids)
+    return RunReport(adapter, caps, results, stale, strict)
+
+
+def updated_known_failures(report: RunReport, previous: dict[str, str], version: str | None = None) -> dict[str, Any]:
+    """The known-failure document that makes ``report`` clean (reasons kept where known).
+
+    Entries of cases that were not run (filtered out or skipped) are kept as they were.
+    """
+    ran = {r.id: r for r in report.results if r.status != "skipped"}
+    failures: dict[str, dict[str, str]] = {}
+    for case_id, reason in sorted(previous.items()):
+        if case_id in ran or case_id in report.stale:
+            continue
+        failures[case_id] = {"reason": reason}
+    for case_id, r in sorted(ran.items()):
+        if r.status in ("fail", "errored", "expected-fail"):
+            first = (r.detail.splitlines() or ["failure"])[0]
+            failures[case_id] = {"reason": previous.get(case_id) or f"observed: {first}"[:300]}
+    doc: dict[str, Any] = {"adapter": report.adapter.name}
+    if version:
+        doc["version"] = version
+    doc["failures"] = dict(sorted(failures.items()))
+    return doc
