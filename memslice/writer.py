@@ -374,8 +374,18 @@ class MslWriter:
         self._segment_hasher = self._new_hasher()
         self._segment_blocks = 0
 
-    def end_extension(self, producer: str | None = "memslice", written_at: int | None = None) -> bytes:
-        """Close the open extension segment with its End-of-Extension (rule V11-P34)."""
+    def end_extension(self, producer: str | None = "memslice", written_at: int | None = None, *,
+                      block_uuid: bytes | None = None) -> bytes:
+        """Close the open extension segment with its End-of-Extension (rule V11-P34).
+
+        Args:
+            producer: Producer string recorded in the terminator.
+            written_at: Time in ns (default: now).
+            block_uuid: BlockUUID of the terminator (default: new).
+
+        Returns:
+            The terminator's BlockUUID.
+        """
         if self._segment_hasher is None:
             raise EncodeError("no extension segment is open")
         payload = end_of_extension.EndOfExtension(
@@ -384,12 +394,20 @@ class MslWriter:
         self._segment_hasher = None
         state, self._state = self._state, "terminator"
         try:
-            return self.write_block(payload.BLOCK_TYPE, payload.encode_parts(self.endian))
+            return self.write_block(payload.BLOCK_TYPE, payload.encode_parts(self.endian), block_uuid=block_uuid)
         finally:
             self._state = state
 
-    def finish_capture(self, acq_end: int | None = None) -> bytes:
-        """Write the End-of-Capture (FileHash, BlockCount) and leave the file open for extensions."""
+    def finish_capture(self, acq_end: int | None = None, *, block_uuid: bytes | None = None) -> bytes:
+        """Write the End-of-Capture (FileHash, BlockCount) and leave the file open for extensions.
+
+        Args:
+            acq_end: Acquisition end in ns (default: now).
+            block_uuid: BlockUUID of the End-of-Capture (default: new).
+
+        Returns:
+            Its BlockUUID.
+        """
         if self._state != "capture":
             raise EncodeError("End-of-Capture already written")
         self._check_cap_bitmap()
@@ -398,7 +416,7 @@ class MslWriter:
         payload = end_of_capture.EndOfCapture(file_hash=file_hash, acq_end=time.time_ns() if acq_end is None
                                               else acq_end, block_count=count, reserved=0)
         state, self._state = self._state, "terminator"
-        uid = self.write_block(payload.BLOCK_TYPE, payload.encode_parts(self.endian))
+        uid = self.write_block(payload.BLOCK_TYPE, payload.encode_parts(self.endian), block_uuid=block_uuid)
         self._state = "extensions"
         del state
         return uid
