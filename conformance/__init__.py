@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+DEFAULT_TIMEOUT = 15.0
+"""Seconds one ``read`` may take (the 64 MiB samples need at most 3.3 s with the slowest tool here)."""
+DEFAULT_MEMORY_MB = 4096
+"""Address-space limit of an adapter process, in MiB (a runaway reader fails, the machine lives)."""
+
 CONTRACT_VERSION = "msl-conformance/1"
 """Version of the adapter contract (``contract.md``)."""
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from memslice.conformance import CONTRACT_VERSION
+from memslice.conformance import CONTRACT_VERSION, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from memslice.conformance.cases import Case
 from memslice.conformance.jsonschemas import problems
 from memslice.conformance.view import view
@@ -32,10 +32,6 @@ from memslice.conformance.vocabulary import EXIT_ACCEPT, EXIT_ADAPTER_ERROR, EXI
 
 from memslice.errors import MslError
 
-DEFAULT_TIMEOUT = 15.0
-"""Seconds one ``read`` may take (the 64 MiB samples need at most 3.3 s with the slowest tool here)."""
-DEFAULT_MEMORY_MB = 4096
-"""Address-space limit of an adapter process, in MiB (a runaway reader fails, the machine lives)."""
 DIFF_LINES = 120
 """Longest diff kept per case."""
 

@@ -8,11 +8,30 @@ Format knowledge lives in ``spec/``; ``memslice.generated`` holds the codecs gen
 from it; this package adds file framing, integrity, compression and page reconstruction.
 """
 
-from memslice.canon import to_canonical
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from memslice.errors import MslError
-from memslice.reader import MslReader
-from memslice.verify import VerifyReport, verify
-from memslice.writer import MslWriter
+
+if TYPE_CHECKING:
+    from memslice.canon import to_canonical
+    from memslice.reader import MslReader
+    from memslice.verify import VerifyReport, verify
+    from memslice.writer import MslWriter
 
 __all__ = ["MslError", "MslReader", "MslWriter", "VerifyReport", "to_canonical", "verify"]
 __version__ = "0.1.0"
+
+_LAZY = {"MslReader": "memslice.reader", "MslWriter": "memslice.writer", "VerifyReport": "memslice.verify",
+         "verify": "memslice.verify", "to_canonical": "memslice.canon"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public API on first use, so ``msl`` starts without loading every codec."""
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'memslice' has no attribute {name!r}")

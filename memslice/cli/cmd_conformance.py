@@ -204,7 +204,7 @@ def _selection(p: argparse.ArgumentParser) -> None:
 
 
 def _execution(p: argparse.ArgumentParser) -> None:
-    from memslice.conformance.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+    from memslice.conformance import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per case (default %(default)s)")
     p.add_argument("--memory-limit", type=int, default=DEFAULT_MEMORY_MB, metavar="MIB",
