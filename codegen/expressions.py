@@ -111,6 +111,19 @@ def _render(node: ast.AST, name: Callable[[str], str], floordiv: str,
     raise AssertionError(f"unexpected node {node!r}")
 
 
+def strip_outer_parens(text: str) -> str:
+    """Drop one pair of parentheses around a whole rendered expression (``(a + b)`` -> ``a + b``)."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and i < len(text) - 1:
+            return text
+    return text[1:-1]
+
+
 def parse_expr(source: str | int, where: str) -> Expr:
     """Parse and validate one expression.
 

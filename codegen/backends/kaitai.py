@@ -34,7 +34,7 @@ from typing import Any
 
 import jinja2
 from memslice.codegen.errors import SpecError
-from memslice.codegen.expressions import Expr
+from memslice.codegen.expressions import Expr, strip_outer_parens
 from memslice.codegen.model import FIXED_SIZES, INT_SIZES, BlockType, Constraint, Field, Spec, Struct
 
 KSY_NAME = "memslice.ksy"
@@ -145,17 +145,6 @@ def kid(text: str) -> str:
     return f"{ident}_" if keyword.iskeyword(ident) or keyword.issoftkeyword(ident) else ident
 
 
-def bare(text: str) -> str:
-    """Drop one pair of parentheses around a whole rendered expression."""
-    if not (text.startswith("(") and text.endswith(")")):
-        return text
-    depth = 0
-    for i, ch in enumerate(text):
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth == 0 and i < len(text) - 1:
-            return text
-    return text[1:-1]
 
 
 def spec_ref(spec: Spec, ref: str) -> str:
@@ -188,10 +177,10 @@ def render(expr: Expr, scope: Scope) -> str:
     """A schema expression in Kaitai syntax (``//`` -> ``/``, ``pad8(x)`` spelled out)."""
     fields = {f.id: f for f in scope.struct.seq}
     element = {f.id: f for f in scope.element.seq} if scope.element else {}
-    return bare(expr.render(
+    return strip_outer_parens(expr.render(
         lambda n: scope.ref(fields.get(n), n),
         floordiv="/",
-        pad8=lambda x: f"(({bare(x)} + 7) / 8 * 8)",
+        pad8=lambda x: f"(({strip_outer_parens(x)} + 7) / 8 * 8)",
         attr=lambda obj, a: scope.ref(element.get(a), f"{obj}.{a}")))
 
 

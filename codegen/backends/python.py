@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from memslice.codegen.expressions import strip_outer_parens
 from memslice.codegen.model import FIXED_SIZES, BlockType, Field, Spec, Struct
 
 _STRUCT_CHARS = {"u1": "B", "u2": "H", "u4": "I", "u8": "Q", "s1": "b", "s2": "h", "s4": "i", "s8": "q",
@@ -73,17 +74,6 @@ def _doc_text(text: str) -> str:
     return " ".join(text.split()).replace('"""', "'''").replace("\\", "\\\\")
 
 
-def _bare(text: str) -> str:
-    """Drop one pair of parentheses around a whole rendered expression."""
-    if not (text.startswith("(") and text.endswith(")")):
-        return text
-    depth = 0
-    for i, ch in enumerate(text):
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth == 0 and i < len(text) - 1:
-            return text
-    return text[1:-1]
 
 
 def pylong(text: str, indent: int, width: int = 116) -> str:
@@ -161,8 +151,8 @@ class StructEmitter:
                 return instances[n].value.render(name)
             return f"{local}{n}"
 
-        return _bare(expr_source_obj.render(name, attr=lambda o, a: f"item.{a}",
-                                            pad8=lambda x: f"pad8({_bare(x)})"))
+        return strip_outer_parens(expr_source_obj.render(name, attr=lambda o, a: f"item.{a}",
+                                            pad8=lambda x: f"pad8({strip_outer_parens(x)})"))
 
     @staticmethod
     def _is_fixed(f: Field) -> bool:
