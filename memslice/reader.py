@@ -243,8 +243,8 @@ class MslReader:
             raise BadMagicError(f"file magic is {bytes(view[:8])!r}, not b'MEMSLICE'", offset=0, rule="C1")
         self.endian = _endian_of(view[8])
         header_size = view[9]
-        if header_size not in (framing.HEADER_SIZE_PLAIN, framing.HEADER_SIZE_ENCRYPTED):
-            raise HeaderError(f"HeaderSize is {header_size}, not 64 (or 128 when encrypted)", offset=9,
+        if header_size < framing.HEADER_SIZE_PLAIN:
+            raise HeaderError(f"HeaderSize is {header_size}, smaller than the 64-byte header", offset=9,
                               rule="B-3-header-size")
         if self.size < 64:
             raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size)
@@ -253,6 +253,19 @@ class MslReader:
         except MslError as exc:
             raise exc.located(offset=0) from None
         self.header_size = header_size
+        version = self.header.version
+        known_version = version in (0x0001, 0x0100, 0x0101)
+        if header_size not in (framing.HEADER_SIZE_PLAIN, framing.HEADER_SIZE_ENCRYPTED) and (version >> 8) == 1:
+            # spec 3.2: an unknown minor of a known major may be parsed, always locating block 0
+            # through HeaderSize (rule C2); a known version has exactly 64 or 128 bytes
+            if known_version:
+                raise HeaderError(f"HeaderSize is {header_size}, not 64 (or 128 when encrypted)", offset=9,
+                                  rule="B-3-header-size")
+            if self.size < header_size:
+                raise TruncatedError(f"file of {self.size} bytes ends inside the {header_size}-byte header",
+                                     offset=self.size)
+            self.warnings.append(f"HeaderSize {header_size} of unknown version 0x{version:04X}: block 0 starts at "
+                                 f"{header_size} (rule C2)")
         self.encrypted = bool(self.header.flags & HeaderFlags.ENCRYPTED)
         self.encryption: framing.EncryptionHeader | None = None
         if self.encrypted and header_size != framing.HEADER_SIZE_ENCRYPTED:
