@@ -15,17 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 from memslice.errors import MslError
 
+# Imported eagerly: the function ``verify`` has the name of its module, and a lazy
+# attribute would be shadowed by the submodule once anything imports ``memslice.verify``.
+from memslice.verify import VerifyReport, verify
+
 if TYPE_CHECKING:
     from memslice.canon import to_canonical
     from memslice.reader import MslReader
-    from memslice.verify import VerifyReport, verify
     from memslice.writer import MslWriter
 
 __all__ = ["MslError", "MslReader", "MslWriter", "VerifyReport", "to_canonical", "verify"]
 __version__ = "0.1.0"
 
-_LAZY = {"MslReader": "memslice.reader", "MslWriter": "memslice.writer", "VerifyReport": "memslice.verify",
-         "verify": "memslice.verify", "to_canonical": "memslice.canon"}
+_LAZY = {"MslReader": "memslice.reader", "MslWriter": "memslice.writer", "to_canonical": "memslice.canon"}
 
 
 def __getattr__(name: str) -> Any:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from memslice.errors import MslError
 from memslice.integrity import hasher_factory
-from memslice.reader import MslReader
+
+if TYPE_CHECKING:
+    from memslice.reader import BlockRecord, MslReader
 
 _EOC = 0x0FFF
 _EOX = 0x0FFE
@@ -151,10 +154,15 @@ def verify(reader: MslReader) -> VerifyReport:
     return report
 
 
-def _check_eoc(reader: MslReader, rec: object, file_digest: bytes, report: VerifyReport) -> None:
+def _as_record(rec: object) -> BlockRecord:
     from memslice.reader import BlockRecord
 
     assert isinstance(rec, BlockRecord)
+    return rec
+
+
+def _check_eoc(reader: MslReader, rec: object, file_digest: bytes, report: VerifyReport) -> None:
+    rec = _as_record(rec)
     try:
         payload = reader.decode(rec).payload
     except MslError as exc:
@@ -187,9 +195,7 @@ def _check_eoc(reader: MslReader, rec: object, file_digest: bytes, report: Verif
 
 def _check_segment(reader: MslReader, rec: object, seg_digest: bytes, blocks: int, number: int,
                    report: VerifyReport) -> SegmentReport:
-    from memslice.reader import BlockRecord
-
-    assert isinstance(rec, BlockRecord)
+    rec = _as_record(rec)
     payload = reader.decode(rec).payload
     seg = SegmentReport(number, blocks, "mismatch", "mismatch")
     if payload is not None and bytes(payload.segment_hash) == seg_digest:
