@@ -54,6 +54,7 @@ from memslice.acquirer.pipeline import ChunkReader
 from memslice.acquirer.plan import RegionPlan, exclusion_reason
 from memslice.acquirer.progress import Progress
 from memslice.acquirer.report import AcquisitionReport, RegionReport, region_type_name
+from memslice.generated.blocks import memory_region
 from memslice.generated.blocks.module_entry import ModuleEntry
 from memslice.generated.blocks.module_list_index import ModuleListIndex, ModuleManifestEntry
 from memslice.generated.blocks.process_identity import ProcessIdentity
@@ -63,7 +64,6 @@ from memslice.generated.enums import (
     ENUM_NAMES,
     ArchType,
     BlockFlags,
-    CapBitmap,
     ClockSource,
     NameSource,
     OsType,
@@ -73,7 +73,7 @@ from memslice.generated.enums import (
 
 from memslice.errors import MslError
 from memslice.integrity import hasher_factory
-from memslice.writer import MslWriter, new_uuid
+from memslice.writer import MslWriter, cap_bitmap_for, new_uuid
 
 _T = TypeVar("_T")
 _PATH_MAX = 0xFFFE
@@ -388,11 +388,12 @@ class _Capture:
     # -- the file --------------------------------------------------------------------------------
     def _open_writer(self, identity: procfs.ProcessIdentityInfo, plans: list[RegionPlan],
                      threads: list[ThreadCapture]) -> None:
-        caps = CapBitmap.PROCESS_IDENTITY | CapBitmap.MODULE_LIST
+        blocks = {ProcessIdentity.BLOCK_TYPE, ModuleListIndex.BLOCK_TYPE}
         if plans:
-            caps |= CapBitmap.MEMORY_REGIONS
+            blocks.add(memory_region.BLOCK_TYPE)
         if self.is_11 and any(regs.has_pc_and_sp(t.registers) for t in threads):
-            caps |= CapBitmap.THREAD_CONTEXTS
+            blocks.add(ThreadContext.BLOCK_TYPE)
+        caps = cap_bitmap_for(blocks)
         try:
             self.writer = MslWriter(
                 self.options.output, format_version=self.options.format_version, compression=self.options.compression,

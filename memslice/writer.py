@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from memslice.errors import EncodeError, MslError
 from memslice.generated import framing
 from memslice.generated.blocks import end_of_capture, end_of_extension, memory_region
 from memslice.generated.dialects import DEFAULT_WRITE, VERSIONS
-from memslice.generated.enums import BlockFlags, CapBitmap, CompAlgo, HeaderFlags
+from memslice.generated.enums import CAP_BIT_BLOCKS, BlockFlags, CapBitmap, CompAlgo, HeaderFlags
 from memslice.generated.registry import module_for
 from memslice.integrity import hasher_factory
 from memslice.pages import encode_state_string, state_string
@@ -29,6 +29,23 @@ from memslice.pages import encode_state_string, state_string
 _MAX_BLOCK = framing.MAX_BLOCK_LENGTH
 _PARALLEL_FROM = 1 << 20  # chunks of 1 MiB and more are hashed on workers while being written
 _COMPRESSION = {"none": CompAlgo.NONE, "zstd": CompAlgo.ZSTD, "lz4": CompAlgo.LZ4}
+
+
+_CAP_MASKS = {bit_id: int(getattr(CapBitmap, bit_id.upper())) for bit_id, codes in CAP_BIT_BLOCKS.items() if codes}
+"""Capability bits that stand for block types (the others, e.g. SharedMemory, have none)."""
+
+
+def cap_bitmap_for(block_types: Iterable[int]) -> int:
+    """The CapBitmap bits that a set of block types sets (rule P8), from the schema's cap bits.
+
+    Args:
+        block_types: BlockType codes a file holds (or will hold).
+
+    Returns:
+        The bitmap to declare in the header.
+    """
+    present = set(block_types)
+    return sum(mask for bit_id, mask in _CAP_MASKS.items() if present.intersection(CAP_BIT_BLOCKS[bit_id]))
 
 
 def new_uuid() -> bytes:
@@ -422,18 +439,13 @@ class MslWriter:
         return uid
 
     def _check_cap_bitmap(self) -> None:
-        from memslice.generated.enums import CAP_BIT_BLOCKS
-
         declared = self.header.cap_bitmap
-        for bit_id, codes in CAP_BIT_BLOCKS.items():
-            if not codes:
-                continue
-            mask = getattr(CapBitmap, bit_id.upper())
-            present = any(c in self._types_written for c in codes)
-            if present and not declared & mask:
+        expected = cap_bitmap_for(self._types_written)
+        for bit_id, mask in _CAP_MASKS.items():
+            if expected & mask and not declared & mask:
                 raise EncodeError(f"blocks of capability {bit_id} were written but CapBitmap lacks the bit",
                                   rule="P8")
-            if declared & mask and not present:
+            if declared & mask and not expected & mask:
                 raise EncodeError(f"CapBitmap declares {bit_id} but no such block was written", rule="P8")
 
     def finish(self, acq_end: int | None = None) -> Path:

@@ -21,16 +21,17 @@ from pathlib import Path
 from memslice.acquirer.importers.errors import SourceError
 from memslice.acquirer.importers.plan import MAX_PAGE_LOG2, ImportPlan, RegionPlan
 from memslice.acquirer.importers.source import SourceFile
+from memslice.generated.blocks import memory_region
 from memslice.generated.blocks.import_provenance import ImportProvenance
 from memslice.generated.blocks.module_entry import ModuleEntry
 from memslice.generated.blocks.module_list_index import ModuleListIndex, ModuleManifestEntry
 from memslice.generated.blocks.process_identity import ProcessIdentity
 from memslice.generated.blocks.thread_context import RegisterEntry, ThreadContext
 from memslice.generated.blocks.vas_map import VasEntry, VasMap
-from memslice.generated.enums import BlockFlags, CapBitmap, HeaderFlags, NameSource, PageState
+from memslice.generated.enums import BlockFlags, HeaderFlags, NameSource, PageState
 
 from memslice import __version__
-from memslice.writer import MslWriter, new_uuid
+from memslice.writer import MslWriter, cap_bitmap_for, new_uuid
 
 TOOL_NAME = f"memslice {__version__}"
 """ToolName written into Import Provenance."""
@@ -224,15 +225,10 @@ def write_plan(plan: ImportPlan, source: SourceFile, out: str | os.PathLike[str]
     import_time = time.time_ns() if import_time is None else import_time
     note = build_note(plan, source, sha256)
     result = ImportResult(out, plan.source_label, note=note, source_sha256=sha256, facts=list(plan.facts))
-    cap = 0
-    if plan.regions:
-        cap |= CapBitmap.MEMORY_REGIONS
-    if plan.modules:
-        cap |= CapBitmap.MODULE_LIST
-    if plan.threads:
-        cap |= CapBitmap.THREAD_CONTEXTS
-    if plan.identity is not None:
-        cap |= CapBitmap.PROCESS_IDENTITY
+    cap = cap_bitmap_for(code for code, present in (
+        (memory_region.BLOCK_TYPE, plan.regions), (ModuleListIndex.BLOCK_TYPE, plan.modules),
+        (ThreadContext.BLOCK_TYPE, plan.threads), (ProcessIdentity.BLOCK_TYPE, plan.identity is not None),
+    ) if present)
     writer = MslWriter(out, cap_bitmap=cap, flags=HeaderFlags.IMPORTED, os_type=plan.os_type,
                        arch_type=plan.arch_type, pid=plan.pid, timestamp=plan.timestamp,
                        compression=compression, overwrite=overwrite)
