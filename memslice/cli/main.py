@@ -17,14 +17,19 @@ import memslice.cli
 from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from memslice.errors import MslError
 
+COMMAND_MODULES: tuple[str, ...] = tuple(sorted(
+    f"memslice.cli.{info.name}" for info in pkgutil.iter_modules(memslice.cli.__path__)
+    if info.name.startswith("cmd_")))
+"""The subcommand modules, found once when this module is imported (later privilege drops or
+unreadable folders cannot hide them)."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``msl`` with every ``cmd_*`` module registered."""
     parser = argparse.ArgumentParser(prog="msl", description="Memory Slice (.msl) toolchain")
     sub = parser.add_subparsers(dest="command", required=True)
-    for info in sorted(pkgutil.iter_modules(memslice.cli.__path__), key=lambda m: m.name):
-        if info.name.startswith("cmd_"):
-            importlib.import_module(f"memslice.cli.{info.name}").register(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 
