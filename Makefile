@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 KAITAI := tools/kaitai
 
-.PHONY: setup demo test lint codegen oracles kaitai conformance-matrix bench clean
+.PHONY: setup demo test lint codegen oracles kaitai conformance-matrix bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ test: setup oracles kaitai
 # Refresh the committed compatibility matrix (cases x implementations).
 conformance-matrix: setup oracles kaitai
 	$(BIN)/msl conformance matrix --output docs/conformance-matrix.md
+
+# The long fuzzing run of every parser (make test runs each for 15 s); see fuzz/README.md.
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	$(BIN)/python -m fuzz.run --seconds $(FUZZ_SECONDS)
 
 bench: setup oracles
 	$(BIN)/python benchmarks/read_verify.py
