@@ -146,8 +146,12 @@ def _cmd_copy(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     cases = _cases(args)
     for case in cases:  # everything below is inside the 0700 folder just made: nobody else can plant there
-        (target / "cases" / case.id).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _copy_tree(case.path, target / "cases" / case.id)
+        folder = target
+        for part in ("cases", *Path(case.id).parts[:-1]):
+            folder = folder / part
+            if not folder.is_dir():
+                os.mkdir(folder, 0o700)
+        _copy_tree(case.path, folder / Path(case.id).name)
     _copy_tree(PACKAGE_DIR / "schemas", target / "schemas")
     write_file(target / "contract.md", (PACKAGE_DIR / "contract.md").read_bytes(), force=False)
     print(f"copied {len(cases)} cases, the schemas and contract.md to {target}")
