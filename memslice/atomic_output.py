@@ -28,6 +28,10 @@ The rules:
   directory. Every failure path removes the temporary file, except
   :meth:`AtomicFile.keep`, which leaves it on purpose and returns its real path.
 
+In a directory others can write to *without* the sticky bit nothing is safe (anyone may
+rename anything there, the finished file included); :meth:`AtomicFile.commit` at least
+refuses to rename a temporary file that is no longer the one written.
+
 Why not ``O_TMPFILE`` + ``linkat``: an unnamed file vanishes when the writer is killed
 (SIGKILL, OOM killer, power loss), and the acquirer promises that an interrupted capture
 leaves a file that verifies up to its last whole block. A named ``O_EXCL`` file with an
@@ -248,6 +252,7 @@ class AtomicFile:
             self._dir_fd = None
             raise
         self.temp_path = self.path.parent / self._temp
+        self._ino = os.fstat(self.fd).st_ino
 
     def _create(self) -> tuple[int, str]:
         assert self._dir_fd is not None
@@ -309,6 +314,7 @@ class AtomicFile:
             if self.fd is not None:
                 try:
                     os.fsync(self.fd)
+                    self._ino = os.fstat(self.fd).st_ino
                 except OSError as exc:
                     raise write_error(exc, self.shown) from exc
                 finally:
@@ -334,6 +340,14 @@ class AtomicFile:
 
     def _place(self) -> None:
         dfd = self._dir_fd
+        try:
+            swapped = os.lstat(self._temp, dir_fd=dfd).st_ino != self._ino
+        except OSError:
+            swapped = True
+        if swapped:
+            raise OutputError(f"the file written for {self.shown} was moved or replaced by someone else before it "
+                              f"was put in place (is {self.path.parent} writable by others without the sticky bit?)",
+                              path=self.shown)
         try:
             st = os.lstat(self._name, dir_fd=dfd)
         except FileNotFoundError:

@@ -382,6 +382,18 @@ def test_destination_appearing_meanwhile_is_not_replaced(tmp_path: Path) -> None
     assert out.read_bytes() == b"theirs" and sorted(tmp_path.iterdir()) == [out]
 
 
+def test_a_swapped_temporary_file_is_not_put_in_place(tmp_path: Path) -> None:
+    """Where others may rename entries (no sticky bit), the file renamed must be the one written."""
+    out = tmp_path / "swap.json"
+    pending = AtomicFile(out, force=True)
+    pending.write(b"mine")
+    os.rename(pending.temp_path, tmp_path / "moved")
+    pending.temp_path.write_bytes(b"planted")
+    with pytest.raises(OutputError, match="moved or replaced"):
+        pending.commit()
+    assert not out.exists() and (tmp_path / "moved").read_bytes() == b"mine"
+
+
 def test_complete_capture_is_kept_and_named_when_it_cannot_be_put_in_place(tmp_path: Path) -> None:
     out = tmp_path / "cap.msl"
     w = MslWriter(out, cap_bitmap=CapBitmap.MEMORY_REGIONS, overwrite=False)
