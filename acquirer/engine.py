@@ -432,7 +432,7 @@ class _Capture:
                 partial=str(kept), pid=self.pid) from None
 
     def _close_keep_partial(self) -> None:
-        """Close the writer's file descriptor without renaming or deleting ``.partial``."""
+        """Close the writer's file descriptor without renaming or deleting the partial file."""
         writer = self._writer()
         if not writer.closed:
             writer.close_partial()

@@ -3,8 +3,8 @@
 The JSON (``--report R.json``) has one entry per planned region (range, protection, type,
 page counts by state, bytes, time, causes), the threads, the modules with the source of
 their DiskHash, the mappings left out and why, and every error with its cause. It is
-written like the capture: ``R.json.partial`` with mode 0600, renamed when complete (the
-command line it holds may be secret).
+written like the capture: created new under a random temporary name with mode 0600,
+renamed when complete (the command line it holds may be secret).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class AcquisitionReport:
     Attributes:
         outcome: ``complete``, ``interrupted`` (closed without End-of-Capture) or
             ``failed``.
-        output: The file written (final name, or the ``.partial`` kept after a failure).
+        output: The file written (final name, or the ``OUT.<random>.partial`` kept after a failure).
         target: PID, PPID, executable, argv, comm, arch of the process.
         options: The options used.
         freeze: Whether threads were stopped, how long, which did not stop.
