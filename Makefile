@@ -44,12 +44,13 @@ test: setup oracles kaitai
 	$(BIN)/msl codegen --check
 	$(BIN)/ruff check .
 	$(BIN)/msl conformance generate --verify
-	$(BIN)/msl conformance matrix --output build/conformance-matrix.md --reports build/conformance
+	mkdir -p build
+	$(BIN)/msl conformance matrix -f --output build/conformance-matrix.md --reports build/conformance
 	$(BIN)/pytest -q
 
 # Refresh the committed compatibility matrix (cases x implementations).
 conformance-matrix: setup oracles kaitai
-	$(BIN)/msl conformance matrix --output docs/conformance-matrix.md
+	$(BIN)/msl conformance matrix -f --output docs/conformance-matrix.md
 
 # The long fuzzing run of every parser (make test runs each for 15 s); see fuzz/README.md.
 FUZZ_SECONDS ?= 600

@@ -17,9 +17,14 @@ Failures:
 * nothing is created before the target has been found, its ``/proc`` read and (with
   ``--freeze``) every thread stopped, so a wrong PID, a name that matches several
   processes or a permission problem leave no file behind;
-* a failed write (disk full, file size limit) truncates ``OUT.partial`` to the end of the
+* the output (and ``--report``) destination is checked before anything else: a directory,
+  a missing directory, a special file or an existing file without ``--force`` fail at once
+  (:func:`memslice.atomic_output.check_destination`);
+* the file is created new as ``OUT.<random>.partial`` (``O_EXCL|O_NOFOLLOW``, mode 0600, see
+  :mod:`memslice.atomic_output`) and renamed to ``OUT`` when complete;
+* a failed write (disk full, file size limit) truncates that partial file to the end of the
   last complete block, so its hash chain still verifies, keeps it, and raises
-  :class:`~memslice.acquirer.errors.OutputWriteError`;
+  :class:`~memslice.acquirer.errors.OutputWriteError` naming it;
 * a stop request (Ctrl-C) lets the block being written finish, resumes the target and
   closes the file without End-of-Capture (readers see an incomplete capture).
 """
@@ -71,7 +76,8 @@ from memslice.generated.enums import (
     ThreadFlags,
 )
 
-from memslice.errors import MslError
+from memslice.atomic_output import check_destination, write_error
+from memslice.errors import DestinationExistsError, MslError, OutputError
 from memslice.integrity import hasher_factory
 from memslice.writer import MslWriter, cap_bitmap_for, new_uuid
 
@@ -127,8 +133,9 @@ def capture(target: int, options: CaptureOptions, *, stop: threading.Event | Non
         TargetNotFoundError: No such process.
         AccessDeniedError: ``/proc`` or ptrace access refused.
         OutputExistsError: The output exists and ``options.force`` is false.
-        OutputWriteError: The file could not be written; ``.partial`` kept (verifiable
-            up to its last complete block).
+        OutputWriteError: The output or report destination cannot be used, or the file
+            could not be written (the partial file is kept, verifiable up to its last
+            complete block, and named in the error).
         TargetGoneError: The process exited before anything was captured.
     """
     return _Capture(target, options, stop or threading.Event(), progress).run()
@@ -156,15 +163,7 @@ class _Capture:
         opts = self.options
         if not sys.platform.startswith("linux"):
             raise UnsupportedTargetError(f"live capture needs Linux /proc and ptrace, not {sys.platform}")
-        try:
-            exists = opts.output.exists()
-            parent_ok = opts.output.parent.is_dir()
-        except OSError as exc:
-            raise OutputWriteError(f"cannot use {opts.output}: {exc.strerror}") from None
-        if exists and not opts.force:
-            raise OutputExistsError(f"{opts.output} exists; use --force to replace it")
-        if not parent_ok:
-            raise OutputWriteError(f"directory {opts.output.parent} does not exist")
+        check_outputs(opts)
         started = time.perf_counter()
         identity = self._identity()
         self._record_options(identity)
@@ -400,8 +399,10 @@ class _Capture:
                 cap_bitmap=int(caps), os_type=OsType.LINUX, arch_type=int(identity.arch), pid=self.pid,
                 timestamp=self.report.timing.get("started_ns") or time.time_ns(),
                 clock_source=ClockSource.CLOCK_REALTIME, overwrite=self.options.force)
+        except OutputError as exc:
+            raise _acquire_error(exc, self.pid) from None
         except OSError as exc:
-            raise OutputWriteError(f"cannot create {self.options.output}.partial: {exc.strerror}") from None
+            raise OutputWriteError(f"cannot create {self.options.output}: {exc.strerror}", pid=self.pid) from None
         self.report.output = str(self.writer.partial)
         threads[:] = [t for t in threads if regs.has_pc_and_sp(t.registers)]
 
@@ -418,23 +419,20 @@ class _Capture:
         except (MslError, OSError) as exc:
             cause = exc if isinstance(exc, OSError) else exc.__cause__
             if not isinstance(cause, OSError):
+                if isinstance(exc, OutputError):  # e.g. the output appeared meanwhile: the file is kept
+                    if exc.kept:
+                        self.report.output = exc.kept
+                    raise _acquire_error(exc, self.pid) from None
                 raise
-            self._truncate_partial(block_start)
+            kept = writer.close_partial(block_start) if not writer.closed else writer.partial
+            self.report.output = str(kept)
             raise OutputWriteError(
-                f"writing {writer.partial} failed: {cause.strerror or cause}; kept {writer.partial} "
-                f"({block_start} bytes, hash chain verifiable up to the last complete block)",
-                partial=str(writer.partial), pid=self.pid) from None
-
-    def _truncate_partial(self, size: int) -> None:
-        writer = self._writer()
-        try:
-            os.truncate(writer.partial, size)
-        except OSError as exc:
-            self.report.error("truncate", f"{writer.partial}: {exc.strerror}")
-        self._close_keep_partial()
+                f"{write_error(cause, str(self.options.output)).message}; kept {kept} "
+                f"({writer.bytes_written} bytes, hash chain verifiable up to the last complete block)",
+                partial=str(kept), pid=self.pid) from None
 
     def _close_keep_partial(self) -> None:
-        """Close the writer's file descriptor without renaming or deleting ``.partial``."""
+        """Close the writer's file descriptor without renaming or deleting the partial file."""
         writer = self._writer()
         if not writer.closed:
             writer.close_partial()
@@ -446,7 +444,7 @@ class _Capture:
                              frozen=self._all_stopped(), stop=threading.Event())
         self.report.read_method = self.memory.method
         log2 = _PAGE_SIZE.bit_length() - 1
-        writeback = WritebackStarter(self._writer().partial)
+        writeback = WritebackStarter(self._writer().fileno())
         bytes_done = 0
         regions_done = 0
         failed = 0
@@ -527,12 +525,13 @@ class _Capture:
             path = self.writer.close_incomplete()
         except (OSError, MslError) as exc:
             self.report.error("close", str(exc))
+            self.report.output = getattr(exc, "kept", None)
             return
         self.report.output = str(path)
 
     def _close_failed(self) -> None:
         self.report.outcome = "failed"
-        if self.writer is not None and self.writer._state != "closed":  # noqa: SLF001
+        if self.writer is not None and not self.writer.closed:
             self._close_keep_partial()
 
     # -- report ------------------------------------------------------------------------------------
@@ -583,3 +582,33 @@ def _peak_rss() -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
     return 0
+
+
+def check_outputs(options: CaptureOptions, *, typed: tuple[str | None, str | None] = (None, None)) -> None:
+    """Check the output and report destinations before anything is read or stopped.
+
+    Args:
+        options: The capture options.
+        typed: The output and report paths exactly as the user typed them, when known
+            (a :class:`~pathlib.Path` drops a trailing ``/``; messages quote these).
+
+    Raises:
+        OutputExistsError: A destination exists and ``options.force`` is false.
+        OutputWriteError: A destination is a directory or a special file, its directory is
+            missing or not writable, or the report and the output are the same file.
+    """
+    try:
+        check_destination(typed[0] or options.output, force=options.force)
+        if options.report is not None:
+            check_destination(typed[1] or options.report, force=options.force)
+    except OutputError as exc:
+        raise _acquire_error(exc, None) from None
+    if options.report is not None and os.path.abspath(options.report) == os.path.abspath(options.output):
+        raise OutputWriteError(f"the report {options.report} and the output are the same file")
+
+
+def _acquire_error(exc: OutputError, pid: int | None) -> AcquireError:
+    """The acquirer's error (and exit code) for an output problem."""
+    if isinstance(exc, DestinationExistsError):
+        return OutputExistsError(exc.message, pid=pid)
+    return OutputWriteError(exc.message, partial=exc.kept, pid=pid)

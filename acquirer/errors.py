@@ -58,7 +58,7 @@ class OutputWriteError(AcquireError):
     """The output could not be written (disk full, file size limit, I/O error).
 
     Attributes:
-        partial: The ``.partial`` file kept on disk (its chain verifies up to the last
+        partial: The partial file (``OUT.<random>.partial``) kept on disk (its chain verifies up to the last
             complete block), or None.
     """
 

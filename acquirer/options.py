@@ -33,7 +33,8 @@ class CaptureOptions:
     """Options of one capture.
 
     Attributes:
-        output: Final file name (written as ``output.partial`` first).
+        output: Final file name (written as ``output.<random>.partial`` first, see
+            :mod:`memslice.atomic_output`).
         compression: ``none``, ``zstd`` or ``lz4`` for Memory Region and VAS Map payloads.
         format_version: ``1.1`` (default) or ``1.0`` (no Thread Context, VAS Map or
             NotResident pages, which 1.0 does not define).

@@ -3,19 +3,20 @@
 The JSON (``--report R.json``) has one entry per planned region (range, protection, type,
 page counts by state, bytes, time, causes), the threads, the modules with the source of
 their DiskHash, the mappings left out and why, and every error with its cause. It is
-written like the capture: ``R.json.partial`` with mode 0600, renamed when complete (the
-command line it holds may be secret).
+written like the capture: created new under a random temporary name with mode 0600,
+renamed when complete (the command line it holds may be secret).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from memslice.generated.enums import ENUM_NAMES
+
+from memslice.atomic_output import write_file
 
 STATE_NAMES = ENUM_NAMES["page_state"]
 """State code -> name (captured, failed, unmapped, not_resident)."""
@@ -47,7 +48,7 @@ class AcquisitionReport:
     Attributes:
         outcome: ``complete``, ``interrupted`` (closed without End-of-Capture) or
             ``failed``.
-        output: The file written (final name, or the ``.partial`` kept after a failure).
+        output: The file written (final name, or the ``OUT.<random>.partial`` kept after a failure).
         target: PID, PPID, executable, argv, comm, arch of the process.
         options: The options used.
         freeze: Whether threads were stopped, how long, which did not stop.
@@ -131,23 +132,16 @@ def region_type_name(code: int) -> str:
     return _REGION_TYPES.get(code, str(code))
 
 
-def write_report(report: AcquisitionReport, path: Path) -> None:
-    """Write the JSON report as ``path.partial`` (mode 0600), then rename it to ``path``.
+def write_report(report: AcquisitionReport, path: Path, *, force: bool = False) -> None:
+    """Write the JSON report atomically (new file, mode 0600, renamed into place).
+
+    Args:
+        report: The report.
+        path: Where to write it.
+        force: Replace an existing file (see :mod:`memslice.atomic_output`).
 
     Raises:
-        OSError: The report cannot be written.
+        OutputError: The destination is refused or the report cannot be written.
     """
-    partial = path.with_name(path.name + ".partial")
     data = (json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n").encode()
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    except OSError:
-        os.close(fd)
-        partial.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.replace(partial, path)
+    write_file(path, data, force=force)

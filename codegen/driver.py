@@ -8,6 +8,8 @@ from pathlib import Path
 from memslice.codegen.backends import BACKENDS
 from memslice.codegen.loader import load_spec
 
+from memslice.atomic_output import write_file
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -62,9 +64,8 @@ def run_codegen(spec_dir: Path, out_dir: Path, *, check: bool = False) -> Codege
             result.changed.append(path)
             if not check:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(path.name + ".tmp")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(path)
+                # generated/ is package source every user imports: 0644, replaced atomically
+                write_file(path, text, force=True, mode=0o644)
         result.written.append(path)
     for sub in BACKENDS:
         root = out_dir / sub

@@ -92,3 +92,26 @@ class EncodeError(MslError):
 
 class IntegrityError(MslError):
     """A hash of the chain, the FileHash or a SegmentHash does not match."""
+
+
+class OutputError(MslError):
+    """The output file cannot be created, written or put in place (see :mod:`memslice.atomic_output`).
+
+    The message names the path the user gave, never an internal temporary name, except
+    for a file deliberately kept (``kept``).
+
+    Attributes:
+        path: The destination as the user gave it, or None.
+        kept: A temporary file left on disk on purpose (an incomplete capture that still
+            verifies up to its last whole block), or None.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, kept: str | None = None,
+                 offset: int | None = None, block_index: int | None = None, rule: str | None = None) -> None:
+        self.path = path
+        self.kept = kept
+        super().__init__(message, offset=offset, block_index=block_index, rule=rule)
+
+
+class DestinationExistsError(OutputError):
+    """The destination exists and replacing it was not asked for (``-f/--force``)."""

@@ -1,8 +1,10 @@
 """Capture a live process (``msl capture PID|NAME -o OUT.msl``).
 
 Exit codes: 0 complete; 3 no such process; 4 ambiguous name; 5 access denied (ptrace or
-``/proc``); 6 output exists (use ``--force``); 7 the output could not be written (the
-``.partial`` file is kept, verifiable up to its last complete block); 8 the target exited
+``/proc``); 6 output exists (use ``-f/--force``); 7 the output cannot be used (a directory,
+a missing directory, a special file) or could not be written (the partial file
+``OUT.<random>.partial`` is kept, verifiable up to its last complete block, and named in the
+message); 8 the target exited
 before anything was captured; 9 unsupported platform or architecture; 70 internal error;
 130 interrupted (Ctrl-C or SIGTERM: the file is closed without End-of-Capture and the
 target resumed); 2 usage errors.
@@ -53,15 +55,17 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def _write_report(write: Callable[[object, Path], None], report: object, path: Path) -> None:
+def _write_report(write: Callable[..., None], report: object, path: Path, force: bool) -> None:
+    from memslice.errors import OutputError
+
     try:
-        write(report, path)
-    except OSError as exc:
-        print(f"msl capture: cannot write report {path}: {exc.strerror}", file=sys.stderr)
+        write(report, path, force=force)
+    except OutputError as exc:
+        print(f"msl capture: report not written: {exc}", file=sys.stderr)
 
 
 def _cmd_capture(args: argparse.Namespace) -> int:
-    from memslice.acquirer.engine import capture
+    from memslice.acquirer.engine import capture, check_outputs
     from memslice.acquirer.errors import AcquireError
     from memslice.acquirer.linux.target import resolve
     from memslice.acquirer.options import CaptureOptions
@@ -75,6 +79,7 @@ def _cmd_capture(args: argparse.Namespace) -> int:
     stop = threading.Event()
     progress = TerminalProgress(sys.stderr) if not args.quiet else None
     try:
+        check_outputs(options, typed=(args.output, args.report))  # before a process is even looked up
         pid = resolve(args.target)
         with _stop_on_signals(stop):
             report = capture(pid, options, stop=stop, progress=progress)
@@ -83,7 +88,7 @@ def _cmd_capture(args: argparse.Namespace) -> int:
             progress.finish()
         print(f"msl capture: {exc}", file=sys.stderr)
         if options.report is not None and exc.report is not None:
-            _write_report(write_report, exc.report, options.report)
+            _write_report(write_report, exc.report, options.report, args.force)
         return exc.exit_code
     except Exception as exc:  # the one place a bug becomes a one-line message, never a traceback
         print(f"msl capture: internal error: {type(exc).__name__}: {exc} (please report)", file=sys.stderr)
@@ -91,7 +96,7 @@ def _cmd_capture(args: argparse.Namespace) -> int:
     if progress is not None:
         progress.finish()
     if options.report is not None:
-        _write_report(write_report, report, options.report)
+        _write_report(write_report, report, options.report, args.force)
     if not args.quiet:
         print("\n".join(report.summary_lines()))
     if report.outcome == "interrupted":
@@ -108,9 +113,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser(
         "capture", help="capture a live process into a .msl file (Linux: /proc and ptrace)",
-        description="Capture the memory, threads and modules of one running process. The file is written as "
-                    "OUT.partial (mode 0600) and renamed when complete. Exit codes: 3 no such process, 4 ambiguous "
-                    "name, 5 access denied, 6 output exists, 7 write failed, 8 target exited, 130 interrupted.")
+        description="Capture the memory, threads and modules of one running process. The file is created new as "
+                    "OUT.<random>.partial (mode 0600) and renamed when complete; the output and report "
+                    "destinations are checked before the process is touched. Exit codes: 3 no such process, "
+                    "4 ambiguous name, 5 access denied, 6 output exists, 7 output unusable or write failed, "
+                    "8 target exited, 130 interrupted.")
     p.add_argument("target", metavar="PID|NAME", help="process id, or a name that matches exactly one process")
     p.add_argument("-o", "--output", required=True, metavar="OUT.msl", help="output file")
     p.add_argument("-c", "--compress", choices=("none", "zstd", "lz4"), default="none",
@@ -128,6 +135,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--scope", type=_arg(parse_scope), metavar="KINDS",
                    help="keep only these kinds: heap,stack,image,anon,file,shared,other")
     p.add_argument("--report", metavar="R.json", help="write the JSON acquisition report here")
-    p.add_argument("--force", action="store_true", help="replace OUT.msl if it exists")
+    p.add_argument("-f", "--force", action="store_true",
+                   help="replace OUT.msl (and R.json) if it exists as a regular file (a symbolic link is replaced "
+                        "itself, never followed)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line, no summary")
     p.set_defaults(func=_cmd_capture)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import memslice.cli
 from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
-from memslice.errors import MslError
+from memslice.errors import MslError, OutputError
 
 COMMAND_MODULES: tuple[str, ...] = tuple(sorted(
     f"memslice.cli.{info.name}" for info in pkgutil.iter_modules(memslice.cli.__path__)
@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except OutputError as exc:  # names the output path itself, never a temporary name
+        print(f"msl {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except MslError as exc:
         print(f"msl {args.command}: {getattr(args, 'file', '')}: {exc}", file=sys.stderr)
         return EXIT_FAIL
