@@ -4354,6 +4354,12 @@ enums:
       doc: |
         Other.
   address_family:
+    0x01:
+      id: unix
+      doc: |
+        Unix-domain socket (AF_UNIX); memslicer 0.5.2's Linux collector writes one row per
+        /proc/net/unix socket with Protocol 0, State 0 and zero addresses and ports, for PID attribution
+        (cat:6.12).
     0x02:
       id: ipv4
       doc: |
@@ -4363,6 +4369,10 @@ enums:
       doc: |
         IPv6 (AF_INET6).
   ip_protocol:
+    0x00:
+      id: none
+      doc: |
+        No transport protocol (the Unix-domain socket rows of memslicer 0.5.2).
     0x06:
       id: tcp
       doc: |
@@ -4547,6 +4557,14 @@ enums:
       id: udp
       doc: |
         UDP.
+    0x83:
+      id: raw6
+      doc: |
+        RAW6 (/proc/net/sockstat6; memslicer 0.5.2).
+    0x84:
+      id: frag6
+      doc: |
+        FRAG6 (/proc/net/sockstat6; memslicer 0.5.2).
     0xff:
       id: sockets_used
       doc: |

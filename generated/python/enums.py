@@ -414,6 +414,11 @@ class HandleTypeMemdiver(IntEnum):
 class AddressFamily(IntEnum):
     """Address family of a connection. (spec 1.1:6.4)"""
 
+    UNIX = 0x1
+    """Unix-domain socket (AF_UNIX); memslicer 0.5.2's Linux collector writes one row per
+    /proc/net/unix socket with Protocol 0, State 0 and zero addresses and ports, for PID attribution
+    (cat:6.12).
+    """
     IPV4 = 0x2
     """IPv4 (AF_INET)."""
     IPV6 = 0xA
@@ -424,6 +429,8 @@ class AddressFamily(IntEnum):
 class IpProtocol(IntEnum):
     """Transport protocol of a connection. (spec 1.1:6.4)"""
 
+    NONE = 0x0
+    """No transport protocol (the Unix-domain socket rows of memslicer 0.5.2)."""
     TCP = 0x6
     """TCP."""
     UDP = 0x11
@@ -562,6 +569,10 @@ class SockstatFamily(IntEnum):
     """UDP6."""
     UDP = 0x11
     """UDP."""
+    RAW6 = 0x83
+    """RAW6 (/proc/net/sockstat6; memslicer 0.5.2)."""
+    FRAG6 = 0x84
+    """FRAG6 (/proc/net/sockstat6; memslicer 0.5.2)."""
     SOCKETS_USED = 0xFF
     """The 'sockets: used' line."""
 
@@ -1119,10 +1130,12 @@ ENUM_NAMES: dict[str, dict[int, str]] = {
         0x7: "other",
     },
     "address_family": {
+        0x1: "unix",
         0x2: "ipv4",
         0xA: "ipv6",
     },
     "ip_protocol": {
+        0x0: "none",
         0x6: "tcp",
         0x11: "udp",
     },
@@ -1183,6 +1196,8 @@ ENUM_NAMES: dict[str, dict[int, str]] = {
         0xA: "tcp6",
         0xB: "udp6",
         0x11: "udp",
+        0x83: "raw6",
+        0x84: "frag6",
         0xFF: "sockets_used",
     },
     "ksb_tag": {
