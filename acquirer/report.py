@@ -60,6 +60,8 @@ class AcquisitionReport:
         errors: Errors met (what, cause); the capture may still be complete.
         warnings: Notes worth reading (truncations, unavailable facts).
         read_method: ``process_vm_readv`` or ``/proc/PID/mem``.
+        investigation: Investigation mode: per table whether it was written, its rows,
+            time and notes, or why it is absent (None without ``--investigate``).
     """
 
     outcome: str = "failed"
@@ -76,6 +78,7 @@ class AcquisitionReport:
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     read_method: str = ""
+    investigation: dict[str, Any] | None = None
 
     def error(self, what: str, cause: str) -> None:
         """Record an error with its cause."""
