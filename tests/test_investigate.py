@@ -329,3 +329,36 @@ def test_fresh_memslicer_investigation_capture(target: dict[str, Any], tmp_path:
     result = memslicer_encodes_same(out, tables, tmp_path)
     assert result["verify"] == "ok"
     assert set(result["tables"].values()) == {"equal"}, result
+
+
+# -- msl info -----------------------------------------------------------------------------
+def test_info_shows_tables_and_json(tmp_path: Path) -> None:
+    hand = hand_tables(raw_payloads(SAMPLE))
+    doc = json.loads(subprocess.run([*MSL, "info", "--json", str(SAMPLE)], capture_output=True, text=True,
+                                    check=True).stdout)["investigation"]
+    assert [(p["pid"], p["ppid"], p["cmd_line"]) for p in doc["processes"]] == [
+        (r["pid"], r["ppid"], r["cmd_line"]) for r in hand["process_table"]]
+    assert [(f["fd"], f["path"]) for f in doc["open_files"]] == [(r["fd"], r["path"]) for r in hand["handle_table"]]
+    text = subprocess.run([*MSL, "info", str(SAMPLE)], capture_output=True, text=True, check=True).stdout
+    target = next(r for r in hand["process_table"] if r["is_target"])
+    marked = [line for line in text.splitlines() if line.startswith("   *")]
+    assert len(marked) == 1 and f" {target['pid']} " in marked[0]
+    # a child is indented deeper than its parent
+    rows = {r["pid"]: r for r in hand["process_table"]}
+    lines = {int(line[4:].split()[0]): len(line[4:]) - len(line[4:].lstrip())
+             for line in text.splitlines() if line[:3] == "   " and line[3:4] in " *" and line[4:].strip()[:1].isdigit()
+             and int(line[4:].split()[0]) in rows}
+    for pid, row in rows.items():
+        if row["ppid"] in lines:
+            assert lines[pid] > lines[row["ppid"]]
+    for r in hand["handle_table"]:
+        assert f"fd {r['fd']:<5}" in text and r["path"] in text
+
+
+def test_process_tree_survives_ppid_cycles() -> None:
+    from memslice.cli.tables_view import render
+
+    procs = [{"pid": p, "ppid": q, "uid": 0, "user": "u", "is_target": p == 2, "start_time": 0, "rss": 0,
+              "exe_name": "x", "cmd_line": f"cmd{p}"} for p, q in ((1, 2), (2, 1), (3, 3))]
+    lines = render({"processes": procs})
+    assert sorted(line.split()[-1] for line in lines[1:]) == ["cmd1", "cmd2", "cmd3"]

@@ -10,7 +10,7 @@ block). Regenerate with ``msl codegen``; ``msl codegen --check`` fails on drift.
 SPEC_SOURCES: dict[str, str] = {
     "blocks/analyst_annotation.yaml": "7d3b357ffe1fd6f6c4beb5b9beee810c0058ddfe80b5c40e5d87029996416a2c",
     "blocks/block_index_table.yaml": "4a3969c3d7b8ceba931f00b0d6e90db3d9af200f3458caf0b8c1563f322113f2",
-    "blocks/connection_table.yaml": "60254b6d1c031ce16e5a64685b2adfc3b47e3044500c2ff48628905913494261",
+    "blocks/connection_table.yaml": "8778df92bc1ba5976ac501c2ff0eca55a5295ff700c428aa42a1247c224d4a2b",
     "blocks/connectivity_table.yaml": "5c8ba85f240eee26af4341512eae778061309d98c9458dd0deb3ce2faa76670c",
     "blocks/connectivity_table_memdiver.yaml": "59e5c0d25cb877c4200dd3f911633f3ce6c7f66a745957298c02c89fce2f63c3",
     "blocks/diff_result.yaml": "2fa3c1b6bcd79dff4169b9af66660481446f49374cfbc616bd1a1e4329a31b29",
@@ -44,7 +44,7 @@ SPEC_SOURCES: dict[str, str] = {
     "blocks/thread_context.yaml": "dcb697d38c69207b6355ef555d57fe3aea9831641c72ba44ba4a75ccb870b5a2",
     "blocks/vas_map.yaml": "2084ae28bccee9ecb65a1437514acd19b77a917477316fcfa6494f228ee4c8ca",
     "dialects.yaml": "8a36c4dc5668ded4c3b7575f8ca7f7a0bc2139ec866cabf2ec72de0de336f426",
-    "enums.yaml": "a9e1b9d0917cea4a57a86fddfad8458241a74535c18bbb858ee98bbe4437c83d",
+    "enums.yaml": "f6786a5f9d65facab088b45625f3107e4b4bcfc787cdbccb6ce601da1fedb472",
     "errata.yaml": "8b0c69a9b09b3e548c4caf2a4c3ffab37a45c4bff8a2dc91149826a954820f87",
     "format.yaml": "7f3b45ac493b8b1a90480dafdd486d364384dd17909fabac85649c00975d0227",
     "rules.yaml": "69e8da6d0e430c81e313d2229cc54f4a4d2e7649028b27faab63c35836aafbbc",
