@@ -323,6 +323,10 @@ class _Capture:
             fp = self.freezer.get_regset(thread.tid, regs.NT_PRFPREG)
             if fp is not None:
                 thread.registers += regs.decode_fp(arch_type, fp)
+            if arch_type == ArchType.X86_64:
+                xstate = self.freezer.get_regset(thread.tid, regs.NT_X86_XSTATE, regs.XSTATE_MAX)
+                if xstate is not None:
+                    thread.registers += regs.decode_xstate(xstate)
             if arch_type == ArchType.ARM64:
                 tls = self.freezer.get_regset(thread.tid, regs.NT_ARM_TLS)
                 if tls is not None:
