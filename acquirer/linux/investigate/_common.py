@@ -55,12 +55,28 @@ def fit(value: str, limit: int = STR_MAX) -> str:
 
 
 def read_bytes(path: str, limit: int = 1 << 20) -> bytes | None:
-    """At most ``limit`` bytes of a small file, or None when it is unreadable or gone."""
+    """At most ``limit`` bytes of a small file, or None when it is unreadable or gone.
+
+    Unbuffered (``os.open``/``os.read``): most ``/proc`` files fit one read.
+    """
     try:
-        with open(path, "rb") as handle:
-            return handle.read(limit)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
+    try:
+        chunks: list[bytes] = []
+        total = 0
+        while total < limit:
+            chunk = os.read(fd, min(limit - total, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def read_str(path: str, limit: int = 1 << 20) -> str | None:

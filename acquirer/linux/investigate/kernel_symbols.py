@@ -21,6 +21,8 @@ from memslice.generated.enums import KsbTag
 
 _NT_GNU_BUILD_ID = 3
 _BIG = 256 << 20  # BTF blobs are a few MiB
+KALLSYMS_HEAD = 64 << 10
+"""Bytes of /proc/kallsyms read (its first symbols are the kernel text's)."""
 
 
 def _u(fmt: str) -> Callable[[int], bytes]:
@@ -44,22 +46,28 @@ def build_id(notes: bytes) -> bytes:
     return b""
 
 
+def _symbol(table: bytes, name: bytes) -> int:
+    """Address of ``name`` in a ``/proc/kallsyms`` text (0 when absent or hidden)."""
+    at = table.find(b" " + name + b"\n")
+    if at < 0:
+        return 0
+    line = table[table.rfind(b"\n", 0, at) + 1:at]
+    try:
+        return int(line.split()[0], 16)
+    except (ValueError, IndexError):
+        return 0
+
+
 def _kallsyms() -> tuple[int, int]:
-    text_va = page_offset = fallback = 0
-    body = read_str("/proc/kallsyms", 512 << 20)
-    for line in (body or "").splitlines():
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        if parts[2] == "_stext":
-            text_va = int(parts[0], 16)
-        elif parts[2] == "_text" and not fallback:
-            fallback = int(parts[0], 16)
-        elif parts[2] == "page_offset_base":
-            page_offset = int(parts[0], 16)
-        if text_va and page_offset:
-            break
-    return text_va or fallback, page_offset
+    """(kernel text address, PAGE_OFFSET) from the head of ``/proc/kallsyms``.
+
+    The kernel generates the file on read (about 0.15 s for all of it), so reading stops
+    at the first :data:`KALLSYMS_HEAD` bytes: ``_stext``/``_text`` are the first symbols;
+    ``page_offset_base`` (a data symbol) counts only when it is there too. Zeros under
+    ``kptr_restrict``.
+    """
+    table = read_bytes("/proc/kallsyms", KALLSYMS_HEAD) or b""
+    return _symbol(table, b"_stext") or _symbol(table, b"_text"), _symbol(table, b"page_offset_base")
 
 
 def _sha256_file(path: str) -> tuple[bytes, int]:
@@ -111,6 +119,8 @@ def collect() -> Collected:
     put(KsbTag.KERNEL_PAGE_OFFSET, page_offset, _u("Q"))
     if not text_va:
         partial.append("KASLR text address hidden (kptr_restrict or no /proc/kallsyms)")
+    if not page_offset:
+        partial.append("kernel PAGE_OFFSET not in the head of /proc/kallsyms (not read whole: 0.15 s)")
     cpuinfo = read_str("/proc/cpuinfo", 4 << 20) or ""
     flags = next((line.split(":", 1)[1].split() for line in cpuinfo.splitlines() if line.startswith("flags")), [])
     put(KsbTag.LA57_ENABLED, _flag("la57" in flags), _u("B"))
