@@ -284,7 +284,11 @@ def test_live_capture_tables_match_proc_ps_ss(target: dict[str, Any], tmp_path: 
     assert rows[0x20] == b"API_TOKEN,FOO"
     assert b"s3cr3t-value" not in raw_payloads(out)[0x0058]  # (the stack, captured, still holds it)
     # the report says what was written, and why a table is absent
-    inv = json.loads(report.read_text())["investigation"]
+    full = json.loads(report.read_text())
+    assert len(blocks["region_omission_manifest"].rows) == len(full["excluded"]) > 0
+    assert {r.base_addr for r in blocks["region_omission_manifest"].rows} == {
+        int(e["start"], 16) for e in full["excluded"]}
+    inv = full["investigation"]
     for name, entry in inv["tables"].items():
         assert entry["written"] == (name in names), name
         assert entry["written"] or entry["absent_reason"], name
@@ -362,3 +366,54 @@ def test_process_tree_survives_ppid_cycles() -> None:
               "exe_name": "x", "cmd_line": f"cmd{p}"} for p, q in ((1, 2), (2, 1), (3, 3))]
     lines = render({"processes": procs})
     assert sorted(line.split()[-1] for line in lines[1:]) == ["cmd1", "cmd2", "cmd3"]
+
+
+# -- faults -------------------------------------------------------------------------------
+def test_processes_coming_and_going_are_skipped_not_fatal() -> None:
+    """Collect while short-lived processes (started here) exit between listing and reading."""
+    import threading
+
+    from memslice.acquirer.linux.investigate import collect, process_table
+    from memslice.acquirer.linux.investigate.process_table import read_entry
+
+    stop = threading.Event()
+
+    def churn() -> None:
+        while not stop.is_set():
+            subprocess.run(["true"], env={}, check=False)
+
+    workers = [threading.Thread(target=churn) for _ in range(2)]
+    for w in workers:
+        w.start()
+    try:
+        for _ in range(5):
+            inv = collect(os.getpid(), skip=("kernel_symbol_bundle",))
+            assert inv.context.table_bitmap
+            rows = inv.tables[[t.name for t in inv.tables].index("process_table")].payload.entries
+            assert os.getpid() in {r.pid for r in rows}
+            assert process_table.collect(os.getpid()).rows > 1
+    finally:
+        stop.set()
+        for w in workers:
+            w.join()
+    gone = subprocess.Popen(["true"], env={})
+    gone.wait()
+    assert read_entry(gone.pid, 0, {}, 0) == (None, False)
+
+
+def test_unprivileged_tables_are_partial_and_say_why(target: dict[str, Any], tmp_path: Path) -> None:
+    """As user nobody, the root-owned target's descriptors and environment are unreadable."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to drop to another user")
+    code = ("import json, os, sys\nimport memslice.acquirer.linux.investigate as inv_mod\n"
+            "os.setgroups([]); os.setgid(65534); os.setuid(65534)\n"  # imports done: now drop to nobody
+            "inv = inv_mod.collect(int(sys.argv[1]))\nprint(json.dumps(inv.report()))\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(target["pid"])], capture_output=True, text=True,
+                          timeout=120, check=False, cwd="/")
+    assert proc.returncode == 0, proc.stderr
+    tables = json.loads(proc.stdout)["tables"]
+    assert not tables["handle_table"]["written"] and "cannot list" in tables["handle_table"]["absent_reason"]
+    assert tables["connection_table"]["written"]
+    assert any("not readable" in note for note in tables["connection_table"]["partial"])
+    assert any("environ" in note for note in tables["target_introspection"]["partial"])
+    assert tables["process_table"]["written"] and tables["process_table"]["rows"] > 1
