@@ -16,7 +16,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
     with MslReader(args.file, dialect=args.dialect) as reader:
         if args.json:
             print(json.dumps({"file": args.file, "dialect": reader.dialect,
-                              "investigation": tables_view.collect(reader.iter_blocks())}, indent=1))
+                              "investigation": tables_view.collect(reader)}, indent=1))
             return EXIT_OK
         header = struct_to_canon(reader.header)
         print(f"{args.file}: {reader.size} bytes, Memory Slice version 0x{reader.version:04x}, "
@@ -53,7 +53,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
             seg = "" if rec.segment == 0 else (f" segment {rec.segment}" if rec.segment > 0 else " trailing")
             print(f"    {rec.index:5d} 0x{rec.offset:010x} 0x{rec.block_type:04x} {name:28s} "
                   f"{rec.length:12d}{comp}{seg}")
-        tables = tables_view.collect(reader.iter_blocks())
+        tables = tables_view.collect(reader)
         if tables:
             print("\n".join(tables_view.render(tables)))
         if reader.fault:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import ipaddress
 import struct
-from collections.abc import Iterable
 from typing import Any
 
 from memslice.generated.enums import ENUM_DOCS, ENUM_NAMES, FLAG_BITS
+from memslice.modules import module_list
+from memslice.reader import MslReader
 
 MAX_DEPTH = 24
 """Deepest indentation of the process tree (deeper processes are shown at this depth)."""
@@ -56,22 +57,31 @@ def _addr(family: int, raw: bytes, port: int) -> str:
     return "-"
 
 
-def collect(blocks: Iterable[Any]) -> dict[str, Any] | None:
-    """The investigation tables of decoded blocks (``MslReader.iter_blocks()``), or None.
+def collect(reader: MslReader) -> dict[str, Any] | None:
+    """The investigation tables of a capture (and its modules when a BuildId Manifest is merged), or None.
 
     Args:
-        blocks: Decoded blocks (objects with ``block_id`` and ``payload``).
+        reader: The open capture.
 
     Returns:
         A JSON-ready dict, or None when the file has none of these blocks.
     """
     found: dict[str, Any] = {}
-    for block in blocks:
+    manifest = False
+    for block in reader.iter_blocks():
+        manifest |= block.block_id == "module_build_id_manifest" and block.record.segment >= 0
         if block.block_id in _TAGS and block.payload is not None and block.block_id not in found:
             found[block.block_id] = block.payload
-    if not found:
+    if not found and not manifest:
         return None
     out: dict[str, Any] = {}
+    if manifest:
+        merged = module_list(reader)
+        out["modules"] = [{"base": f"0x{m.base:x}", "path": m.path, "build_id": m.build_id.hex() or None,
+                           "build_id_source": _enum("build_id_source", m.build_id_source) if m.build_id else None,
+                           "disk_hash": m.disk_hash.hex(), "disk_hash_from": m.disk_hash_from}
+                          for m in merged.modules]
+        out["dangling_manifest_rows"] = [{"base": f"0x{b:x}", "build_id": i.hex()} for b, i in merged.dangling]
     ctx = found.get("system_context")
     if ctx is not None:
         out["system_context"] = {"boot_time_ns": ctx.boot_time, "acq_user": ctx.acq_user, "hostname": ctx.hostname,
@@ -200,6 +210,12 @@ def render(tables: dict[str, Any]) -> list[str]:
                                               if not isinstance(v, str) or len(v) < 48))
     if "connectivity" in tables:
         lines.append("  connectivity rows: " + ", ".join(f"{k} {v}" for k, v in tables["connectivity"].items()))
+    if "modules" in tables:
+        lines.append(f"  modules with the BuildId Manifest merged ({len(tables['modules'])}):")
+        lines += [f"    0x{int(m['base'], 16):012x} {m['build_id'] or '-':40s} {m['disk_hash_from']:<12} {m['path']}"
+                  for m in tables["modules"]]
+        if tables["dangling_manifest_rows"]:
+            lines.append(f"    {len(tables['dangling_manifest_rows'])} manifest row(s) match no module")
     if "omitted_regions" in tables:
         rom = tables["omitted_regions"]
         lines.append(f"  omitted on purpose ({rom['scope'] or 'filters'}): {len(rom['rows'])} region(s)")
