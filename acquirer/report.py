@@ -118,6 +118,12 @@ class AcquisitionReport:
             f"modules {len(self.modules)} ({sum(1 for m in self.modules if m['hash_source'] in ('map_files', 'path'))}"
             " hashed)",
         ]
+        if self.investigation is not None:
+            tables = self.investigation.get("tables", {})
+            written = [name for name, t in tables.items() if t["written"]]
+            lines.append(f"  tables    {len(written)} written in {self.investigation.get('seconds', 0.0):.2f} s"
+                         + "".join(f"; {name} absent: {t['absent_reason']}" for name, t in tables.items()
+                                   if not t["written"]))
         for err in self.errors[:5]:
             lines.append(f"  error     {err['what']}: {err['cause']}")
         if len(self.errors) > 5:
