@@ -1,7 +1,9 @@
 """What ``msl enrich`` adds to a finished capture: build ids, disk hashes, the physical map.
 
 * Build ids (``--build-ids``): the GNU build id of each module, read from the ELF headers
-  and ``PT_NOTE`` segments in the capture's own pages (BuildIdSource captured_region);
+  and ``PT_NOTE`` segments in the capture's own pages (BuildIdSource captured_region; the
+  header is looked for at the module's base, then at the first VAS Map mapping of the file
+  mapped there, since memslicer's bases point at the text);
   when those pages were not captured, from the file now on disk at the module's path
   (source on_disk: the file may have changed since the capture).
 * Disk hashes (``--disk-hashes``): for modules whose Module Entry has an all-zero
@@ -16,11 +18,14 @@ read beyond :data:`MAX_NOTES` bytes of notes per module.
 
 from __future__ import annotations
 
+import bisect
 import os
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from memslice.generated.blocks import vas_map
 from memslice.generated.blocks.module_build_id_manifest import BuildIdRow, ModuleBuildIdManifest
 from memslice.generated.blocks.physical_memory_map import PhysicalMemoryMap, PhysicalRangeRow
 from memslice.generated.enums import BuildIdFlags, BuildIdSource
@@ -178,16 +183,48 @@ def _modules(reader: MslReader) -> list[Any]:
     return [b.payload for b in reader.iter_blocks() if b.block_id == "module_entry" and b.payload is not None]
 
 
+def _header_address(reader: MslReader) -> Callable[[int], int | None]:
+    """Address -> start of the first mapping of the file mapped there (from the last VAS Map).
+
+    memslicer's Module Entries give the start of the text (and its path as the loader
+    names it), not the file's first mapping, where the ELF header sits.
+    """
+    last = None
+    for rec in reader.blocks:
+        if rec.block_type == vas_map.BLOCK_TYPE and rec.segment >= 0:
+            last = rec
+    payload = reader.decode(last).payload if last is not None else None
+    entries = sorted((int(e.base_addr), int(e.region_size), str(e.mapped_path or ""))
+                      for e in ((payload.entries or payload.entries_fixed or []) if payload is not None else []))
+    starts: dict[str, int] = {}
+    for base, _size, path in entries:
+        if path:
+            starts.setdefault(path, base)
+
+    def lookup(address: int) -> int | None:
+        at = bisect.bisect_right(entries, (address, float("inf"), "")) - 1
+        if at < 0:
+            return None
+        base, size, path = entries[at]
+        return starts.get(path) if path and base <= address < base + size else None
+
+    return lookup
+
+
 def manifest(reader: MslReader, *, build_ids: bool, disk_hashes: bool,
              notes: list[str]) -> ModuleBuildIdManifest | None:
     """Manifest rows for the capture's modules (None when nothing was found)."""
     rows: list[BuildIdRow] = []
+    header_at = _header_address(reader)
     for module in _modules(reader):
         path = (module.path or "").removesuffix(" (deleted)")
         deleted = (module.path or "").endswith(" (deleted)")
         bid, source = b"", BuildIdSource.NONE
         if build_ids:
             bid = build_id_from_capture(reader, module.base_addr)
+            first = header_at(module.base_addr)
+            if not bid and first is not None and first != module.base_addr:
+                bid = build_id_from_capture(reader, first)
             source = BuildIdSource.CAPTURED_REGION if bid else BuildIdSource.NONE
             if not bid and path and not deleted:
                 bid = build_id_from_file(path)

@@ -182,3 +182,38 @@ def test_enrich_without_an_option_is_a_usage_error(tmp_path: Path) -> None:
     _writer_capture(path, [(0x400000, "/x", ZERO)])
     proc = subprocess.run([*MSL, "enrich", str(path)], capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and "--build-ids" in proc.stderr
+
+
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples" / "memslicer-0.5.2"
+
+
+def test_enrich_refuses_an_encrypted_capture(tmp_path: Path) -> None:
+    path = tmp_path / "enc.msl"
+    shutil.copyfile(SAMPLES / "tiny_gdb_stack_enc.msl", path)
+    before = _sha(path)
+    proc = subprocess.run([*MSL, "enrich", str(path), "--physical-map"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 1 and "encrypted" in proc.stderr
+    assert _sha(path) == before
+
+
+def test_enrich_a_memslicer_capture_memslicer_verifies_it(tmp_path: Path) -> None:
+    path = tmp_path / "ms.msl"
+    shutil.copyfile(SAMPLES / "gdb_inv_plain_zstd_64m.msl", path)
+    size = path.stat().st_size
+    before = _sha(path)
+    proc = subprocess.run([*MSL, "enrich", str(path), "--build-ids", "--physical-map"], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert _sha(path, size) == before
+    with MslReader(path) as msl:
+        report = verify(msl)
+        assert report.ok and len(report.segments) == 1
+        merged = module_list(msl)
+    # memslicer's module bases point at the text; the ELF headers are found through the VAS Map
+    assert merged.modules and all(m.build_id_source == BuildIdSource.CAPTURED_REGION and len(m.build_id) == 20
+                                  for m in merged.modules)
+    if ensure_oracle("memslicer") is None:
+        pytest.skip(f"memslicer oracle unavailable: {failure_reason('memslicer')}")
+    result = run_oracle("memslicer", path)
+    assert result["verify"] == "ok", result.get("verify_detail")
+    assert len(result["extension_segments"]) == 1
