@@ -129,3 +129,21 @@ def test_auxv_and_file_notes(stopped_target: dict) -> None:
             lo, hi = (int(x, 16) for x in parts[0].split("-"))
             expected.add((f"0x{lo:x}", f"0x{hi:x}", f"0x{hi - lo:x}", f"0x{int(parts[2], 16):x}", parts[5]))
     assert expected and expected <= shown, expected - shown
+
+
+def test_memslicer_capture_exports_auxv_and_files(tmp_path: Path) -> None:
+    """memslicer's sample (module bases at the text, no executable module): both notes still built."""
+    from memslice.acquirer.exporters import export_elf_core
+
+    sample = HERE / "fixtures" / "samples" / "memslicer-0.5.2" / "gdb_inv_plain_zstd_64m.msl"
+    core = tmp_path / "ms.core"
+    result = export_elf_core(sample, core)
+    assert not [w for w in result.warnings if "AUXV" in w or "NT_FILE" in w], result.warnings
+    text = subprocess.run(["gdb", "-nx", "-batch", "-ex", "info proc mappings", "-ex", "info auxv", "-c", str(core)],
+                          capture_output=True, text=True, timeout=300,
+                          env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}).stdout
+    rows = {tuple(line.split()) for line in text.splitlines() if line.strip().startswith("0x")}
+    # the VAS Map of the sample: /usr/bin/python3.11 mapped at 0x400000 (126976 bytes) and 0x41f000
+    assert ("0x400000", "0x41f000", "0x1f000", "0x0", "/usr/bin/python3.11") in rows
+    assert ("0x41f000", "0x6d2000", "0x2b3000", "0x1f000", "/usr/bin/python3.11") in rows
+    assert re.search(r"AT_ENTRY\s+Entry point of program\s+0x[0-9a-f]+", text)

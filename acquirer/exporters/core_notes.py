@@ -2,10 +2,9 @@
 
 ``NT_FILE`` lists the file-backed mappings with their file offsets, so that a debugger
 can tell which file backs which range. Offsets come from the maps lines our acquirer
-keeps in each Module Entry's NativeBlob; for a module whose blob holds no maps lines
-(memslicer captures), its mappings in the VAS Map get ``address - module base`` (exact
-for the usual ELF layout, where file offset and virtual address advance together).
-Mappings whose offset cannot be known are left out.
+keeps in each Module Entry's NativeBlob; the other file mappings of the VAS Map
+(memslicer captures, whose blobs hold no maps lines) get ``address - first mapping of the
+file`` (exact for the usual ELF layout, where file offset and address advance together).
 
 ``NT_AUXV`` is the auxiliary vector the kernel put on the main stack: it is searched in
 the captured stack pages (it starts after the environment's NULL and ends with AT_NULL;
@@ -77,6 +76,16 @@ def _vas(reader: MslReader) -> list[Any]:
     return list((p.entries or p.entries_fixed or []) if p is not None else [])
 
 
+def _first_starts(vas: list[Any]) -> dict[str, int]:
+    """Lowest mapping start of each mapped path."""
+    first: dict[str, int] = {}
+    for e in vas:
+        path = str(e.mapped_path or "")
+        if path and (path not in first or int(e.base_addr) < first[path]):
+            first[path] = int(e.base_addr)
+    return first
+
+
 def file_note(reader: MslReader, bits: int, page_size: int) -> tuple[bytes, int]:
     """The ``NT_FILE`` descriptor (empty when no mapping qualifies) and its entry count."""
     entries: dict[int, tuple[int, int, str]] = {}
@@ -85,14 +94,14 @@ def file_note(reader: MslReader, bits: int, page_size: int) -> tuple[bytes, int]
         for start, end, offset, path in module.lines:
             if path.startswith("/"):
                 entries[start] = (end, offset, path)
-    for e in _vas(reader):
+    known = {path for _e, _o, path in entries.values()}
+    vas = _vas(reader)
+    first = _first_starts(vas)
+    for e in vas:
         start, size, path = int(e.base_addr), int(e.region_size), str(e.mapped_path or "")
-        if start in entries or not path.startswith("/"):
+        if start in entries or not path.startswith("/") or path in known:
             continue
-        owner = next((m for m in modules if not m.lines and m.base <= start < m.base + m.size and m.path == path),
-                     None)
-        if owner is not None:
-            entries[start] = (start + size, start - owner.base, path)
+        entries[start] = (start + size, start - first[path], path)
     if not entries:
         return b"", 0
     word = "<Q" if bits == 64 else "<I"
@@ -129,11 +138,14 @@ def _executable(reader: MslReader, modules: list[_Module], bits: int) -> _Exe | 
             exe_path = str(p.exe_path or "") if p is not None else ""
             break
     exe = next((m for m in modules if exe_path and m.path == exe_path), None)
-    if exe is None:
-        return None
-    ehdr = _read(reader, exe.base, 64)
+    ehdr = _read(reader, exe.base, 64) if exe is not None else None
     if ehdr is None or ehdr[:4] != b"\x7fELF":
-        return None
+        # memslicer: no module for the executable, or a base at the text: its first mapping
+        first = _first_starts(_vas(reader)).get(exe_path)
+        ehdr = _read(reader, first, 64) if first is not None else None
+        if first is None or ehdr is None or ehdr[:4] != b"\x7fELF":
+            return None
+        exe = _Module(first, 0, exe_path, [])
     if bits == 64:
         etype, = struct.unpack_from("<H", ehdr, 16)
         entry, phoff = struct.unpack_from("<QQ", ehdr, 24)
