@@ -151,7 +151,7 @@ def collect(pid: int, *, case_ref: str | None = None, redact_env: Sequence[str] 
         else:
             try:
                 result = run()
-            except (OSError, ValueError, UnicodeError) as exc:  # a collector bug costs its table only
+            except Exception as exc:  # noqa: BLE001 - a collector bug costs its table, never the capture
                 result = Collected(None, reason=f"collection failed: {type(exc).__name__}: {exc}")
         tables.append(Table(name=name, block_type=cls.BLOCK_TYPE, bit=int(bit), child_of_context=child, result=result,
                             seconds=time.perf_counter() - t0))
