@@ -417,3 +417,20 @@ def test_unprivileged_tables_are_partial_and_say_why(target: dict[str, Any], tmp
     assert any("not readable" in note for note in tables["connection_table"]["partial"])
     assert any("environ" in note for note in tables["target_introspection"]["partial"])
     assert tables["process_table"]["written"] and tables["process_table"]["rows"] > 1
+
+
+def test_a_failing_collector_costs_only_its_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from memslice.acquirer.linux import investigate
+    from memslice.acquirer.linux.investigate import persistence
+
+    def broken() -> None:
+        raise IndexError("simulated parser bug")
+
+    monkeypatch.setattr(persistence, "collect", broken)
+    inv = investigate.collect(os.getpid(), skip=("kernel_symbol_bundle",))
+    report = inv.report()["tables"]
+    assert not report["persistence_manifest"]["written"]
+    assert "IndexError: simulated parser bug" in report["persistence_manifest"]["absent_reason"]
+    assert report["process_table"]["written"] and report["handle_table"]["written"]
+    assert not inv.context.table_bitmap & (1 << 6)  # Persistence Manifest bit (spec: system_table_bitmap)
+    assert report["kernel_symbol_bundle"]["absent_reason"] == "not requested"
