@@ -43,8 +43,13 @@ import json, os, socket, sys, tempfile
 tcp = socket.socket(); tcp.bind(("127.0.0.1", 0)); tcp.listen()
 udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); udp.bind(("127.0.0.1", 0))
 a, b = socket.socketpair()
+try:
+    tcp6 = socket.socket(socket.AF_INET6); tcp6.bind(("::1", 0)); tcp6.listen(); port6 = tcp6.getsockname()[1]
+except OSError:
+    port6 = 0
 f = open(sys.argv[1], "w")
-print(json.dumps({"pid": os.getpid(), "tcp": tcp.getsockname()[1], "udp": udp.getsockname()[1]}), flush=True)
+print(json.dumps({"pid": os.getpid(), "tcp": tcp.getsockname()[1], "udp": udp.getsockname()[1], "tcp6": port6}),
+      flush=True)
 sys.stdin.readline()
 """
 TARGET_ENV = {"API_TOKEN": "s3cr3t-value", "FOO": "also-secret", "PLAIN": "visible"}
@@ -271,7 +276,11 @@ def test_live_capture_tables_match_proc_ps_ss(target: dict[str, Any], tmp_path: 
     assert tcp and tcp[0]["state"] == 0x0A and tcp[0]["local_addr"] == (socket.inet_aton("127.0.0.1") + bytes(12)).hex()
     assert any(r["local_port"] == target["udp"] and r["protocol"] == 0x11 for r in conns)
     assert sum(1 for r in conns if r["family"] == 1) >= 2  # the two ends of the socketpair
-    assert {r["local_port"] for r in conns if r["family"] == 2} >= ss_before
+    assert {r["local_port"] for r in conns if r["family"] in (2, 10)} >= ss_before
+    if target["tcp6"]:
+        six = [r for r in conns if r["local_port"] == target["tcp6"] and r["family"] == 10]
+        assert six and six[0]["state"] == 0x0A
+        assert six[0]["local_addr"] == socket.inet_pton(socket.AF_INET6, "::1").hex()
     # the target's open files
     handles = {r["fd"]: r for r in tables["handle_table"]}
     assert {fd: r["path"] for fd, r in handles.items()} == fds
