@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from memslice.errors import MslError
+from memslice.generated.registry import block_id
 from memslice.integrity import ZERO_HASH
 from memslice.reader import MslReader
+
+_WANTED = frozenset({"module_entry", "module_build_id_manifest"})
 
 
 @dataclass
@@ -47,10 +51,12 @@ class ModuleList:
     Attributes:
         modules: In file order.
         dangling: (BaseAddr, build id) of manifest rows without a module.
+        skipped: Module Entry / manifest blocks that could not be decoded (and why).
     """
 
     modules: list[ModuleView] = field(default_factory=list)
     dangling: list[tuple[int, bytes]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def module_list(reader: MslReader) -> ModuleList:
@@ -58,9 +64,17 @@ def module_list(reader: MslReader) -> ModuleList:
     out = ModuleList()
     by_base: dict[int, ModuleView] = {}
     rows = []
-    for block in reader.iter_blocks():
+    for record in reader.blocks:
+        name = block_id(record.block_type, reader.dialect)
+        if name not in _WANTED or record.segment < 0:
+            continue
+        try:
+            block = reader.decode(record)
+        except MslError as exc:  # one bad block costs its rows, not the list
+            out.skipped.append(str(exc))
+            continue
         p = block.payload
-        if p is None or block.record.segment < 0:
+        if p is None:
             continue
         if block.block_id == "module_entry" and block.record.segment == 0:
             digest = bytes(p.disk_hash)

@@ -443,3 +443,12 @@ def test_a_failing_collector_costs_only_its_table(monkeypatch: pytest.MonkeyPatc
     assert report["process_table"]["written"] and report["handle_table"]["written"]
     assert not inv.context.table_bitmap & (1 << 6)  # Persistence Manifest bit (spec: system_table_bitmap)
     assert report["kernel_symbol_bundle"]["absent_reason"] == "not requested"
+
+
+def test_info_survives_a_bad_block_and_reads_memdiver_layouts() -> None:
+    """The legacy synthetic sample (memdiver dialect) has a malformed Thread Context: info still lists the tables."""
+    sample = HERE / "fixtures" / "samples" / "legacy" / "synthetic_all_blocks.msl"
+    proc = subprocess.run([*MSL, "info", str(sample)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "open files of the target (3):" in proc.stdout
+    assert "HKLM\\Software\\Test" in proc.stdout and " other " in proc.stdout  # memdiver HandleType 7 = Other

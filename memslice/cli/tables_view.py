@@ -14,7 +14,9 @@ import ipaddress
 import struct
 from typing import Any
 
+from memslice.errors import MslError
 from memslice.generated.enums import ENUM_DOCS, ENUM_NAMES, FLAG_BITS
+from memslice.generated.registry import block_id
 from memslice.modules import module_list
 from memslice.reader import MslReader
 
@@ -68,13 +70,24 @@ def collect(reader: MslReader) -> dict[str, Any] | None:
     """
     found: dict[str, Any] = {}
     manifest = False
-    for block in reader.iter_blocks():
-        manifest |= block.block_id == "module_build_id_manifest" and block.record.segment >= 0
-        if block.block_id in _TAGS and block.payload is not None and block.block_id not in found:
-            found[block.block_id] = block.payload
-    if not found and not manifest:
+    skipped: list[str] = []
+    for record in reader.blocks:
+        name = block_id(record.block_type, reader.dialect)
+        if record.segment < 0 or name in found:
+            continue
+        if name == "module_build_id_manifest":
+            manifest = True
+        elif name in _TAGS:
+            try:
+                payload = reader.decode(record).payload
+            except MslError as exc:  # a bad table is reported, the others still shown
+                skipped.append(str(exc))
+                continue
+            if payload is not None:
+                found[name] = payload
+    if not found and not manifest and not skipped:
         return None
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"undecodable": skipped} if skipped else {}
     if manifest:
         merged = module_list(reader)
         out["modules"] = [{"base": f"0x{m.base:x}", "path": m.path, "build_id": m.build_id.hex() or None,
@@ -101,8 +114,10 @@ def collect(reader: MslReader) -> dict[str, Any] | None:
                                                                                  e.remote_port)}
             for e in found["connection_table"].entries]
     if "handle_table" in found:
-        out["open_files"] = [{"pid": e.pid, "fd": e.fd, "type": _enum("handle_type_memslicer", e.handle_type),
-                              "path": e.path} for e in found["handle_table"].entries]
+        handles = found["handle_table"]
+        kinds = "handle_type_memdiver" if handles.LAYOUT_ID == "handle_table_memdiver" else "handle_type_memslicer"
+        out["open_files"] = [{"pid": e.pid, "fd": e.fd, "type": _enum(kinds, e.handle_type), "path": e.path}
+                             for e in handles.entries]
     if "kernel_module_list" in found:
         out["kernel_modules"] = [{"name": r.name, "size": r.size, "ref_count": r.ref_count,
                                   "state": _enum("kernel_module_state", r.state), "taint": r.taint,
@@ -165,7 +180,7 @@ def _tree(processes: list[dict[str, Any]]) -> list[str]:
 
 def render(tables: dict[str, Any]) -> list[str]:
     """Readable lines for :func:`collect`'s dict."""
-    lines: list[str] = []
+    lines: list[str] = [f"  table not decoded: {why}" for why in tables.get("undecodable", [])]
     ctx = tables.get("system_context")
     if ctx:
         lines.append(f"  investigation: host {ctx['hostname']!s}, acquired by {ctx['acq_user']!s}"
