@@ -39,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from memslice.acquirer import investigation as investigation_hooks
 from memslice.acquirer.errors import (
     AccessDeniedError,
     AcquireError,
@@ -70,6 +71,7 @@ from memslice.generated.enums import (
     ArchType,
     BlockFlags,
     ClockSource,
+    HeaderFlags,
     NameSource,
     OsType,
     RegisterRole,
@@ -157,6 +159,8 @@ class _Capture:
         self.frozen_at = 0.0
         self._types: dict[int, int] = {}
         self._guards: set[int] = set()
+        self.investigation: investigation_hooks.investigate.Investigation | None = None
+        self._omitted: list[tuple[Mapping, int, int]] = []
 
     # -- top level ------------------------------------------------------------------------
     def run(self) -> AcquisitionReport:
@@ -168,6 +172,9 @@ class _Capture:
         identity = self._identity()
         self._record_options(identity)
         pre_freeze = self._thread_stats()
+        self.investigation = investigation_hooks.collect(self.pid, opts)
+        if self.investigation is not None:
+            self.report.investigation = self.investigation.report()
         try:
             if opts.freeze:
                 self.freezer = Freezer(self.pid)
@@ -203,12 +210,17 @@ class _Capture:
             ModuleManifestEntry(module_uuid=uid, base_addr=m.base, module_size=m.size, path=self._fit(m.path))
             for uid, m in zip(module_uuids, modules, strict=True)])
         index_uuid = self._write(self._writer().add, index, flags=BlockFlags.HAS_CHILDREN if modules else 0)
+        if self.investigation is not None:
+            investigation_hooks.write(self.investigation, lambda *a, **k: self._write(self._writer().add, *a, **k))
         if self.is_11:
             for thread in threads:
                 self._write(self._writer().add, self._thread_context(thread), parent_uuid=pi_uuid)
         self._check_stop()
         self._memory(plans)
         self._thaw()
+        omitted = investigation_hooks.omission_manifest(self._omitted, self.options) if self.is_11 else None
+        if omitted is not None:
+            self._write(self._writer().add, omitted)
         for uid, module in zip(module_uuids, modules, strict=True):
             self._check_stop()
             hash_module(self.pid, module, hasher_factory(0))
@@ -310,6 +322,10 @@ class _Capture:
             fp = self.freezer.get_regset(thread.tid, regs.NT_PRFPREG)
             if fp is not None:
                 thread.registers += regs.decode_fp(arch_type, fp)
+            if arch_type == ArchType.X86_64:
+                xstate = self.freezer.get_regset(thread.tid, regs.NT_X86_XSTATE, regs.XSTATE_MAX)
+                if xstate is not None:
+                    thread.registers += regs.decode_xstate(xstate)
             if arch_type == ArchType.ARM64:
                 tls = self.freezer.get_regset(thread.tid, regs.NT_ARM_TLS)
                 if tls is not None:
@@ -352,6 +368,7 @@ class _Capture:
             if reason is not None:
                 self.report.excluded.append({"start": f"0x{mapping.start:x}", "end": f"0x{mapping.end:x}",
                                              "perms": mapping.perms, "path": mapping.path, "reason": reason})
+                self._omitted.append((mapping, prot, int(rtype)))
                 continue
             plans.append(RegionPlan(mapping=mapping, protection=prot, region_type=rtype))
         self._types = {k: int(v) for k, v in types.items()}
@@ -392,12 +409,16 @@ class _Capture:
             blocks.add(memory_region.BLOCK_TYPE)
         if self.is_11 and any(regs.has_pc_and_sp(t.registers) for t in threads):
             blocks.add(ThreadContext.BLOCK_TYPE)
+        flags = 0
+        if self.investigation is not None:
+            blocks |= self.investigation.block_types()
+            flags = HeaderFlags.INVESTIGATION
         caps = cap_bitmap_for(blocks)
         try:
             self.writer = MslWriter(
                 self.options.output, format_version=self.options.format_version, compression=self.options.compression,
-                cap_bitmap=int(caps), os_type=OsType.LINUX, arch_type=int(identity.arch), pid=self.pid,
-                timestamp=self.report.timing.get("started_ns") or time.time_ns(),
+                cap_bitmap=int(caps), flags=int(flags), os_type=OsType.LINUX, arch_type=int(identity.arch),
+                pid=self.pid, timestamp=self.report.timing.get("started_ns") or time.time_ns(),
                 clock_source=ClockSource.CLOCK_REALTIME, overwrite=self.options.force)
         except OutputError as exc:
             raise _acquire_error(exc, self.pid) from None

@@ -61,6 +61,8 @@ class AcquisitionReport:
         errors: Errors met (what, cause); the capture may still be complete.
         warnings: Notes worth reading (truncations, unavailable facts).
         read_method: ``process_vm_readv`` or ``/proc/PID/mem``.
+        investigation: Investigation mode: per table whether it was written, its rows,
+            time and notes, or why it is absent (None without ``--investigate``).
     """
 
     outcome: str = "failed"
@@ -77,6 +79,7 @@ class AcquisitionReport:
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     read_method: str = ""
+    investigation: dict[str, Any] | None = None
 
     def error(self, what: str, cause: str) -> None:
         """Record an error with its cause."""
@@ -116,6 +119,12 @@ class AcquisitionReport:
             f"modules {len(self.modules)} ({sum(1 for m in self.modules if m['hash_source'] in ('map_files', 'path'))}"
             " hashed)",
         ]
+        if self.investigation is not None:
+            tables = self.investigation.get("tables", {})
+            written = [name for name, t in tables.items() if t["written"]]
+            lines.append(f"  tables    {len(written)} written in {self.investigation.get('seconds', 0.0):.2f} s"
+                         + "".join(f"; {name} absent: {t['absent_reason']}" for name, t in tables.items()
+                                   if not t["written"]))
         for err in self.errors[:5]:
             lines.append(f"  error     {err['what']}: {err['cause']}")
         if len(self.errors) > 5:

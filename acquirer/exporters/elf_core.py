@@ -17,9 +17,11 @@ What goes in:
   whole FP/SIMD file is present, ``NT_X86_XSTATE`` from ``xcr0`` and the extended
   components (AVX, MPX, AVX-512, PKRU), ``NT_ARM_TLS`` from ``tpidr_el0``.
 
-What cannot go in: ``NT_FILE`` and ``NT_AUXV`` (a capture has module ranges but not per
-mapping file offsets, and no auxiliary vector), so gdb cannot relocate a PIE executable's
-symbols; ``NT_SIGINFO``; uids. Architectures: x86_64, aarch64 (ELFCLASS64) and x86
+- ``NT_AUXV`` (the vector found in the captured stack, else rebuilt from the captured
+  executable headers) and ``NT_FILE`` (file mappings with offsets), from
+  :mod:`.core_notes`, so that gdb relocates a PIE executable and finds its libraries.
+
+What cannot go in: ``NT_SIGINFO``; uids. Architectures: x86_64, aarch64 (ELFCLASS64) and x86
 (ELFCLASS32, general registers only).
 """
 
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from memslice.acquirer.exporters import core_notes
 from memslice.acquirer.importers.registers import (
     AARCH64_PRSTATUS,
     FXSAVE_SCALARS,
@@ -288,6 +291,26 @@ def _thread_notes(arch: _Arch, payload: Any, ident: Any, result: ExportResult) -
     return notes
 
 
+def _process_notes(reader: MslReader, arch: _Arch, result: ExportResult) -> list[bytes]:
+    """NT_AUXV and NT_FILE (see :mod:`.core_notes`); what is missing goes to the warnings."""
+    page = next((r.page_size for r in reader.regions()), DATA_ALIGN)
+    notes = []
+    auxv, source = core_notes.auxv_note(reader, arch.bits, page)
+    if auxv:
+        notes.append(_note(b"CORE", core_notes.NT_AUXV, auxv))
+        if source != "stack":
+            result.warnings.append("auxiliary vector not found in the captured stack: NT_AUXV rebuilt from the "
+                                   "executable's headers")
+    else:
+        result.warnings.append(f"no NT_AUXV: {source}")
+    files, count = core_notes.file_note(reader, arch.bits, page)
+    if count:
+        notes.append(_note(b"CORE", core_notes.NT_FILE, files))
+    else:
+        result.warnings.append("no NT_FILE: the capture names no file mapping with a known offset")
+    return notes
+
+
 def _prpsinfo(arch: _Arch, pid: int, ident: Any) -> bytes:
     exe = str(ident.exe_path or "") if ident is not None else ""
     fname = exe.replace("\\", "/").rsplit("/", 1)[-1].encode("utf-8", "surrogateescape")[:15]
@@ -358,6 +381,7 @@ def export_elf_core(capture: str | os.PathLike[str], out: str | os.PathLike[str]
                     threads.append(payload)
         threads.sort(key=lambda t: 0 if int(t.flags) & ThreadFlags.CURRENT else 1)
         notes = [_prpsinfo(arch, int(reader.header.pid) & 0x7FFFFFFF, ident)]
+        notes += _process_notes(reader, arch, result)
         for t in threads:
             notes += _thread_notes(arch, t, ident, result)
         result.threads = len(threads)

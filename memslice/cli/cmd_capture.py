@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from memslice.cli.common import EXIT_OK
+from memslice.cli.common import EXIT_OK, EXIT_USAGE
 
 EXIT_INTERRUPTED = 130
 """The capture was stopped by Ctrl-C or SIGTERM."""
@@ -75,7 +75,11 @@ def _cmd_capture(args: argparse.Namespace) -> int:
     options = CaptureOptions(
         output=Path(args.output), compression=args.compress, format_version=args.format, freeze=args.freeze,
         filter_prot=args.filter_prot or 0, filter_addr=list(args.filter_addr or []), scope=args.scope,
-        force=args.force, report=Path(args.report) if args.report else None)
+        force=args.force, report=Path(args.report) if args.report else None, investigate=args.investigate,
+        case_ref=args.case_ref, redact_env=[k for k in (args.redact_env or "").split(",") if k])
+    if options.investigate and options.format_version != "1.1":
+        print("msl capture: --investigate needs --format 1.1 (the tables are 1.1 block types)", file=sys.stderr)
+        return EXIT_USAGE
     stop = threading.Event()
     progress = TerminalProgress(sys.stderr) if not args.quiet else None
     try:
@@ -134,6 +138,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="keep mappings overlapping this hex range (repeatable)")
     p.add_argument("--scope", type=_arg(parse_scope), metavar="KINDS",
                    help="keep only these kinds: heap,stack,image,anon,file,shared,other")
+    p.add_argument("--investigate", action="store_true",
+                   help="investigation mode: also record the host and target tables (processes, connections, "
+                        "open files, kernel modules, persistence files, target introspection)")
+    p.add_argument("--case-ref", metavar="TEXT", help="case reference recorded in the System Context")
+    p.add_argument("--redact-env", metavar="KEY,...",
+                   help="environment variables to redact besides the usual secret names (token, key, password...)")
     p.add_argument("--report", metavar="R.json", help="write the JSON acquisition report here")
     p.add_argument("-f", "--force", action="store_true",
                    help="replace OUT.msl (and R.json) if it exists as a regular file (a symbolic link is replaced "

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import json
 
 from memslice.cli.common import DIALECT_HELP, EXIT_OK
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
     from memslice.canon import struct_to_canon
+    from memslice.cli import tables_view
     from memslice.reader import MslReader
 
     with MslReader(args.file, dialect=args.dialect) as reader:
+        if args.json:
+            print(json.dumps({"file": args.file, "dialect": reader.dialect,
+                              "investigation": tables_view.collect(reader)}, indent=1))
+            return EXIT_OK
         header = struct_to_canon(reader.header)
         print(f"{args.file}: {reader.size} bytes, Memory Slice version 0x{reader.version:04x}, "
               f"{'little' if reader.endian == '<' else 'big'}-endian, dialect {reader.dialect}")
@@ -47,6 +53,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
             seg = "" if rec.segment == 0 else (f" segment {rec.segment}" if rec.segment > 0 else " trailing")
             print(f"    {rec.index:5d} 0x{rec.offset:010x} 0x{rec.block_type:04x} {name:28s} "
                   f"{rec.length:12d}{comp}{seg}")
+        tables = tables_view.collect(reader)
+        if tables:
+            print("\n".join(tables_view.render(tables)))
         if reader.fault:
             print(f"  fault: {reader.fault}")
         for w in reader.warnings:
@@ -58,4 +67,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("info", help="describe a capture: header, dialect, block list")
     p.add_argument("file")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    p.add_argument("--json", action="store_true", help="the investigation tables as JSON")
     p.set_defaults(func=_cmd_info)
