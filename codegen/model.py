@@ -83,6 +83,7 @@ class Field:
         cases: Selector value -> sub-type id.
         offset_doc: The offset written in the YAML, or None.
         offset: The offset computed by the checker when constant, else None.
+        status: ``defined`` or ``draft`` (generated only with ``msl codegen --drafts``).
     """
 
     id: str
@@ -114,6 +115,7 @@ class Field:
     cases: dict[int, str] = field(default_factory=dict)
     offset_doc: int | None = None
     offset: int | None = None
+    status: str = "defined"
 
     @property
     def is_int(self) -> bool:
@@ -160,6 +162,9 @@ class Struct:
         dialects: For payload layouts, the dialects that use it.
         payload_versions: For payload layouts, the PayloadVersions it decodes.
         block: For payload layouts, the owning block type id.
+        status: ``defined`` or ``draft`` (payload layouts).
+        since: Version that introduced the layout, or None.
+        base: For payload layouts, the layout whose fields this one extends, or None.
     """
 
     id: str
@@ -173,6 +178,9 @@ class Struct:
     dialects: tuple[str, ...] = ()
     payload_versions: tuple[int, ...] = ()
     block: str | None = None
+    status: str = "defined"
+    since: str | None = None
+    base: str | None = None
 
     @property
     def fixed_size(self) -> int | None:
@@ -203,7 +211,7 @@ class BlockType:
         doc: Description.
         spec: Spec reference.
         since: ``1.0``, ``1.1``, ``g0`` or a dialect id.
-        status: ``defined``, ``reserved`` or ``withdrawn``.
+        status: ``draft``, ``defined``, ``reserved`` or ``withdrawn``.
         namespace: ``capture`` or ``structural``.
         cap_bit: Capability bit id, or None.
         parent: Block id its ParentUUID names, or None.
@@ -239,11 +247,23 @@ class BlockType:
 
 @dataclass
 class EnumValue:
-    """One value of an enumeration."""
+    """One value of an enumeration.
+
+    Attributes:
+        value: The code.
+        id: Value id.
+        doc: Description.
+        since: Version that introduced it, or None.
+        status: ``draft``, ``defined``, ``reserved`` or ``withdrawn``.
+        path: YAML path, for messages.
+    """
 
     value: int
     id: str
     doc: str
+    since: str | None = None
+    status: str = "defined"
+    path: str = ""
 
 
 @dataclass
@@ -254,6 +274,7 @@ class Enum:
     doc: str
     spec: str
     values: list[EnumValue]
+    path: str = ""
 
 
 @dataclass
@@ -294,6 +315,7 @@ class Rule:
     since: str
     spec: str
     text: str
+    path: str = ""
 
 
 @dataclass
@@ -320,7 +342,7 @@ class ErratumEntry:
 
 @dataclass
 class Dialect:
-    """A family of files sharing payload layouts."""
+    """A family of files sharing payload layouts (``extends``: the dialect it inherits layouts from)."""
 
     id: str
     title: str
@@ -328,6 +350,8 @@ class Dialect:
     doc: str
     spec: str
     detect: str | None = None
+    extends: str | None = None
+    path: str = ""
 
 
 @dataclass
@@ -368,6 +392,7 @@ class Spec:
         default_write: Dialect the writer emits by default.
         sources: Relative path -> SHA-256 of each YAML file read.
         errata: The errata register (``errata.yaml``), in file order.
+        drafts: True when items with ``status: draft`` were kept (``msl codegen --drafts``).
     """
 
     meta: dict[str, object]
@@ -383,6 +408,7 @@ class Spec:
     default_write: str
     sources: dict[str, str]
     errata: list[ErratumEntry] = field(default_factory=list)
+    drafts: bool = False
 
     def block(self, block_id: str) -> BlockType:
         """The block type with this id."""
