@@ -56,6 +56,15 @@ def check_lifecycle(spec: Spec) -> list[SpecError]:
                 f"spec reference {ref!r} names version {m.group(1)}, which format.yaml does not declare "
                 f"(declared: {', '.join(sorted(versions))})")))
 
+    served = spec.version_dialects()
+    for i, v in enumerate(spec.versions):
+        if v.id not in served:
+            problems.append(SpecError(f"format.yaml:versions[{i}]", (
+                f"version {v.id} (0x{v.value:04X}) is written by no dialect; add one to dialects.yaml "
+                f"(e.g. 'extends: {spec.default_write}' with 'versions: [0x{v.value:04X}]')")))
+    if spec.default_version() is None:
+        problems.append(SpecError("dialects.yaml:default_write", (
+            f"default_write {spec.default_write!r} is not the first dialect of any version in format.yaml")))
     for block in spec.blocks:
         since(block.path + ":since", block.since)
         specref(block.path + ":spec", block.spec)

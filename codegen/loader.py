@@ -260,7 +260,11 @@ def _load(spec_dir: Path, docs: dict[str, Any], drafts: bool) -> Spec:
 
 
 def _inherit_dialects(dialects: list[Dialect], blocks: list[BlockType]) -> None:
-    """A dialect with ``extends:`` uses its parent's layout for every block it does not define itself."""
+    """Give each dialect with ``extends:`` its ancestors' layouts, except where it defines its own.
+
+    Inheritance is per (block, payload version): a dialect that adds payload version 2 of a
+    block still reads version 1 with its parent's layout.
+    """
     by_id = {d.id: d for d in dialects}
     for d in dialects:
         chain, cur = [d.id], d
@@ -274,14 +278,13 @@ def _inherit_dialects(dialects: list[Dialect], blocks: list[BlockType]) -> None:
         if len(chain) == 1:
             continue
         for block in blocks:
-            if any(d.id in lay.dialects for lay in block.layouts):
-                continue
+            own = {pv for lay in block.layouts if d.id in lay.dialects for pv in lay.payload_versions}
             for ancestor in chain[1:]:
-                inherited = [lay for lay in block.layouts if ancestor in lay.dialects]
-                if inherited:
-                    for lay in inherited:
-                        lay.dialects = (*lay.dialects, d.id)
-                    break
+                inherited = [lay for lay in block.layouts if ancestor in lay.dialects
+                             and not own.intersection(lay.payload_versions)]
+                for lay in inherited:
+                    lay.dialects = (*lay.dialects, d.id)
+                    own.update(lay.payload_versions)
 
 
 def _add_block_type_enum(spec: Spec) -> None:

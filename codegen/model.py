@@ -410,6 +410,23 @@ class Spec:
     errata: list[ErratumEntry] = field(default_factory=list)
     drafts: bool = False
 
+    def version_dialects(self) -> dict[str, str]:
+        """Format version id -> the dialect a writer uses for it: the first dialect listing its value."""
+        out: dict[str, str] = {}
+        for v in self.versions:
+            for d in self.dialects:
+                if v.value in d.versions:
+                    out[v.id] = d.id
+                    break
+        return out
+
+    def default_version(self) -> str | None:
+        """The format version id the default write dialect is written with."""
+        for version, dialect in self.version_dialects().items():
+            if dialect == self.default_write:
+                return version
+        return None
+
     def block(self, block_id: str) -> BlockType:
         """The block type with this id."""
         for b in self.blocks:

@@ -33,9 +33,9 @@ from memslice.generated.blocks import (
     process_identity,
     thread_context,
 )
-from memslice.generated.dialects import VERSIONS
+from memslice.generated.dialects import DEFAULT_WRITE, VERSIONS
 from memslice.generated.enums import CAP_BIT_BLOCKS, FLAG_BITS, BlockFlags, CapBitmap, HeaderFlags
-from memslice.generated.registry import BLOCK_MODULES, block_id, module_for
+from memslice.generated.registry import BLOCK_MODULES, block_id, module_for, payload_versions
 from memslice.generated.rules import RULES
 from memslice.reader import BlockRecord, MslReader
 from memslice.verify import verify
@@ -294,9 +294,12 @@ class _Checks:
         if not self.v10 and h.block_type in _RESERVED_TYPES_11:
             self.add("V11-4.3-reserved-types", i, at + o.block_type,
                      f"block type 0x{h.block_type:04X} is reserved in 1.1")
-        known = block_id(h.block_type, self.report.validated_as or "spec-1.1")
-        if known is not None and h.payload_version != 1:
-            self.add("P10", i, at + o.payload_version, f"PayloadVersion is {h.payload_version}, not 1")
+        dialect = self.report.validated_as or DEFAULT_WRITE
+        known = block_id(h.block_type, dialect)
+        versions = payload_versions(h.block_type, dialect)
+        if known is not None and h.payload_version not in (versions or (1,)):
+            self.add("P10", i, at + o.payload_version, f"PayloadVersion is {h.payload_version}; the spec defines "
+                     f"{', '.join(map(str, versions or (1,)))} for {known} in {dialect}")
         if rec.segment > 0 and known is not None and not module_for(known).IN_EXTENSION:
             self.add("V11-P36", i, at, f"{known} is an evidence block type, not allowed in extension segment "
                      f"{rec.segment}")
