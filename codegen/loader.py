@@ -24,6 +24,8 @@ from memslice.codegen.model import (
     Field,
     FlagBit,
     FlagSet,
+    Guess,
+    GuessField,
     Instance,
     Rule,
     Spec,
@@ -223,12 +225,16 @@ def _load(spec_dir: Path, docs: dict[str, Any], drafts: bool) -> Spec:
             spec=str(raw["spec"]), since=str(raw["since"]), status=raw.get("status", "defined"),
             namespace=raw.get("namespace", "capture"), cap_bit=raw.get("cap_bit"),
             parent=raw.get("parent"), in_extension=bool(raw.get("in_extension", False)),
-            layouts=_layouts(raw, rel), types=types, path=rel))
+            layouts=_layouts(raw, rel), types=types, path=rel,
+            guesses=[Guess(g["tool"], g["doc"].strip(), str(g["spec"]),
+                           [GuessField(f["id"], f["type"], f["offset"], f.get("size")) for f in g["seq"]])
+                     for g in raw.get("guesses") or []]))
     blocks.sort(key=lambda b: (b.code, b.id))
 
     dialects = [Dialect(d["id"], d["title"], tuple(d["versions"]), d["doc"].strip(), str(d["spec"]),
                         (d.get("detect") or "").strip() or None, extends=d.get("extends"),
-                        path=f"dialects.yaml:dialects[{i}]")
+                        path=f"dialects.yaml:dialects[{i}]",
+                        reads_payload_version=d.get("reads_payload_version", True))
                 for i, d in enumerate(dialects_raw["dialects"])]
     _inherit_dialects(dialects, blocks)
 

@@ -201,6 +201,26 @@ class Struct:
 
 
 @dataclass
+class GuessField:
+    """One field of a guessed decoder: id, type (``u1``..``u8``, ``str``, ``bytes``), offset, size."""
+
+    id: str
+    type: str
+    offset: int
+    size: str | None = None
+
+
+@dataclass
+class Guess:
+    """A decoder a tool carries for a block type the spec had not defined (not a definition)."""
+
+    tool: str
+    doc: str
+    spec: str
+    seq: list[GuessField]
+
+
+@dataclass
 class BlockType:
     """One entry of the block registry.
 
@@ -219,6 +239,7 @@ class BlockType:
         layouts: Payload layouts.
         types: Sub-types used by the layouts.
         path: YAML file.
+        guesses: Decoders tools carry for it while it is not defined (``msl spec diff`` uses them).
     """
 
     id: str
@@ -235,6 +256,7 @@ class BlockType:
     layouts: list[Struct]
     types: dict[str, Struct]
     path: str
+    guesses: list[Guess] = field(default_factory=list)
 
     @property
     def dialects(self) -> tuple[str, ...]:
@@ -352,6 +374,7 @@ class Dialect:
     detect: str | None = None
     extends: str | None = None
     path: str = ""
+    reads_payload_version: bool = True
 
 
 @dataclass

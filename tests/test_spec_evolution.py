@@ -424,3 +424,27 @@ def test_worked_example_ksy_and_docs(worked: Path) -> None:
     assert names == ["process_identity", "file_descriptor", "process_identity", "end_of_capture"], names
     assert doc["blocks"][1]["payload"]["path"] == "socket:[4242]"
     assert doc["blocks"][0]["payload"]["cwd"] == "/home/u"
+
+
+def test_worked_example_changelog(worked: Path) -> None:
+    from memslice.codegen.diff import BREAKING, diff_specs
+
+    result = diff_specs(load_spec(ROOT / "spec"), load_spec(worked / "spec"), old_label="spec", new_label="worked")
+    by = {(c.kind, c.action, c.subject): c for c in result.changes}
+    assert not result.breaking, [c for c in result.changes if c.compat == BREAKING]
+    assert by[("block", "changed", "0x0012 file_descriptor")].detail == "status reserved -> defined"
+    fd = by[("layout", "added", "file_descriptor/file_descriptor")]
+    assert "C3" in fd.old_readers
+    (guess,) = fd.guessed
+    assert guess.startswith("memdiver-1.0.2") and "reads FdType (u2 at 0x04) as its len_path" in guess
+    v2 = by[("layout", "added", "process_identity/process_identity_v2")]
+    assert "unknown payload version (C7)" in v2.old_readers
+    assert any("silently dropping CwdLen, reserved_v2, Cwd" in g for g in v2.guessed), v2.guessed
+    assert ("enum_value", "added", "arch_type.sparc64") in by and ("version", "added", "1.2") in by
+    assert ("dialect", "added", "spec-1.2") in by and ("rule", "changed", "V11-4.3-reserved-types") in by
+    assert not any(c.subject.startswith("process_identity/process_identity_v2.umask") for c in result.changes)
+    page = (worked / "generated" / "docs" / "changelog.md").read_text()
+    section = page[page.index("## 1.2"):]
+    for item in ("file_descriptor/file_descriptor", "process_identity/process_identity_v2",
+                 "arch_type.sparc64 = 0x000C", "fd_type.socket = 0x0002", "process_identity_v2.cwd"):
+        assert item in section, item

@@ -4,8 +4,9 @@ Pages (Markdown): ``README.md`` (index, versions, dialects, constants, how to re
 ``framing.md`` (file header, block header and the framing rules), ``registry.md`` (the block
 registry by version and dialect), ``blocks/<id>.md`` (one page per block type: every payload
 layout and sub-type as a field table), ``enums.md`` (enumerations and flag sets),
-``rules.md`` (numbered conformance rules) and ``errata.md`` (where the public spec, the 1.1
-tools and this schema differ). Figures (SVG): one byte-layout figure per structure under
+``rules.md`` (numbered conformance rules), ``errata.md`` (where the public spec, the 1.1
+tools and this schema differ) and ``changelog.md`` (what each version introduced).
+Figures (SVG): one byte-layout figure per structure under
 ``figures/``, drawn to scale for the fixed head (rows of 8 bytes), embedded in the pages.
 
 Everything is a pure function of the model, so the output is byte-identical across runs
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from memslice.codegen.backends.changelog import changelog_page
 from memslice.codegen.model import FIXED_SIZES, INT_SIZES, BlockType, Field, Spec, Struct
 
 # -- figure geometry (pixels) ---------------------------------------------------------------
@@ -1119,6 +1121,7 @@ def _all_pages(r: _Renderer) -> Iterable[tuple[str, str]]:
     yield "enums.md", r.enums()
     yield "rules.md", r.rules()
     yield "errata.md", r.errata()
+    yield "changelog.md", changelog_page(r.spec, _banner("*.yaml"))
     for doc in r.docs:
         yield doc.figure, r.figure(doc)
 
