@@ -313,3 +313,31 @@ def test_generated_python_that_does_not_compile_is_caught(tmp_path: Path, monkey
         run_codegen(SPEC, out)
     assert "generated/python/rules.py" in str(info.value) and "does not compile" in str(info.value)
     assert not out.exists()
+
+
+def test_drafts_never_overwrite_the_committed_generated(capsys: pytest.CaptureFixture[str]) -> None:
+    from memslice.cli.main import main
+
+    before = (REPO / "generated" / "python" / "enums.py").read_bytes()
+    assert main(["codegen", "--drafts"]) == 2
+    assert "--drafts never writes the committed generated/" in capsys.readouterr().err
+    assert (REPO / "generated" / "python" / "enums.py").read_bytes() == before
+
+
+def test_draft_block_is_checked_but_generated_only_on_request(spec_copy: Path, tmp_path: Path) -> None:
+    def edit(doc: dict) -> None:  # type: ignore[type-arg]
+        doc.update(status="draft", doc="Draft: an open descriptor.", layouts=[{
+            "id": "file_descriptor", "status": "draft", "dialects": ["spec-1.1"], "doc": "Draft.", "spec": "4.3",
+            "seq": [{"id": "fd", "type": "u8", "doc": "Descriptor.", "spec": "4.3"}]}])
+
+    _edit_block(spec_copy, "file_descriptor", edit)
+    rules = spec_copy / "rules.yaml"
+    rules.write_text(rules.read_text().replace("Block types 0x0012-0x0015 are reserved",
+                                               "Block types 0x0013-0x0015 are reserved"))
+    assert "file_descriptor" not in {b.id for b in load_spec(spec_copy).blocks}
+    drafted = load_spec(spec_copy, drafts=True)
+    assert drafted.block("file_descriptor").status == "draft"
+    assert [f.id for f in drafted.block("file_descriptor").layouts[0].seq] == ["fd"]
+    files = render_all(spec_copy, tmp_path / "g", drafts=True)
+    assert tmp_path / "g" / "python" / "blocks" / "file_descriptor.py" in files
+    assert tmp_path / "g" / "python" / "blocks" / "file_descriptor.py" not in render_all(spec_copy, tmp_path / "g")

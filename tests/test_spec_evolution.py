@@ -415,6 +415,10 @@ def test_worked_example_ksy_and_docs(worked: Path) -> None:
     assert "file_descriptor" in ksy and "cwd" in ksy and "sparc64" in ksy
     docs = "\n".join(p.read_text() for p in (worked / "generated" / "docs").rglob("*.md"))
     assert "FdType" in docs and "sparc64" in docs and "process_identity_v2" in docs
+    assert "Extends layout `process_identity`" in docs and "Lifecycle: since 1.2" in docs
+    assert "| `sparc64` | SPARC64. (since 1.2) |" in docs
+    drafts = (worked / "generated-drafts" / "docs" / "blocks" / "process_identity.md").read_text()
+    assert "umask" not in docs and "Status: draft" in drafts
     require_toolchain()
     compile_ksy(worked / "generated" / "kaitai" / "memslice.ksy", worked / "build", ("python",))
     test_worked_example_bindings_write_read_and_validate(worked)

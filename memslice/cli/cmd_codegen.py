@@ -10,13 +10,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from memslice.cli.common import EXIT_FAIL, EXIT_OK, REPO_ROOT
+from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, REPO_ROOT
 
 
 def _cmd_codegen(args: argparse.Namespace) -> int:
     from memslice.codegen.driver import run_codegen
     from memslice.codegen.errors import SpecError, SpecErrors
 
+    if args.drafts and Path(args.out).resolve() == (REPO_ROOT / "generated").resolve():
+        print("msl codegen: --drafts never writes the committed generated/ (msl codegen --check compares it "
+              "without drafts); give --out DIR", file=sys.stderr)
+        return EXIT_USAGE
     try:
         result = run_codegen(Path(args.spec), Path(args.out), check=args.check, drafts=args.drafts)
     except (SpecError, SpecErrors) as exc:
