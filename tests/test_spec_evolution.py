@@ -452,3 +452,38 @@ def test_worked_example_changelog(worked: Path) -> None:
     for item in ("file_descriptor/file_descriptor", "process_identity/process_identity_v2",
                  "arch_type.sparc64 = 0x000C", "fd_type.socket = 0x0002", "process_identity_v2.cwd"):
         assert item in section, item
+
+
+MEMDIVER_READ = """\
+import json, sys
+from pathlib import Path
+from memdiver.msl.reader import MslReader
+r = MslReader(Path(sys.argv[1]))
+r.open()
+print(json.dumps({"fds": [[p.fd, p.path] for p in r.collect_file_descriptors()],
+                  "idents": [sorted(vars(p)) for p in r.collect_process_identity()]}))
+"""
+
+
+def test_worked_example_changelog_matches_what_memdiver_really_does(worked: Path) -> None:
+    """The changelog's claims about memdiver 1.0.2, checked against memdiver 1.0.2 itself."""
+    from memslice.codegen.diff import diff_specs
+
+    from tests.oracles.venvs import ensure_oracle, failure_reason
+
+    python = ensure_oracle("memdiver")
+    if python is None:
+        pytest.skip(failure_reason("memdiver") or "memdiver oracle unavailable")
+    test_worked_example_bindings_write_read_and_validate(worked)
+    proc = subprocess.run([str(python), "-c", MEMDIVER_READ, str(worked / "generated.msl")], capture_output=True,
+                          text=True, timeout=300, cwd=worked)
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    result = diff_specs(load_spec(ROOT / "spec"), load_spec(worked / "spec"))
+    claims = " ".join(g for c in result.changes for g in c.guessed)
+    # the diff says the guess reads FdType (SOCKET = 2) as the path length: memdiver returns 2 bytes of the path
+    assert "reads FdType (u2 at 0x04) as its len_path" in claims
+    assert got["fds"] == [[3, "socket:[4242]"[:2]]], got
+    # the diff says memdiver decodes payload version 2 with its v1 layout, dropping Cwd: no cwd, no error
+    assert "silently dropping CwdLen, reserved_v2, Cwd" in claims
+    assert len(got["idents"]) == 2 and not any("cwd" in keys for keys in got["idents"]), got
