@@ -284,7 +284,7 @@ class MslWriter:
         if self.dialect not in cls.DIALECTS:
             raise EncodeError(f"{cls.BLOCK_ID} layout {cls.LAYOUT_ID} is not part of dialect {self.dialect}")
         module = module_for(cls.BLOCK_ID)
-        if module.STATUS != "defined":
+        if module.STATUS not in ("defined", "draft"):  # drafts exist only in msl codegen --drafts bindings
             raise EncodeError(f"{cls.BLOCK_ID} is a {module.STATUS} block type", rule="V11-4.3-reserved-types")
         if self._state == "extensions" and not module.IN_EXTENSION:
             raise EncodeError(f"{cls.BLOCK_ID} is an evidence block, not allowed in an extension segment",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -487,3 +488,34 @@ def test_worked_example_changelog_matches_what_memdiver_really_does(worked: Path
     # the diff says memdiver decodes payload version 2 with its v1 layout, dropping Cwd: no cwd, no error
     assert "silently dropping CwdLen, reserved_v2, Cwd" in claims
     assert len(got["idents"]) == 2 and not any("cwd" in keys for keys in got["idents"]), got
+
+
+WORKED_CORPUS = """\
+import importlib.util, json, sys
+gen = sys.argv[1]
+spec = importlib.util.spec_from_file_location("memslice.generated", gen + "/__init__.py",
+                                              submodule_search_locations=[gen])
+module = importlib.util.module_from_spec(spec)
+sys.modules["memslice.generated"] = module
+spec.loader.exec_module(module)
+from memslice.conformance.generators import all_recipes
+from memslice import MslReader
+recipes = all_recipes()
+built = recipes["blocktypes/file-descriptor"]("blocktypes/file-descriptor")
+with MslReader(built.data) as r:
+    names = [b.block_id for b in r.iter_blocks()]
+    version, dialect = r.version, r.dialect
+print(json.dumps({"spec": built.spec, "level": built.level, "version": version, "dialect": dialect,
+                  "names": names, "pi_spec": recipes["blocktypes/system-context"]("x").spec}))
+"""
+
+
+def test_worked_example_corpus_case_carries_the_yaml_version(worked: Path) -> None:
+    env = {**os.environ, "MEMSLICE_SPEC_DIR": str(worked / "spec")}
+    proc = subprocess.run([sys.executable, "-c", WORKED_CORPUS, str(worked / "generated" / "python")],
+                          capture_output=True, text=True, timeout=600, cwd=worked, env=env)
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    assert (got["spec"], got["level"], got["version"], got["dialect"]) == ("1.2", "required", 0x0102, "spec-1.2")
+    assert got["names"] == ["process_identity", "module_list_index", "file_descriptor", "end_of_capture"]
+    assert got["pi_spec"] == "1.1"  # the default-dialect cases keep the version the writer writes by default
