@@ -345,6 +345,10 @@ def _enums(old: Spec, new: Spec) -> list[Change]:
                 out.append(Change("enum_value", "changed", f"{eid}.{v.id}",
                                   f"0x{v.value:04X} renamed {prev.id} -> {v.id}", COMPATIBLE,
                                   "show the old name (canonical JSON differs)"))
+            elif prev.status != v.status:
+                out.append(Change("enum_value", "changed", f"{eid}.{v.id}",
+                                  f"0x{v.value:04X} status {prev.status} -> {v.status}", COMPATIBLE,
+                                  "name the value as before"))
         for v in (was.values if was else []):
             if v.value not in {x.value for x in e.values}:
                 out.append(Change("enum_value", "removed", f"{eid}.{v.id}", f"0x{v.value:04X}", BREAKING,
