@@ -399,14 +399,18 @@ def spec_at(where: str, repo: Path, scratch: Path) -> tuple[Spec, str]:
     if path.is_dir():
         folder = path / "spec" if (path / "spec" / "format.yaml").is_file() else path
         return load_spec(folder), where
+    if where.startswith("-"):
+        raise SpecError(where, "neither a spec folder nor a git revision (a revision cannot start with '-')")
     try:
-        proc = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", where, "spec"],
-                              capture_output=True, timeout=120, check=False)
+        rev = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", "--end-of-options",
+                              f"{where}^{{commit}}"], capture_output=True, timeout=60, check=False)
+        proc = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", rev.stdout.decode().strip(), "spec"],
+                              capture_output=True, timeout=120, check=False) if rev.returncode == 0 else rev
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SpecError(where, f"not a folder, and git could not be run: {exc}") from None
     if proc.returncode != 0:
         raise SpecError(where, "neither a spec folder nor a git revision with spec/ "
-                        f"({proc.stderr.decode(errors='replace').strip()})")
+                        f"({proc.stderr.decode(errors='replace').strip() or 'unknown revision'})")
     with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
         tar.extractall(scratch, filter="data")
     return load_spec(scratch / "spec"), where

@@ -96,3 +96,5 @@ def test_git_revision_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         ("enum_value", "added", "os_type.haiku")]
     assert main(["spec", "diff", str(SPEC), "no-such-revision-or-folder"]) == 2
     assert "neither a spec folder nor a git revision" in capsys.readouterr().err
+    assert main(["spec", "diff", "--", str(SPEC), f"--output={tmp_path / 'x.tar'}"]) == 2
+    assert not (tmp_path / "x.tar").exists()
