@@ -412,5 +412,10 @@ def spec_at(where: str, repo: Path, scratch: Path) -> tuple[Spec, str]:
         raise SpecError(where, "neither a spec folder nor a git revision with spec/ "
                         f"({proc.stderr.decode(errors='replace').strip() or 'unknown revision'})")
     with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
-        tar.extractall(scratch, filter="data")
+        safe = [m for m in tar.getmembers() if (m.isfile() or m.isdir()) and not m.name.startswith("/")
+                and ".." not in m.name.split("/")]
+        if hasattr(tarfile, "data_filter"):  # 3.11.4+: the library refuses links and paths outside scratch too
+            tar.extractall(scratch, members=safe, filter="data")
+        else:  # older 3.11: only plain files and folders inside scratch
+            tar.extractall(scratch, members=safe)  # noqa: S202 - members filtered above
     return load_spec(scratch / "spec"), where
