@@ -29,6 +29,7 @@ from memslice.errors import (
     UnsupportedError,
 )
 from memslice.generated import framing
+from memslice.generated.dialects import DEFAULT_WRITE, VERSION_DIALECTS, VERSIONS
 from memslice.generated.enums import BlockFlags, HeaderFlags
 from memslice.generated.registry import block_id, layout_for
 from memslice.pages import state_string
@@ -39,6 +40,8 @@ _END_OF_EXTENSION = 0x0FFE
 _MODULE_ENTRY = 0x0002
 _RELATED_DUMP = 0x0041
 _MEMORY_REGION = 0x0001
+_VERSION_DIALECT = {VERSIONS[v]: d for v, d in VERSION_DIALECTS.items()}
+"""Header Version -> the dialect of a file with no other signal (spec/dialects.yaml)."""
 _RUNS = re.compile(r"0+|1+|2+|3+")
 _STATE_NAMES = ("captured", "failed", "unmapped", "not_resident")
 
@@ -435,8 +438,9 @@ class MslReader:
         if signals:
             reasons += signals
             return "memdiver-1.0.2"
+        dialect = _VERSION_DIALECT.get(self.version, DEFAULT_WRITE)
         reasons.append(f"Version 0x{self.version:04X} with no memdiver signal")
-        return "spec-1.1"
+        return dialect
 
     # -- payloads -------------------------------------------------------------------
     def decode(self, record: BlockRecord) -> DecodedBlock:

@@ -33,15 +33,16 @@ from memslice.generated.blocks import (
     process_identity,
     thread_context,
 )
-from memslice.generated.dialects import VERSIONS
+from memslice.generated.dialects import DEFAULT_WRITE, VERSION_DIALECTS, VERSIONS
 from memslice.generated.enums import CAP_BIT_BLOCKS, FLAG_BITS, BlockFlags, CapBitmap, HeaderFlags
-from memslice.generated.registry import BLOCK_MODULES, block_id, module_for
+from memslice.generated.registry import BLOCK_MODULES, block_id, module_for, payload_versions
 from memslice.generated.rules import RULES
 from memslice.reader import BlockRecord, MslReader
 from memslice.verify import verify
 
 _HDR = framing.BLOCK_HEADER_SIZE
-_NORMATIVE = {VERSIONS["1.0"]: "spec-1.0", VERSIONS["1.1"]: "spec-1.1"}
+_NORMATIVE = {VERSIONS[v]: d for v, d in VERSION_DIALECTS.items()}
+"""Header Version -> the dialect a producer of that version writes (spec/dialects.yaml)."""
 _RESERVED_TYPES_11 = {m.BLOCK_TYPE for m in BLOCK_MODULES if m.STATUS == "reserved"}
 _PRODUCER_OF_CONSUMER_RULE = {"C10": "P14", "C6": "B-4.3-no-type-zero"}
 _HEADER_TO_PRODUCER = {"C1", "B-3.2-major"}
@@ -201,10 +202,11 @@ def validate(source: str | Path | bytes) -> ValidationReport:
             report.detected_dialect = probe.dialect
         except MslError as exc:
             report.notes.append(f"dialect detection failed: {exc}")
-    report.validated_as = _NORMATIVE.get(report.version, "spec-1.1")
+    report.validated_as = _NORMATIVE.get(report.version, DEFAULT_WRITE)
     if report.version not in _NORMATIVE:
+        known = ", ".join(f"{v} (0x{VERSIONS[v]:04X})" for v in VERSION_DIALECTS)
         report.add("P1", None, field_offset(framing.FileHeader, "version"),
-                   f"Version 0x{report.version:04X} is neither 1.0 (0x0100) nor 1.1 (0x0101)")
+                   f"Version 0x{report.version:04X} is none of the versions the spec declares: {known}")
     with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as) as reader:
         _Checks(reader, report).run()
     report.findings.sort(key=lambda f: (-1 if f.block is None else f.block, f.offset or 0))
@@ -294,9 +296,12 @@ class _Checks:
         if not self.v10 and h.block_type in _RESERVED_TYPES_11:
             self.add("V11-4.3-reserved-types", i, at + o.block_type,
                      f"block type 0x{h.block_type:04X} is reserved in 1.1")
-        known = block_id(h.block_type, self.report.validated_as or "spec-1.1")
-        if known is not None and h.payload_version != 1:
-            self.add("P10", i, at + o.payload_version, f"PayloadVersion is {h.payload_version}, not 1")
+        dialect = self.report.validated_as or DEFAULT_WRITE
+        known = block_id(h.block_type, dialect)
+        versions = payload_versions(h.block_type, dialect)
+        if known is not None and h.payload_version not in (versions or (1,)):
+            self.add("P10", i, at + o.payload_version, f"PayloadVersion is {h.payload_version}; the spec defines "
+                     f"{', '.join(map(str, versions or (1,)))} for {known} in {dialect}")
         if rec.segment > 0 and known is not None and not module_for(known).IN_EXTENSION:
             self.add("V11-P36", i, at, f"{known} is an evidence block type, not allowed in extension segment "
                      f"{rec.segment}")

@@ -22,7 +22,7 @@ from memslice.compression import compress_parts
 from memslice.errors import EncodeError, MslError
 from memslice.generated import framing
 from memslice.generated.blocks import end_of_capture, end_of_extension, memory_region
-from memslice.generated.dialects import DEFAULT_WRITE, VERSIONS
+from memslice.generated.dialects import DEFAULT_VERSION, VERSION_DIALECTS, VERSIONS
 from memslice.generated.enums import CAP_BIT_BLOCKS, BlockFlags, CapBitmap, CompAlgo, HeaderFlags
 from memslice.generated.registry import module_for
 from memslice.integrity import hasher_factory
@@ -67,9 +67,10 @@ class MslWriter:
             :attr:`partial` attribute, until :meth:`finish`). Checked at once: a directory,
             a missing directory, a special file, or an existing file without ``overwrite``
             raise :class:`~memslice.errors.OutputError` before anything is written.
-        format_version: ``"1.1"`` (default, as memslicer 0.5.2 writes) or ``"1.0"``
-            (strict public spec: header and EoC reserved bytes stay zero, 1.1 block types
-            are refused).
+        format_version: A version id ``spec/format.yaml`` declares (``VERSIONS``), written with
+            the dialect ``VERSION_DIALECTS`` names for it; default ``DEFAULT_VERSION`` (``"1.1"``,
+            as memslicer 0.5.2 writes). ``"1.0"`` is the strict public spec: header and EoC
+            reserved bytes stay zero, 1.1 block types are refused.
         endian: ``"<"`` (little-endian) or ``">"`` (big-endian; 1.0 allows it, memdiver
             refuses it).
         compression: Default codec for Memory Region blocks: ``none``, ``zstd`` or ``lz4``.
@@ -93,11 +94,12 @@ class MslWriter:
         ...     w.add_memory_region(0x1000, "0", b"A" * 4096)
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, format_version: str = "1.1", endian: str = "<",
+    def __init__(self, path: str | os.PathLike[str], *, format_version: str | None = None, endian: str = "<",
                  compression: str = "none", cap_bitmap: int = 0, flags: int = 0, os_type: int = 0xFFFF,
                  arch_type: int = 0xFFFF, pid: int = 0, timestamp: int | None = None, clock_source: int = 0,
                  dump_uuid: bytes | None = None, hash_algo: int = 0, overwrite: bool = True,
                  max_block_length: int = _MAX_BLOCK) -> None:
+        format_version = format_version or DEFAULT_VERSION
         if format_version not in VERSIONS:
             raise EncodeError(f"unknown format version {format_version!r} (known: {', '.join(VERSIONS)})")
         if endian not in ("<", ">"):
@@ -110,7 +112,7 @@ class MslWriter:
         if self.strict_10 and (hash_algo or flags & ~HeaderFlags.IMPORTED):
             raise EncodeError("format 1.0 has no HashAlgo and only the Imported flag", rule="P5")
         self.path = Path(path)
-        self.dialect = "spec-1.0" if self.strict_10 else DEFAULT_WRITE
+        self.dialect = VERSION_DIALECTS[format_version]
         self.endian = endian
         self.compression = _COMPRESSION[compression]
         self.overwrite = overwrite
@@ -292,7 +294,7 @@ class MslWriter:
         if self.dialect not in cls.DIALECTS:
             raise EncodeError(f"{cls.BLOCK_ID} layout {cls.LAYOUT_ID} is not part of dialect {self.dialect}")
         module = module_for(cls.BLOCK_ID)
-        if module.STATUS != "defined":
+        if module.STATUS not in ("defined", "draft"):  # drafts exist only in msl codegen --drafts bindings
             raise EncodeError(f"{cls.BLOCK_ID} is a {module.STATUS} block type", rule="V11-4.3-reserved-types")
         if self._state == "extensions" and not module.IN_EXTENSION:
             raise EncodeError(f"{cls.BLOCK_ID} is an evidence block, not allowed in an extension segment",

@@ -213,6 +213,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             print(f"{s.status:<10} {s.id}{': ' + s.detail if s.detail else ''}")
     done = sum(1 for s in statuses if s.status in ("ok", "written"))
     print(f"{done} case(s) {'up to date' if args.verify else 'written'}, {len(bad)} problem(s)")
+    if args.verify and not args.case:
+        from memslice.conformance.coverage import corpus_coverage
+
+        print("\n".join(corpus_coverage(Path(args.cases)).lines()))  # informational: never fails the run
     return EXIT_FAIL if bad else EXIT_OK
 
 

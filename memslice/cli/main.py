@@ -24,18 +24,26 @@ COMMAND_MODULES: tuple[str, ...] = tuple(sorted(
 unreadable folders cannot hide them)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``msl`` with every ``cmd_*`` module registered."""
+SPEC_COMMANDS: tuple[str, ...] = ("codegen", "spec")
+"""Commands that work on ``spec/`` and must run even when ``generated/`` is broken: ``msl codegen``
+and ``msl spec`` register only themselves, so nothing imports ``memslice.generated``."""
+
+
+def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser of ``msl`` with every ``cmd_*`` module registered (or only those named)."""
     parser = argparse.ArgumentParser(prog="msl", description="Memory Slice (.msl) toolchain")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+        if only is None or name.removeprefix("memslice.cli.cmd_") in only:
+            importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``msl``; return the exit code (0 ok, 1 invalid/failed, 2 usage or I/O error)."""
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    only = words[:1] if words[:1] and words[0] in SPEC_COMMANDS else None
+    args = build_parser(only).parse_args(words)
     try:
         return int(args.func(args))
     except OutputError as exc:  # names the output path itself, never a temporary name
