@@ -37,6 +37,7 @@ from memslice.generated.dialects import VERSIONS
 from memslice.generated.enums import CAP_BIT_BLOCKS, FLAG_BITS, BlockFlags, CapBitmap, HeaderFlags
 from memslice.generated.registry import BLOCK_MODULES, block_id, module_for
 from memslice.generated.rules import RULES
+from memslice.layout_probe import field_offset
 from memslice.reader import BlockRecord, MslReader
 from memslice.verify import verify
 
@@ -109,37 +110,6 @@ class ValidationReport:
                               "offset": None if f.offset is None else f"0x{f.offset:x}", "message": f.message}
                              for f in self.findings],
                 "header_only": self.header_only, "notes": self.notes}
-
-
-def field_offset(cls: type, field_id: str, base: Any = None) -> int:
-    """Offset of a fixed-position field of a generated structure (found by encoding a probe).
-
-    Fields left ``None`` (optional tails, computed lengths) are set to 0 in the probe so that
-    the structure encodes in full.
-
-    Args:
-        cls: A generated structure class.
-        field_id: The field.
-        base: The probe to start from (default: ``cls()``), for fields whose value sizes
-            other fields (a Memory Region's RegionSize needs a PageSizeLog2).
-
-    Raises:
-        KeyError: No such field, or its position depends on the data.
-    """
-    fields = dataclasses.fields(cls)
-    if field_id not in {f.name for f in fields}:
-        raise KeyError(f"{cls.__name__} has no field {field_id}")
-    probe = cls() if base is None else base
-    ints = {f.name: 0 for f in fields if getattr(probe, f.name) is None and str(f.type).startswith("int")}
-    probe = dataclasses.replace(probe, **ints)
-    current = getattr(probe, field_id)
-    mark: object = b"\xff" * len(current) if isinstance(current, bytes) else 1
-    zero = cls.encode(probe, "<")  # type: ignore[attr-defined]
-    marked = cls.encode(dataclasses.replace(probe, **{field_id: mark}), "<")  # type: ignore[attr-defined]
-    for i, (a, b) in enumerate(zip(zero, marked, strict=True)):
-        if a != b:
-            return i
-    raise KeyError(f"{cls.__name__}.{field_id} does not change the encoding")
 
 
 @cache
