@@ -24,6 +24,8 @@ _LZ4_MAX_RATIO = 255
 _ZSTD_FRAME_HEADER_MAX = 18
 _LZ4_FRAME_HEADER_MAX = 19
 _CHUNK = 1 << 20
+_LZ4_PREFIX_MAX = 1 << 20
+"""Up to this many leading bytes of an LZ4 block are decoded without inflating the block."""
 MAX_UNCOMPRESSED = 1 << 32
 """No block payload may inflate beyond 4 GiB (BlockLength is a u32)."""
 DEFAULT_INFLATE_BUDGET = 1 << 30
@@ -232,6 +234,9 @@ class Inflater:
             return b"".join(parts)
         if self._lz4 is None:
             assert self._lz4_raw is not None
+            if self.position + n <= _LZ4_PREFIX_MAX:
+                # the head of a block (a region's fixed fields and map): no need to inflate it all
+                return lz4_block_prefix(self._lz4_raw[4:], self.position + n)[self.position:]
             self._lz4 = memoryview(_lz4_block(self._lz4_raw))
             self._lz4_raw = None
         start = self.position
@@ -327,6 +332,61 @@ def decompress_payload(data: memoryview, algo: int, endian: str, *, legacy: bool
     out = inflater.read(size)
     inflater.finish()
     return out
+
+
+def lz4_block_prefix(block: memoryview, size: int) -> bytes:
+    """The first ``size`` bytes an LZ4 block (without its size prefix) inflates to.
+
+    Sequences are decoded only until ``size`` bytes exist, so the cost follows ``size``, not
+    the block. Used for the head of a block; :func:`lz4.block.decompress` does the rest.
+
+    Raises:
+        CompressionError: The block ends or refers back before its start.
+    """
+    out = bytearray()
+    pos = 0
+    end = len(block)
+    while len(out) < size:
+        if pos >= end:
+            raise CompressionError("LZ4 block ends inside a sequence")
+        token = block[pos]
+        pos += 1
+        literals = token >> 4
+        if literals == 15:
+            while True:
+                if pos >= end:
+                    raise CompressionError("LZ4 block ends inside a literal length")
+                extra = block[pos]
+                pos += 1
+                literals += extra
+                if extra != 255:
+                    break
+        if pos + literals > end:
+            raise CompressionError("LZ4 block ends inside its literals")
+        out += block[pos:pos + literals]
+        pos += literals
+        if pos >= end or len(out) >= size:
+            break  # the last sequence has literals only
+        if pos + 2 > end:
+            raise CompressionError("LZ4 block ends inside a match offset")
+        offset = block[pos] | (block[pos + 1] << 8)
+        pos += 2
+        if offset == 0 or offset > len(out):
+            raise CompressionError(f"LZ4 match offset {offset} points before the block's start")
+        length = (token & 15) + 4
+        if token & 15 == 15:
+            while True:
+                if pos >= end:
+                    raise CompressionError("LZ4 block ends inside a match length")
+                extra = block[pos]
+                pos += 1
+                length += extra
+                if extra != 255:
+                    break
+        length = min(length, size - len(out))
+        pattern = bytes(out[len(out) - offset:])  # an overlapping copy repeats the last ``offset`` bytes
+        out += (pattern * -(-length // offset))[:length]
+    return bytes(out[:size])
 
 
 def _lz4_block(stream: memoryview) -> bytes:

@@ -250,7 +250,7 @@ class MslReader:
     def __init__(self, source: str | os.PathLike[str] | bytes | bytearray, *, dialect: str = "auto",
                  inflate_budget: int = DEFAULT_INFLATE_BUDGET) -> None:
         self.inflate_budget = inflate_budget
-        self._declared: dict[int, int] = {}
+        self._declared: dict[int, int | None] = {}
         self._region_info: dict[int, _RegionInfo] = {}
         self._inflated: tuple[int, memoryview] | None = None
         self._stream: tuple[int, Inflater] | None = None
@@ -453,20 +453,28 @@ class MslReader:
             CompressionError: The framing's size claims are broken or disagree (V11-C20).
             LimitError: A compressed payload declares more than ``inflate_budget``.
         """
+        size = self._claimed(record)
+        try:
+            return check_budget(size, self.inflate_budget)
+        except MslError as exc:
+            raise exc.located(offset=record.payload_offset, block_index=record.index) from None
+
+    def _claimed(self, record: BlockRecord) -> int | None:
+        """The declared inflated size, its framing checked but not the budget (None: undeclared)."""
         if not self._inflates(record):
             return record.length - _BLOCK_HEADER_SIZE
-        size = self._declared.get(record.index)
-        if size is None:
+        if record.index not in self._declared:
             try:
-                claimed = declared_size(self.raw_payload(record), record.comp_algo, self.endian, legacy=self._legacy())
-                size = check_budget(claimed, self.inflate_budget)
+                self._declared[record.index] = declared_size(self.raw_payload(record), record.comp_algo,
+                                                             self.endian, legacy=self._legacy())
             except MslError as exc:
                 raise exc.located(offset=record.payload_offset, block_index=record.index) from None
-            self._declared[record.index] = size
-        return size
+        return self._declared[record.index]
 
-    def _inflater(self, record: BlockRecord) -> Inflater:
-        size = self.declared_size(record)
+    def _inflater(self, record: BlockRecord, *, budgeted: bool = True) -> Inflater:
+        size = self.declared_size(record) if budgeted else self._claimed(record)
+        if size is None:
+            size = self.inflate_budget
         return Inflater(self.raw_payload(record), record.comp_algo, self.endian, size, legacy=self._legacy())
 
     def payload_bytes(self, record: BlockRecord) -> memoryview:
@@ -615,8 +623,9 @@ class MslReader:
             FormatError: The region's end wraps past 2^64 (rule B-5.1-address-range).
         """
         try:
-            if not self._inflates(record):
-                raw = self.raw_payload(record)
+            if not self._inflates(record) or self._claimed(record) is None:
+                # plain, or a legacy LZ4 frame that declares no size: whole, within the budget
+                raw = self.payload_bytes(record)
                 payload, _ = layout.decode_at(raw, 0, len(raw), self.endian)
                 data_length = len(payload.page_data)
                 data_offset = len(raw) - data_length
@@ -651,12 +660,14 @@ class MslReader:
 
     def _inflate_region_head(self, record: BlockRecord, layout: Any) -> tuple[Any, int, int]:
         """Head and map of a compressed Memory Region: (payload, PageData offset, declared PageData size)."""
-        declared = self.declared_size(record)
+        claimed = self._claimed(record)
+        # the budget bounds what a frame without a declared size may inflate to
+        declared = self.inflate_budget if claimed is None else claimed
         head_size, at, width = _head_geometry(layout, self.endian)
         if declared < head_size:
             raise TruncatedError(f"payload declares {declared} bytes, fewer than the {head_size}-byte head",
-                                 rule="B-5.1-page-data")
-        inflater = self._inflater(record)
+                                 offset=record.payload_offset, rule="B-5.1-page-data")
+        inflater = self._inflater(record, budgeted=False)
         head = inflater.read(head_size)
         region_size = int.from_bytes(head[at:at + width], "little" if self.endian == "<" else "big")
         # the fixed fields alone (their own checks, e.g. C10) with a zero-page RegionSize
@@ -666,15 +677,19 @@ class MslReader:
         num_pages, page_size = int(sized.num_pages), int(sized.page_size)
         map_size = pad8((num_pages + 3) // 4)
         capacity = head_size + map_size + num_pages * page_size
+        at_size = record.payload_offset  # where UncompressedSize is
         if declared > capacity:
             raise PayloadError(f"compressed payload declares {declared} bytes, more than a region of {num_pages} "
-                               f"pages of {page_size} bytes can hold ({capacity})", rule="B-5.1-page-data")
+                               f"pages of {page_size} bytes can hold ({capacity})",
+                               offset=at_size, rule="B-5.1-page-data")
         if declared < head_size + map_size:
             raise PayloadError(f"compressed payload declares {declared} bytes, fewer than the head and the "
-                               f"{map_size}-byte page-state map of {num_pages} pages", rule="B-5.1-page-data")
+                               f"{map_size}-byte page-state map of {num_pages} pages",
+                               offset=at_size, rule="B-5.1-page-data")
         if int(fixed.base_addr) + region_size > _ADDRESS_SPACE:
             raise FormatError(f"BaseAddr 0x{int(fixed.base_addr):X} + RegionSize 0x{region_size:X} runs past "
-                              "the end of the 64-bit address space", rule="B-5.1-address-range")
+                              "the end of the 64-bit address space", offset=at_size, rule="B-5.1-address-range")
+        check_budget(claimed, self.inflate_budget)
         body = head + inflater.read(map_size)
         payload, _ = layout.decode_at(memoryview(body), 0, len(body), self.endian)
         self._stream = (record.index, inflater)

@@ -20,8 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from memslice.compression import is_legacy_framing
-from memslice.errors import MslError
+from memslice.compression import DEFAULT_INFLATE_BUDGET, is_legacy_framing
+from memslice.errors import LimitError, MslError
 from memslice.generated import framing
 from memslice.generated.blocks import (
     end_of_capture,
@@ -145,11 +145,15 @@ def _flag_mask(flag_set: str) -> int:
     return mask
 
 
-def validate(source: str | Path | bytes) -> ValidationReport:
+def validate(source: str | Path | bytes, *, inflate_budget: int = DEFAULT_INFLATE_BUDGET) -> ValidationReport:
     """Check a capture against every producer rule that the file alone can decide.
+
+    Memory Regions are checked with their PageData streamed (memory flat whatever their
+    size); a compressed block declaring more than ``inflate_budget`` stops the check.
 
     Args:
         source: A path or the file's bytes.
+        inflate_budget: Most bytes one compressed block may declare.
 
     Returns:
         The report (never raises for a defect of the file; a file that cannot even be
@@ -157,6 +161,7 @@ def validate(source: str | Path | bytes) -> ValidationReport:
 
     Raises:
         OSError: The file cannot be read.
+        LimitError: A compressed block declares more than ``inflate_budget`` (no verdict).
     """
     report = ValidationReport(str(source) if not isinstance(source, bytes) else "<bytes>")
     try:
@@ -175,7 +180,8 @@ def validate(source: str | Path | bytes) -> ValidationReport:
     if report.version not in _NORMATIVE:
         report.add("P1", None, field_offset(framing.FileHeader, "version"),
                    f"Version 0x{report.version:04X} is neither 1.0 (0x0100) nor 1.1 (0x0101)")
-    with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as) as reader:
+    with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as,
+                   inflate_budget=inflate_budget) as reader:
         _Checks(reader, report).run()
     report.findings.sort(key=lambda f: (-1 if f.block is None else f.block, f.offset or 0))
     return report
@@ -278,8 +284,14 @@ class _Checks:
             self.add("V11-P29", i, rec.payload_offset, "compressed payload is a bare zstd frame or an LZ4 frame "
                      "(pre-1.1 MemDiver), not u64 UncompressedSize + one zstd frame / one size-prefixed LZ4 block")
             return
+        region = rec.block_type == memory_region.BLOCK_TYPE
         try:
-            decoded = self.reader.decode(rec)
+            decoded = self.reader.decode(rec, page_data=not region)
+            if region and decoded.payload is not None:
+                for _ in self.reader.iter_page_data(rec):  # inflated size checked, nothing kept
+                    pass
+        except LimitError:
+            raise  # a limit of ours, not a finding about the file
         except MslError as exc:
             rule = _PRODUCER_OF_CONSUMER_RULE.get(exc.rule or "", exc.rule)
             if exc.rule in ("V11-C20", None) and rec.compressed:
@@ -337,8 +349,13 @@ class _Checks:
 
     def _padding(self, rec: BlockRecord, payload: Any) -> None:
         """Every byte the canonical encoding writes as padding must be zero (P6, B-1.3-pad-zero)."""
-        stored = bytes(self.reader.payload_bytes(rec))
         canonical = payload.encode(self.reader.endian)
+        if rec.block_type == memory_region.BLOCK_TYPE:
+            # PageData (left out of the decoded head) has no padding: compare head and map only
+            stored = self.reader.payload_prefix(rec, len(canonical))
+            canonical = canonical[:len(stored)]
+        else:
+            stored = bytes(self.reader.payload_bytes(rec))
         where = "inflated payload" if rec.compressed else "payload"
         for n, (a, b) in enumerate(zip(stored, canonical, strict=False)):
             if a != b:
