@@ -33,6 +33,7 @@ from memslice.compression import (
 )
 from memslice.errors import (
     BadMagicError,
+    CompressionError,
     FormatError,
     HeaderError,
     MslError,
@@ -651,6 +652,12 @@ class MslReader:
                                  "[rule B-5.1-region-size]")
         captured = state_string(payload.page_state_map, num_pages).count("0")
         if data_length != captured * page_size:
+            if self._inflates(record):
+                # is it the size claim that lies (V11-C20)? streamed, nothing kept
+                try:
+                    self._inflater(record).finish()
+                except MslError as exc:
+                    raise exc.located(offset=record.payload_offset, block_index=record.index) from None
             raise PayloadError(
                 f"memory_region: {captured} Captured pages need {captured * page_size} bytes of PageData "
                 f"but the payload {'declares' if self._inflates(record) else 'holds'} {data_length}", offset=at,
@@ -679,7 +686,7 @@ class MslReader:
         capacity = head_size + map_size + num_pages * page_size
         at_size = record.payload_offset  # where UncompressedSize is
         if declared > capacity:
-            raise PayloadError(f"compressed payload declares {declared} bytes, more than a region of {num_pages} "
+            raise CompressionError(f"compressed payload declares {declared} bytes, more than a region of {num_pages} "
                                f"pages of {page_size} bytes can hold ({capacity})",
                                offset=at_size, rule="B-5.1-page-data")
         if declared < head_size + map_size:

@@ -29,7 +29,7 @@ from memslice.generated.enums import BlockFlags, CompAlgo
 
 from memslice.canon import to_canonical
 from memslice.compression import DEFAULT_INFLATE_BUDGET
-from memslice.errors import CompressionError, FormatError, LimitError, PayloadError
+from memslice.errors import CompressionError, FormatError, LimitError
 from memslice.integrity import digest
 from memslice.pages import encode_state_string
 from memslice.reader import MslReader
@@ -278,7 +278,7 @@ def test_the_bomb_files_are_small(files: dict[str, Path]) -> None:
 def test_declared_size_beyond_the_region_is_refused_in_process(files: dict[str, Path]) -> None:
     with MslReader(files["one_page_4gib"]) as reader:
         rec = reader.blocks[0]
-        with pytest.raises(PayloadError) as info:
+        with pytest.raises(CompressionError) as info:
             reader.read(BASE, 4096)
         assert info.value.rule == "B-5.1-page-data"
         assert info.value.block_index == 0 and info.value.offset == rec.payload_offset
@@ -294,7 +294,7 @@ def test_one_page_claiming_4gib_api(files: dict[str, Path], op: str) -> None:
         assert result["doc_error"]["offset"] == "0x90", result  # the payload's UncompressedSize
         assert result["rss_mib"] < RSS_BOUND_MIB, result
         return
-    _refused(result, "PayloadError", "B-5.1-page-data")
+    _refused(result, "CompressionError", "B-5.1-page-data")
 
 
 @pytest.mark.parametrize("argv", [["verify", "--deep"], ["canon"], ["validate", "--strict"]],
@@ -325,13 +325,13 @@ def test_export_of_the_one_page_bomb_writes_nothing(files: dict[str, Path], tmp_
 
 def test_lz4_declared_size_beyond_the_region(files: dict[str, Path]) -> None:
     result = run_child("decode", files["lz4"])
-    _refused(result, "PayloadError", "B-5.1-page-data")
+    _refused(result, "CompressionError", "B-5.1-page-data")
 
 
 def test_legacy_lz4_frame_without_content_size_is_bounded(files: dict[str, Path]) -> None:
     """No size is declared at all: the inflate budget (here 64 MiB) bounds the frame."""
     result = run_child("read", files["lz4_frame"], hex(BASE), str(64 * MiB))
-    assert result["error"] in ("LimitError", "PayloadError", "CompressionError"), result
+    assert result["error"] in ("LimitError", "CompressionError"), result
     assert result["mslerror"] and result["block"] == 0, result
     assert result["rss_mib"] < RSS_BOUND_MIB + 64, result
 
