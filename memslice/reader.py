@@ -696,7 +696,7 @@ class MslReader:
         if int(fixed.base_addr) + region_size > _ADDRESS_SPACE:
             raise FormatError(f"BaseAddr 0x{int(fixed.base_addr):X} + RegionSize 0x{region_size:X} runs past "
                               "the end of the 64-bit address space", offset=at_size, rule="B-5.1-address-range")
-        check_budget(claimed, self.inflate_budget)
+        self.declared_size(record)  # the budget, after the checks that name a rule
         body = head + inflater.read(map_size)
         payload, _ = layout.decode_at(memoryview(body), 0, len(body), self.endian)
         self._stream = (record.index, inflater)

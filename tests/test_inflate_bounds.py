@@ -93,7 +93,8 @@ def raw_capture(blocks: list[tuple[int, int, bytes]]) -> bytes:
     out = bytearray(header)
     prev = digest(header)
     for block_type, flags, payload in blocks:
-        payload += bytes(-len(payload) % 8)
+        if not flags & BlockFlags.COMPRESSED:
+            payload += bytes(-len(payload) % 8)  # a compressed payload is unpadded (V11-P28)
         block = framing.BlockHeader(block_type=block_type, flags=flags, block_length=80 + len(payload),
                                     payload_version=1, block_uuid=new_uuid(), prev_hash=prev).encode("<") + payload
         out += block
@@ -342,6 +343,7 @@ def test_huge_region_is_refused_by_the_default_budget(files: dict[str, Path]) ->
     result = run_child("read", files["huge_region"], hex(BASE))
     _refused(result, "LimitError", None)
     assert str(DEFAULT_INFLATE_BUDGET) in result["message"]
+    assert "offset 0x90" in result["message"]  # the payload's UncompressedSize
 
 
 @pytest.mark.parametrize("where", [0, (1 << 32) - MiB - PAGE], ids=["first-page", "last-page"])
@@ -350,6 +352,14 @@ def test_huge_region_read_streams_within_a_raised_budget(files: dict[str, Path],
     result = run_child("read", files["huge_region"], hex(BASE + where), str(8 * GiB))
     assert result["error"] is None, result
     assert result["spans"] == [["captured", 4096, "00" * 8]], result
+    assert result["rss_mib"] < RSS_BOUND_MIB, result
+
+
+def test_huge_region_verifies_deep_within_a_raised_budget(files: dict[str, Path]) -> None:
+    """Honest 4 GiB regions are valid: verify --deep streams all 12 GiB through a bounded buffer."""
+    result = run_child("cli", files["huge_3"], "verify", "--deep", "--inflate-budget", str(8 * GiB), timeout=300)
+    assert result["error"] is None and result["exit"] == 0, result
+    assert "VALID" in result["stdout"], result
     assert result["rss_mib"] < RSS_BOUND_MIB, result
 
 
