@@ -411,7 +411,7 @@ def test_unsized_frame_in_process(files: dict[str, Path]) -> None:
 # -- 4. address wrap -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["wrap_plain", "wrap_zstd"])
-def test_wrapping_region_is_rejected_everywhere(files: dict[str, Path], name: str) -> None:
+def test_wrapping_region_is_rejected_everywhere(files: dict[str, Path], name: str, tmp_path: Path) -> None:
     path = files[name]
     with MslReader(path) as reader:
         with pytest.raises(FormatError) as info:
@@ -425,6 +425,10 @@ def test_wrapping_region_is_rejected_everywhere(files: dict[str, Path], name: st
     assert "B-5.1-address-range" in [f.rule for f in report.findings if f.block == 0]
     result = run_child("cli", path, "verify", "--deep")
     assert result["exit"] == 1 and "B-5.1-address-range" in result["stdout"], result
+    out = tmp_path / "wrap.core"
+    result = run_child("cli", path, "export", "-o", str(out))
+    assert result["exit"] == 1 and "B-5.1-address-range" in result["stderr"], result
+    assert not out.exists()
 
 
 def test_region_ending_exactly_at_2_pow_64_is_accepted() -> None:
