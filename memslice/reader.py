@@ -283,6 +283,8 @@ class MslReader:
     # -- lifetime -------------------------------------------------------------------
     def close(self) -> None:
         """Release the mapping and the file."""
+        self._stream = None  # an open zstd stream reads from the mapping
+        self._inflated = None
         self._view.release()
         if self._mmap is not None:
             try:

@@ -453,3 +453,17 @@ def test_inflate_budget_is_settable() -> None:
     with MslReader(capture, inflate_budget=len(head) + len(data)) as reader:
         (span,) = reader.read(BASE + PAGE + 8, 16)
         assert span.data == data[PAGE + 8:PAGE + 24]
+
+
+def test_close_releases_the_mapping_after_a_streamed_read(tmp_path: Path) -> None:
+    """The zstd stream kept for a following read must not pin the file's mapping at close."""
+    head = region_head(BASE, 4, "0000")
+    data = bytes(range(256)) * 64
+    payload = struct.pack("<Q", len(head) + len(data)) + zstd_frame(head + data, 0, len(head) + len(data))
+    path = tmp_path / "small.msl"
+    path.write_bytes(raw_capture([(MEMORY_REGION, ZSTD_FLAGS, payload)]))
+    reader = MslReader(path)
+    (span,) = reader.read(BASE + 5, 8)
+    assert span.data == data[5:13]
+    reader.close()
+    assert reader.warnings == []
