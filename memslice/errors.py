@@ -86,6 +86,14 @@ class UnsupportedError(MslError):
     """The file uses a feature this reader does not implement (e.g. decryption)."""
 
 
+class LimitError(MslError):
+    """The input is well formed so far but needs more than a limit the caller set.
+
+    Raised, for example, when a compressed payload declares more bytes than the
+    reader's ``inflate_budget`` allows; the message says which limit and how to raise it.
+    """
+
+
 class EncodeError(MslError):
     """A value cannot be written because the schema forbids it."""
 

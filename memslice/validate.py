@@ -20,8 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from memslice.compression import is_legacy_framing
-from memslice.errors import MslError
+from memslice.compression import DEFAULT_INFLATE_BUDGET, is_legacy_framing
+from memslice.errors import LimitError, MslError
 from memslice.generated import framing
 from memslice.generated.blocks import (
     end_of_capture,
@@ -37,6 +37,7 @@ from memslice.generated.dialects import DEFAULT_WRITE, VERSION_DIALECTS, VERSION
 from memslice.generated.enums import CAP_BIT_BLOCKS, FLAG_BITS, BlockFlags, CapBitmap, HeaderFlags
 from memslice.generated.registry import BLOCK_MODULES, block_id, module_for, payload_versions
 from memslice.generated.rules import RULES
+from memslice.layout_probe import field_offset
 from memslice.reader import BlockRecord, MslReader
 from memslice.verify import verify
 
@@ -112,37 +113,6 @@ class ValidationReport:
                 "header_only": self.header_only, "notes": self.notes}
 
 
-def field_offset(cls: type, field_id: str, base: Any = None) -> int:
-    """Offset of a fixed-position field of a generated structure (found by encoding a probe).
-
-    Fields left ``None`` (optional tails, computed lengths) are set to 0 in the probe so that
-    the structure encodes in full.
-
-    Args:
-        cls: A generated structure class.
-        field_id: The field.
-        base: The probe to start from (default: ``cls()``), for fields whose value sizes
-            other fields (a Memory Region's RegionSize needs a PageSizeLog2).
-
-    Raises:
-        KeyError: No such field, or its position depends on the data.
-    """
-    fields = dataclasses.fields(cls)
-    if field_id not in {f.name for f in fields}:
-        raise KeyError(f"{cls.__name__} has no field {field_id}")
-    probe = cls() if base is None else base
-    ints = {f.name: 0 for f in fields if getattr(probe, f.name) is None and str(f.type).startswith("int")}
-    probe = dataclasses.replace(probe, **ints)
-    current = getattr(probe, field_id)
-    mark: object = b"\xff" * len(current) if isinstance(current, bytes) else 1
-    zero = cls.encode(probe, "<")  # type: ignore[attr-defined]
-    marked = cls.encode(dataclasses.replace(probe, **{field_id: mark}), "<")  # type: ignore[attr-defined]
-    for i, (a, b) in enumerate(zip(zero, marked, strict=True)):
-        if a != b:
-            return i
-    raise KeyError(f"{cls.__name__}.{field_id} does not change the encoding")
-
-
 @cache
 def _offsets() -> _At:
     return _At()
@@ -176,11 +146,15 @@ def _flag_mask(flag_set: str) -> int:
     return mask
 
 
-def validate(source: str | Path | bytes) -> ValidationReport:
+def validate(source: str | Path | bytes, *, inflate_budget: int = DEFAULT_INFLATE_BUDGET) -> ValidationReport:
     """Check a capture against every producer rule that the file alone can decide.
+
+    Memory Regions are checked with their PageData streamed (memory flat whatever their
+    size); a compressed block declaring more than ``inflate_budget`` stops the check.
 
     Args:
         source: A path or the file's bytes.
+        inflate_budget: Most bytes one compressed block may declare.
 
     Returns:
         The report (never raises for a defect of the file; a file that cannot even be
@@ -188,6 +162,7 @@ def validate(source: str | Path | bytes) -> ValidationReport:
 
     Raises:
         OSError: The file cannot be read.
+        LimitError: A compressed block declares more than ``inflate_budget`` (no verdict).
     """
     report = ValidationReport(str(source) if not isinstance(source, bytes) else "<bytes>")
     try:
@@ -207,7 +182,8 @@ def validate(source: str | Path | bytes) -> ValidationReport:
         known = ", ".join(f"{v} (0x{VERSIONS[v]:04X})" for v in VERSION_DIALECTS)
         report.add("P1", None, field_offset(framing.FileHeader, "version"),
                    f"Version 0x{report.version:04X} is none of the versions the spec declares: {known}")
-    with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as) as reader:
+    with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as,
+                   inflate_budget=inflate_budget) as reader:
         _Checks(reader, report).run()
     report.findings.sort(key=lambda f: (-1 if f.block is None else f.block, f.offset or 0))
     return report
@@ -313,8 +289,14 @@ class _Checks:
             self.add("V11-P29", i, rec.payload_offset, "compressed payload is a bare zstd frame or an LZ4 frame "
                      "(pre-1.1 MemDiver), not u64 UncompressedSize + one zstd frame / one size-prefixed LZ4 block")
             return
+        region = rec.block_type == memory_region.BLOCK_TYPE
         try:
-            decoded = self.reader.decode(rec)
+            decoded = self.reader.decode(rec, page_data=not region)
+            if region and decoded.payload is not None:
+                for _ in self.reader.iter_page_data(rec):  # inflated size checked, nothing kept
+                    pass
+        except LimitError:
+            raise  # a limit of ours, not a finding about the file
         except MslError as exc:
             rule = _PRODUCER_OF_CONSUMER_RULE.get(exc.rule or "", exc.rule)
             if exc.rule in ("V11-C20", None) and rec.compressed:
@@ -372,8 +354,13 @@ class _Checks:
 
     def _padding(self, rec: BlockRecord, payload: Any) -> None:
         """Every byte the canonical encoding writes as padding must be zero (P6, B-1.3-pad-zero)."""
-        stored = bytes(self.reader.payload_bytes(rec))
         canonical = payload.encode(self.reader.endian)
+        if rec.block_type == memory_region.BLOCK_TYPE:
+            # PageData (left out of the decoded head) has no padding: compare head and map only
+            stored = self.reader.payload_prefix(rec, len(canonical))
+            canonical = canonical[:len(stored)]
+        else:
+            stored = bytes(self.reader.payload_bytes(rec))
         where = "inflated payload" if rec.compressed else "payload"
         for n, (a, b) in enumerate(zip(stored, canonical, strict=False)):
             if a != b:

@@ -47,6 +47,6 @@ SPEC_SOURCES: dict[str, str] = {
     "enums.yaml": "f6786a5f9d65facab088b45625f3107e4b4bcfc787cdbccb6ce601da1fedb472",
     "errata.yaml": "8b0c69a9b09b3e548c4caf2a4c3ffab37a45c4bff8a2dc91149826a954820f87",
     "format.yaml": "7f3b45ac493b8b1a90480dafdd486d364384dd17909fabac85649c00975d0227",
-    "rules.yaml": "69e8da6d0e430c81e313d2229cc54f4a4d2e7649028b27faab63c35836aafbbc",
+    "rules.yaml": "c0c4751e4f02afe0a56946acf843822458e6c5cde1e59d2f3b6a0ca7c51b1f64",
 }
 """SHA-256 of every YAML file this package was generated from."""

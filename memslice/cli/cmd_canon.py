@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from memslice.cli.common import DIALECT_HELP, EXIT_OK
+from memslice.cli.common import DIALECT_HELP, EXIT_OK, add_inflate_budget
 
 
 def _cmd_canon(args: argparse.Namespace) -> int:
@@ -15,7 +15,7 @@ def _cmd_canon(args: argparse.Namespace) -> int:
 
     if args.output:
         check_destination(args.output, force=args.force)  # before the capture is read
-    with MslReader(args.file, dialect=args.dialect) as reader:
+    with MslReader(args.file, dialect=args.dialect, inflate_budget=args.inflate_budget) as reader:
         text = dumps(to_canonical(reader, check_integrity=not args.no_verify))
     if args.output:
         write_file(args.output, text, force=args.force)
@@ -31,4 +31,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-f", "--force", action="store_true", help="replace the -o file if it exists")
     p.add_argument("--no-verify", action="store_true", help="skip hash verification")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_inflate_budget(p)
     p.set_defaults(func=_cmd_canon)

@@ -5,21 +5,30 @@ from __future__ import annotations
 import argparse
 import json
 
-from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK
-from memslice.errors import MslError
+from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK, add_inflate_budget
+from memslice.errors import LimitError, MslError
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from memslice.generated.blocks import memory_region
     from memslice.reader import MslReader
     from memslice.verify import verify
 
-    with MslReader(args.file, dialect=args.dialect) as reader:
+    with MslReader(args.file, dialect=args.dialect, inflate_budget=args.inflate_budget) as reader:
         report = verify(reader)
         payload_errors: list[str] = []
         if args.deep:
             for rec in reader.blocks:
                 try:
-                    reader.decode(rec)
+                    if rec.block_type == memory_region.BLOCK_TYPE:
+                        # head and map decoded, PageData streamed to check its inflated size
+                        if reader.decode(rec, page_data=False).payload is not None:
+                            for _ in reader.iter_page_data(rec):
+                                pass
+                    else:
+                        reader.decode(rec)
+                except LimitError:
+                    raise  # a limit of ours, not a verdict on the file
                 except MslError as exc:
                     payload_errors.append(str(exc))
         ok = report.ok and not payload_errors
@@ -46,4 +55,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--json", action="store_true", help="machine-readable report")
     p.add_argument("--deep", action="store_true", help="also decode every payload")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_inflate_budget(p)
     p.set_defaults(func=_cmd_verify)
