@@ -40,7 +40,7 @@ def test_not_an_msl_file_gives_one_line_error(tmp_path: Path) -> None:
 
 def test_missing_file() -> None:
     out = run("info", "/nonexistent/file.msl")
-    assert out.returncode == 2 and "No such file" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 74 and "No such file" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_canon_is_deterministic(tmp_path: Path) -> None:

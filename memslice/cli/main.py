@@ -2,19 +2,29 @@
 
 Each subcommand lives in its own module ``memslice/cli/cmd_<name>.py`` with a
 ``register(subparsers)`` function; this module finds them all, so a new command is a new
-file.
+file. Every command takes ``-q/--quiet``; every ``--json`` run prints exactly one JSON
+document (``memslice.cli.scripting``), errors included; the exit codes are one table
+(``memslice.cli.common.EXIT_CODES``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
 
 import memslice.cli
-from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from memslice.cli.common import (
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    EXIT_IO,
+    EXIT_OK,
+    exit_code_table,
+)
 from memslice.errors import MslError
 
 COMMAND_MODULES: tuple[str, ...] = tuple(sorted(
@@ -24,31 +34,67 @@ COMMAND_MODULES: tuple[str, ...] = tuple(sorted(
 unreadable folders cannot hide them)."""
 
 
+class _Version(argparse.Action):
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the tool, format and library versions and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from memslice.cli.scripting import version_text
+
+        print(version_text())
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``msl`` with every ``cmd_*`` module registered."""
-    parser = argparse.ArgumentParser(prog="msl", description="Memory Slice (.msl) toolchain")
+    parser = argparse.ArgumentParser(
+        prog="msl", description="Memory Slice (.msl) toolchain",
+        epilog="exit codes (every command):\n" + exit_code_table() + "\n  msl capture also uses 3-9 for "
+               "what went wrong with the target (msl capture --help)",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for command in sub.choices.values():
+        if "-q" not in command._option_string_actions:
+            command.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``msl``; return the exit code (0 ok, 1 invalid/failed, 2 usage or I/O error)."""
+    """Run ``msl``; return the exit code (see :data:`memslice.cli.common.EXIT_CODES`)."""
     args = build_parser().parse_args(argv)
+    quiet = getattr(args, "quiet", False) and not getattr(args, "data_on_stdout", False)
+    with open(os.devnull, "w") as devnull, contextlib.ExitStack() as stack:
+        if quiet and getattr(args, "json", None) is not True:
+            stack.enter_context(contextlib.redirect_stdout(devnull))
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from memslice.cli.scripting import emit, error_doc, wants_json
+
+    path = getattr(args, "file", None)
+    where = f"{path}: " if isinstance(path, str) else ""
     try:
         return int(args.func(args))
     except MslError as exc:
-        print(f"msl {args.command}: {getattr(args, 'file', '')}: {exc}", file=sys.stderr)
-        return EXIT_FAIL
+        code, message, err = EXIT_FAIL, f"{where}{exc}", exc
     except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (no flush error at exit)
         return EXIT_OK
     except OSError as exc:
-        print(f"msl {args.command}: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"msl {args.command}: interrupted", file=sys.stderr)
-        return 130
+        code, message, err = EXIT_IO, f"{exc.strerror or exc}: {exc.filename or ''}", exc
+    except KeyboardInterrupt as exc:
+        code, message, err = EXIT_INTERRUPTED, "interrupted", exc
+    print(f"msl {args.command}: {message}", file=sys.stderr)
+    if wants_json(args):
+        emit(args, None, exit_code=code, error=error_doc(err, path if isinstance(path, str) else None))
+    return code
 
 
 if __name__ == "__main__":
