@@ -23,6 +23,7 @@ from memslice.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_IO,
     EXIT_OK,
+    EXIT_USAGE,
     exit_code_table,
 )
 from memslice.errors import MslError
@@ -83,6 +84,8 @@ def _run(args: argparse.Namespace) -> int:
         return int(args.func(args))
     except MslError as exc:
         code, message, err = EXIT_FAIL, f"{where}{exc}", exc
+    except argparse.ArgumentTypeError as exc:
+        code, message, err = EXIT_USAGE, str(exc), exc
     except BrokenPipeError:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (no flush error at exit)
@@ -92,7 +95,7 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         code, message, err = EXIT_INTERRUPTED, "interrupted", exc
     print(f"msl {args.command}: {message}", file=sys.stderr)
-    if wants_json(args):
+    if wants_json(args) and not getattr(args, "json_emitted", False):
         emit(args, None, exit_code=code, error=error_doc(err, path if isinstance(path, str) else None))
     return code
 

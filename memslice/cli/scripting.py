@@ -144,3 +144,52 @@ def _default(obj: Any) -> Any:
     if hasattr(obj, "__dict__"):
         return obj.__dict__
     raise TypeError(f"cannot encode {type(obj).__name__} as JSON")
+
+
+class JsonStream:
+    """One JSON document whose ``result`` holds a list written item by item (bounded memory).
+
+    Used as a context manager; an exception inside closes the document with an ``error``
+    member (and marks ``args.json_emitted`` so that no second document is printed).
+
+    Args:
+        args: The parsed arguments (``command``).
+        captures: Chain-of-custody entries.
+        key: Name of the list inside ``result``.
+    """
+
+    def __init__(self, args: Any, captures: list[dict[str, Any]], key: str) -> None:
+        self.args = args
+        self.out = sys.stdout
+        self.count = 0
+        self.done = False
+        head = {"format": FORMAT, "tool": {"name": "msl", "version": tool_version()},
+                "command": getattr(args, "command", None), "captures": captures}
+        self.out.write(json.dumps(head, indent=2)[:-2] + f',\n  "result": {{\n    "{key}": [')
+
+    def __enter__(self) -> JsonStream:
+        return self
+
+    def item(self, obj: Any) -> None:
+        """Append one element to the list."""
+        self.out.write(("," if self.count else "") + "\n      " + json.dumps(obj, default=_default))
+        self.count += 1
+
+    def finish(self, summary: dict[str, Any], exit_code: int = 0, error: dict[str, Any] | None = None) -> int:
+        """Close the list and the document; return ``exit_code``."""
+        tail = "".join(f",\n    {json.dumps(k)}: {json.dumps(v, default=_default)}" for k, v in summary.items())
+        self.out.write(f"\n    ]{tail}\n  }},\n  \"exit_code\": {exit_code},\n  \"error\": "
+                       f"{json.dumps(error, default=_default)}\n}}\n")
+        self.out.flush()
+        self.done = True
+        self.args.json_emitted = True
+        return exit_code
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+        if self.done or exc is None:
+            return
+        from memslice.cli.common import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_IO
+
+        code = EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_IO if isinstance(exc, OSError) \
+            else EXIT_FAIL
+        self.finish({"incomplete": True}, code, error_doc(exc))

@@ -1,0 +1,176 @@
+"""Scanning the captured bytes of an address space: literals, regular expressions, strings, YARA.
+
+Every scan walks the captured extents of :class:`~memslice.address_space.AddressSpace` in
+address order: a match may span page, block and region boundaries as long as the addresses
+are contiguous and captured, and never spans a hole. Memory stays bounded: literal search
+runs directly on the mapped file for stored regions (no copy) and on bounded chunks of the
+inflate for compressed ones; regular expressions, strings and YARA rules see windows of at
+most :data:`WINDOW` bytes that overlap by :data:`OVERLAP` bytes, so a regex or YARA string
+match longer than the overlap may be cut at a window edge (a string of printable characters
+longer than :data:`MAX_DEFER` is reported in pieces).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from memslice.address_space import AddressSpace, Run
+
+WINDOW = 32 << 20
+"""Bytes a regex or YARA scan sees at once."""
+OVERLAP = 64 << 10
+"""Bytes consecutive windows share, so that matches across a window edge are found."""
+MAX_DEFER = 1 << 20
+"""A string reaching a window edge is carried to the next window when not longer than this."""
+
+
+def find_literal(space: AddressSpace, pattern: bytes, start: int = 0, end: int = 1 << 64) -> Iterator[int]:
+    """Addresses of every occurrence of ``pattern`` in the captured bytes (overlapping ones too).
+
+    Args:
+        space: The address space.
+        pattern: Bytes to find (not empty).
+        start: First address to consider.
+        end: Address past the last one.
+
+    Yields:
+        Match addresses in increasing order.
+    """
+    if not pattern:
+        raise ValueError("empty pattern")
+    keep = len(pattern) - 1
+    mm = space.reader.data.obj  # the mmap (or bytes) under the reader: searched in place, no copy
+    if not hasattr(mm, "find"):
+        mm = None
+    for extent in space.extents(start, end):
+        carry = b""
+        for run in extent:
+            for addr, buf, foff in space.segments(run):
+                n = len(buf)
+                if carry:
+                    window = carry + bytes(buf[:keep])
+                    i = window.find(pattern)
+                    while i != -1 and i < len(carry):
+                        yield addr - len(carry) + i
+                        i = window.find(pattern, i + 1)
+                if foff is not None and mm is not None:
+                    i = mm.find(pattern, foff, foff + n)
+                    while i != -1:
+                        yield addr + i - foff
+                        i = mm.find(pattern, i + 1, foff + n)
+                else:
+                    hay = buf if isinstance(buf, bytes) else bytes(buf)
+                    i = hay.find(pattern)
+                    while i != -1:
+                        yield addr + i
+                        i = hay.find(pattern, i + 1)
+                if keep:
+                    carry = (carry + bytes(buf[-keep:]))[-keep:]
+
+
+def windows(space: AddressSpace, extent: list[Run], size: int = WINDOW) -> Iterator[tuple[int, bytes, bool]]:
+    """Consecutive chunks of one extent as bytes: ``(address, data, last)``."""
+    pending: list[tuple[int, bytes]] = []
+
+    def pieces() -> Iterator[tuple[int, bytes]]:
+        buf = bytearray()
+        buf_addr = extent[0].addr
+        for run in extent:
+            for addr, piece, _ in space.segments(run):
+                view = memoryview(piece)
+                while len(view):
+                    take = min(len(view), size - len(buf))
+                    if not buf:
+                        buf_addr = addr
+                    buf += view[:take]
+                    view = view[take:]
+                    addr += take
+                    if len(buf) == size:
+                        yield buf_addr, bytes(buf)
+                        buf.clear()
+        if buf:
+            yield buf_addr, bytes(buf)
+
+    for item in pieces():
+        if pending:
+            addr, data = pending.pop()
+            yield addr, data, False
+        pending.append(item)
+    if pending:
+        addr, data = pending.pop()
+        yield addr, data, True
+
+
+def find_regex(space: AddressSpace, regex: re.Pattern[bytes], start: int = 0, end: int = 1 << 64,
+               *, defer_edge: bool = False) -> Iterator[tuple[int, bytes]]:
+    """Every non-overlapping match of ``regex`` in the captured bytes, per extent.
+
+    Args:
+        space: The address space.
+        regex: A compiled bytes pattern.
+        start: First address to consider.
+        end: Address past the last one.
+        defer_edge: Carry a match that reaches the end of a window into the next window
+            (for greedy runs such as strings), up to :data:`MAX_DEFER` bytes.
+
+    Yields:
+        ``(address, matched bytes)`` in increasing address order.
+    """
+    for extent in space.extents(start, end):
+        carry = b""
+        for addr, data, last in windows(space, extent):
+            buf = carry + data
+            base = addr - len(carry)
+            limit = len(buf) if last else max(0, len(buf) - OVERLAP)
+            next_start = limit
+            for m in regex.finditer(buf):
+                if m.start() >= limit:
+                    break
+                if (defer_edge and not last and m.end() == len(buf) and len(buf) - m.start() <= MAX_DEFER):
+                    next_start = m.start()
+                    break
+                yield base + m.start(), m.group()
+                next_start = max(next_start, m.end())
+            carry = buf[next_start:]
+
+
+def strings_regex(min_len: int, encoding: str = "ascii") -> re.Pattern[bytes]:
+    """The pattern of printable runs (``strings``-style): ASCII, or UTF-16LE of ASCII."""
+    if min_len < 1:
+        raise ValueError("minimum length must be at least 1")
+    if encoding == "utf16le":
+        return re.compile(rb"(?:[\x20-\x7e\t]\x00){%d,}" % min_len)
+    return re.compile(rb"[\x20-\x7e\t]{%d,}" % min_len)
+
+
+def yara_scan(space: AddressSpace, rules: Any, start: int = 0, end: int = 1 << 64,
+              timeout: int = 60) -> Iterator[dict[str, Any]]:
+    """Match compiled YARA rules against every captured extent, window by window.
+
+    Yields:
+        ``{"rule", "namespace", "tags", "meta", "strings": [{"identifier", "address", "data"}]}``
+        per rule and window that matched, each string instance reported once.
+    """
+    for extent in space.extents(start, end):
+        carry = b""
+        seen: set[tuple[str, str, int]] = set()
+        for addr, data, last in windows(space, extent):
+            buf = carry + data
+            base = addr - len(carry)
+            for match in rules.match(data=buf, timeout=timeout):
+                found = []
+                for s in match.strings:
+                    for inst in s.instances:
+                        key = (match.rule, s.identifier, base + inst.offset)
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                        found.append({"identifier": s.identifier, "address": base + inst.offset,
+                                      "data": bytes(inst.matched_data)})
+                if found or not match.strings:
+                    yield {"rule": match.rule, "namespace": match.namespace, "tags": list(match.tags),
+                           "meta": dict(match.meta), "window": base, "strings": found}
+            carry = b"" if last else buf[-OVERLAP:]
+            seen = {k for k in seen if k[2] >= base + len(buf) - OVERLAP}
