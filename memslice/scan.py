@@ -18,7 +18,7 @@ from typing import Any
 
 from memslice.address_space import AddressSpace, Run
 
-WINDOW = 32 << 20
+WINDOW = 16 << 20
 """Bytes a regex or YARA scan sees at once."""
 OVERLAP = 64 << 10
 """Bytes consecutive windows share, so that matches across a window edge are found."""

@@ -27,11 +27,12 @@ def _cmd_yara(args: argparse.Namespace) -> int:
         space = AddressSpace(reader)
         rows = Locator(mappings(reader, space))
         stream = JsonStream(args, [custody(args.file, reader)], "matches") if wants_json(args) else None
-        count = 0
+        count = strings = 0
         rules_hit: set[str] = set()
         try:
             for hit in yara_scan(space, rules, args.start or 0, args.end or 1 << 64, timeout=args.timeout):
                 count += 1
+                strings += len(hit["strings"])
                 rules_hit.add(hit["rule"])
                 hit["strings"].sort(key=lambda s: s["address"])
                 first = hit["strings"][0]["address"] if hit["strings"] else hit["window"]
@@ -56,9 +57,11 @@ def _cmd_yara(args: argparse.Namespace) -> int:
             raise
         code = EXIT_OK if count else EXIT_FAIL
         if stream is not None:
-            return stream.finish({"count": count, "rules": sorted(rules_hit), "rules_file": args.rules,
+            return stream.finish({"count": count, "string_matches": strings, "rules": sorted(rules_hit),
+                                  "rules_file": args.rules,
                                   "captured_bytes": space.captured_bytes()}, code)
-        print(f"{count} match(es) of {len(rules_hit)} rule(s) in {space.captured_bytes()} captured bytes")
+        print(f"{count} match(es) of {len(rules_hit)} rule(s), {strings} string match(es), in "
+              f"{space.captured_bytes()} captured bytes")
     return code
 
 
@@ -67,7 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("yara", help="scan the captured bytes with YARA rules (yara-python)",
                        description="Scan every captured extent (contiguous captured addresses) with the rules; "
                                    "report rule, address, mapping and matched strings. Extents are scanned in "
-                                   "32 MiB windows overlapping by 64 KiB. Exit 0 when a rule matched, 1 when none.")
+                                   "16 MiB windows overlapping by 64 KiB. Exit 0 when a rule matched, 1 when none.")
     p.add_argument("rules", metavar="RULES", help="a YARA rules file")
     p.add_argument("file", metavar="CAPTURE")
     p.add_argument("--timeout", type=parse_int, default=60, metavar="S", help="seconds per window (default 60)")
