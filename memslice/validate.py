@@ -15,6 +15,7 @@ file is checked against the spec, not against its producer's habits.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -45,6 +46,8 @@ _NORMATIVE = {VERSIONS["1.0"]: "spec-1.0", VERSIONS["1.1"]: "spec-1.1"}
 _RESERVED_TYPES_11 = {m.BLOCK_TYPE for m in BLOCK_MODULES if m.STATUS == "reserved"}
 _PRODUCER_OF_CONSUMER_RULE = {"C10": "P14", "C6": "B-4.3-no-type-zero"}
 _HEADER_TO_PRODUCER = {"C1", "B-3.2-major"}
+_IN_PLACE = 4096
+"""A canonical part at least this long that views the stored payload is the stored bytes."""
 """Consumer-side rules a header fault is reported under; for a producer it breaks P1."""
 
 
@@ -175,11 +178,13 @@ def _flag_mask(flag_set: str) -> int:
     return mask
 
 
-def validate(source: str | Path | bytes) -> ValidationReport:
+def validate(source: str | Path | bytes, progress: Callable[[str, int, int], None] | None = None) -> ValidationReport:
     """Check a capture against every producer rule that the file alone can decide.
 
     Args:
         source: A path or the file's bytes.
+        progress: Called as ``progress(step, done, total)`` while blocks are checked
+            (``step`` is ``blocks`` then ``hashes``), e.g. to draw a bar.
 
     Returns:
         The report (never raises for a defect of the file; a file that cannot even be
@@ -206,7 +211,7 @@ def validate(source: str | Path | bytes) -> ValidationReport:
         report.add("P1", None, field_offset(framing.FileHeader, "version"),
                    f"Version 0x{report.version:04X} is neither 1.0 (0x0100) nor 1.1 (0x0101)")
     with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as) as reader:
-        _Checks(reader, report).run()
+        _Checks(reader, report, progress).run()
     report.findings.sort(key=lambda f: (-1 if f.block is None else f.block, f.offset or 0))
     return report
 
@@ -214,7 +219,9 @@ def validate(source: str | Path | bytes) -> ValidationReport:
 class _Checks:
     """The checks of one file; each method adds findings to the report."""
 
-    def __init__(self, reader: MslReader, report: ValidationReport) -> None:
+    def __init__(self, reader: MslReader, report: ValidationReport,
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
+        self.progress = progress or (lambda step, done, total: None)
         self.reader = reader
         self.report = report
         self.v10 = report.validated_as == "spec-1.0"
@@ -236,7 +243,9 @@ class _Checks:
             rule = rule if rule in RULES else "B-4.1-block-length"
             self.add(rule, fault.block_index, fault.offset, f"block stream stops: {fault.message}")
         for rec in records:
+            self.progress("blocks", rec.index, len(records))
             self.block(rec)
+        self.progress("hashes", 0, 1)
         self.order(records)
         self.references(records)
         self.capabilities(records)
@@ -366,22 +375,38 @@ class _Checks:
                  f"the {payload.LAYOUT_ID} layout that only some producers leave out")
 
     def _padding(self, rec: BlockRecord, payload: Any) -> None:
-        """Every byte the canonical encoding writes as padding must be zero (P6, B-1.3-pad-zero)."""
-        stored = bytes(self.reader.payload_bytes(rec))
-        canonical = payload.encode(self.reader.endian)
+        """Every byte the canonical encoding writes as padding must be zero (P6, B-1.3-pad-zero).
+
+        The canonical encoding is compared part by part with the stored payload: a large part
+        that is a view of the stored payload itself (bytes the decoder took in place, such as
+        PageData) cannot differ and is skipped; every other part is compared with one memcmp,
+        and only a part that differs is searched for its first differing byte.
+        """
+        stored = self.reader.payload_bytes(rec)
         where = "inflated payload" if rec.compressed else "payload"
-        for n, (a, b) in enumerate(zip(stored, canonical, strict=False)):
-            if a != b:
-                at = None if rec.compressed else rec.payload_offset + n
-                self.add("B-1.3-pad-zero", rec.index, at, f"{where} byte +0x{n:X} is 0x{a:02X} where the layout "
-                         "has padding or a terminator (0x00)")
-                break
-        rest = stored[len(canonical):]
+        pos = 0
+        for part in payload.encode_parts(self.reader.endian):
+            n = len(part)
+            if isinstance(part, memoryview) and part.obj is stored.obj and n >= _IN_PLACE:
+                pos += n
+                continue
+            mine = bytes(stored[pos:pos + n])
+            theirs = bytes(part)
+            if mine != theirs:
+                k = next((k for k, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b), None)
+                if k is not None:
+                    at = None if rec.compressed else rec.payload_offset + pos + k
+                    self.add("B-1.3-pad-zero", rec.index, at, f"{where} byte +0x{pos + k:X} is 0x{mine[k]:02X} where "
+                             "the layout has padding or a terminator (0x00)")
+                    break
+            pos += n
+        canonical_len = pos if pos <= len(stored) else len(stored)
+        rest = bytes(stored[canonical_len:]) if pos <= len(stored) else b""
         if rest.strip(b"\0"):
-            self.add("B-1.3-pad-zero", rec.index, None if rec.compressed else rec.payload_offset + len(canonical),
+            self.add("B-1.3-pad-zero", rec.index, None if rec.compressed else rec.payload_offset + canonical_len,
                      f"{len(rest)} bytes after the last field of the {where} are not zero padding")
         elif len(rest) >= 8:
-            self.add("P6", rec.index, None if rec.compressed else rec.payload_offset + len(canonical),
+            self.add("P6", rec.index, None if rec.compressed else rec.payload_offset + canonical_len,
                      f"{len(rest)} zero bytes after the last field: more than the padding to 8")
 
     # -- structure ----------------------------------------------------------------------------

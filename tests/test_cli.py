@@ -25,7 +25,7 @@ def test_verify_valid_and_invalid() -> None:
 
 def test_verify_json() -> None:
     out = run("verify", "--json", "--deep", str(SAMPLES / "memdiver-1.0.2/mdw_lz4.msl"))
-    doc = json.loads(out.stdout)
+    doc = json.loads(out.stdout)["result"]
     assert doc["ok"] is True and doc["segments"][0]["segment_hash"] == "ok"
 
 
