@@ -60,6 +60,8 @@ class AcquisitionReport:
         errors: Errors met (what, cause); the capture may still be complete.
         warnings: Notes worth reading (truncations, unavailable facts).
         read_method: ``process_vm_readv`` or ``/proc/PID/mem``.
+        tool: Name and version of the program that wrote the capture.
+        chain_of_custody: The written file's path, size, SHA-256 and recorded FileHash.
     """
 
     outcome: str = "failed"
@@ -76,6 +78,8 @@ class AcquisitionReport:
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     read_method: str = ""
+    tool: dict[str, Any] = field(default_factory=dict)
+    chain_of_custody: dict[str, Any] = field(default_factory=dict)
 
     def error(self, what: str, cause: str) -> None:
         """Record an error with its cause."""

@@ -101,7 +101,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
             _print(path, doc)
     code = worst(codes)
     if wants_json(args):
-        return emit(args, results[0] if len(results) == 1 else results, captures=captures, exit_code=code)
+        return emit(args, results[0] if len(results) == 1 else results, captures=captures, exit_code=code,
+                    error=results[0].get("error") if len(results) == 1 else None)
     return code
 
 

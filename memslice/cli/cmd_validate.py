@@ -110,7 +110,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         verdicts = ("PASS", "FAIL", "NOT CHECKED", "I/O ERROR")
         summary = {v: sum(1 for d in documents if d["verdict"] == v) for v in verdicts}
         return emit(args, documents[0] if len(documents) == 1 else {"files": documents, "summary": summary},
-                    captures=captures, exit_code=code)
+                    captures=captures, exit_code=code,
+                    error=documents[0].get("error") if len(documents) == 1 else None)
     if len(codes) > 1:
         names = {EXIT_OK: "pass", EXIT_FAIL: "fail", EXIT_NOT_CHECKED: "not checked", EXIT_IO: "i/o error"}
         print(f"{len(codes)} files: " + ", ".join(f"{codes.count(c)} {n}" for c, n in names.items()))

@@ -76,7 +76,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if wants_json(args):
         summary = {v: sum(1 for d in docs if d["verdict"] == v) for v in VERDICTS.values()}
         return emit(args, docs[0] if len(docs) == 1 else {"files": docs, "summary": summary},
-                    captures=captures, exit_code=code)
+                    captures=captures, exit_code=code,
+                    error=docs[0].get("error") if len(docs) == 1 else None)
     if len(docs) > 1:
         counts = ", ".join(f"{sum(1 for d in docs if d['verdict'] == v)} {v.lower()}" for v in VERDICTS.values())
         print(f"{len(docs)} files: {counts}")
