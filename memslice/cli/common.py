@@ -25,7 +25,7 @@ EXIT_INTERRUPTED = 130
 EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_OK, "valid / done"),
     (EXIT_FAIL, "invalid: a check failed or the file was rejected"),
-    (EXIT_USAGE, "usage error (bad option or argument)"),
+    (EXIT_USAGE, "usage error (bad option or argument; an output that exists without -f)"),
     (EXIT_NOT_CHECKED, "not checked (e.g. encrypted without a key)"),
     (EXIT_IO, "I/O error (no such file, permission denied, read or write failed)"),
     (EXIT_INTERNAL, "internal error (please report)"),

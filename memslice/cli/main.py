@@ -90,6 +90,8 @@ def _run(args: argparse.Namespace) -> int:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (no flush error at exit)
         return EXIT_OK
+    except FileExistsError as exc:  # the user named an existing output without -f: a usage error
+        code, message, err = EXIT_USAGE, f"{exc.strerror or exc}: {exc.filename or ''}", exc
     except OSError as exc:
         code, message, err = EXIT_IO, f"{exc.strerror or exc}: {exc.filename or ''}", exc
     except KeyboardInterrupt as exc:
