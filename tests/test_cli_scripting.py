@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import json
 import os
 import re
 import subprocess
@@ -193,3 +194,19 @@ def test_ci_sets_ci_and_oracle_failure_is_fatal() -> None:
     test_line = next(line for line in makefile.splitlines() if line.startswith("test:"))
     assert "oracles-required" in test_line and "preflight" in test_line
     assert "-$(BIN)/python tests/oracles/venvs.py" not in makefile.split("oracles-required:")[1]
+
+
+def test_capture_report_carries_chain_of_custody(tmp_path: Path) -> None:
+    from tests.targets.harness import target
+
+    out, report = tmp_path / "t.msl", tmp_path / "t.json"
+    with target("--markers", "1") as t:
+        result = msl("capture", str(t.pid), "-o", out, "--report", report, "-q")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(report.read_text())
+    data = out.read_bytes()
+    with MslReader(out) as reader:
+        eoc_offset = reader.eoc.offset
+    assert doc["tool"] == {"name": "msl", "version": metadata.version("memslice")}
+    assert doc["chain_of_custody"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert doc["chain_of_custody"]["file_hash"]["value"] == blake3.blake3(data[:eoc_offset]).hexdigest()
