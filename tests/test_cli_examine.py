@@ -168,3 +168,41 @@ def test_address_space_file_view(capture: Path) -> None:
         assert filled.read(8) == b"\x5a" * 8
         view.seek(BASE + 0x3000)
         assert len(view.read()) == 0x3000  # to the end of the captured extent (across the block boundary)
+
+
+@pytest.mark.parametrize("window", [3 * 4096, 5 * 4096 + 8])
+def test_scans_agree_with_a_reference_across_window_edges(tmp_path: Path, window: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Strings, regex and literal scans over several blocks and many small windows find exactly
+    what ``re`` finds in the joined bytes (each block a separate extent piece, no hole)."""
+    import random
+    import re
+
+    from memslice import scan
+    from memslice.address_space import AddressSpace
+
+    monkeypatch.setattr(scan, "WINDOW", window)
+    monkeypatch.setattr(scan, "OVERLAP", 1024)
+    monkeypatch.setattr(scan, "MAX_DEFER", 2048)
+    rng = random.Random(7)
+    data = bytearray(rng.randbytes(24 * 4096))
+    for at in (3 * 4096 - 50, 8 * 4096 - 7, 12 * 4096 - 1500):
+        data[at:at + 300] = b"P" * 300
+    data[16 * 4096 - 9:16 * 4096 + 9] = NEEDLE[:18]
+    path = build(tmp_path / "r.msl", [(BASE + i * 0x8000, "0" * 8, bytes(data[i * 0x8000:(i + 1) * 0x8000]))
+                                      for i in range(3)])
+    ref_strings = [(BASE + m.start(), m.group()) for m in re.finditer(rb"[\x20-\x7e\t]{6,}", bytes(data))]
+    with MslReader(path) as reader:
+        space = AddressSpace(reader)
+        got = list(scan.find_strings(space, 6))
+        # a run longer than MAX_DEFER at a window edge may be split; join adjacent pieces to compare
+        joined: list[tuple[int, bytes]] = []
+        for addr, text in got:
+            if joined and joined[-1][0] + len(joined[-1][1]) == addr:
+                joined[-1] = (joined[-1][0], joined[-1][1] + text)
+            else:
+                joined.append((addr, text))
+        assert joined == ref_strings
+        assert list(scan.find_literal(space, NEEDLE[:18])) == [BASE + 16 * 4096 - 9]
+        assert [a for a, _ in scan.find_regex(space, re.compile(rb"P{300}"))] == [
+            BASE + at for at in (3 * 4096 - 50, 8 * 4096 - 7, 12 * 4096 - 1500)]

@@ -12,18 +12,18 @@ def _cmd_strings(args: argparse.Namespace) -> int:
     from memslice.address_space import AddressSpace
     from memslice.cli.scripting import JsonStream, custody, wants_json
     from memslice.reader import MslReader
-    from memslice.scan import find_regex, strings_regex
+    from memslice.scan import find_strings
 
     if args.min_len < 1:
         raise argparse.ArgumentTypeError("-n must be at least 1")
-    regex = strings_regex(args.min_len, args.encoding)
     wide = args.encoding == "utf16le"
     with MslReader(args.file, dialect=args.dialect) as reader:
         space = AddressSpace(reader)
         stream = JsonStream(args, [custody(args.file, reader)], "strings") if wants_json(args) else None
         count = 0
         try:
-            for addr, data in find_regex(space, regex, args.start or 0, args.end or 1 << 64, defer_edge=True):
+            for addr, data in find_strings(space, args.min_len, args.encoding, args.start or 0,
+                                           args.end or 1 << 64):
                 text = (data[::2] if wide else data).decode("ascii")
                 count += 1
                 if stream is not None:
