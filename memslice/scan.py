@@ -22,6 +22,8 @@ WINDOW = 16 << 20
 """Bytes a regex or YARA scan sees at once."""
 OVERLAP = 64 << 10
 """Bytes consecutive windows share, so that matches across a window edge are found."""
+YARA_WINDOW = 64 << 20
+"""Bytes YARA scans at once (views of the mapped file or of inflate chunks: no copy)."""
 MAX_DEFER = 1 << 20
 """A string reaching a window edge is carried to the next window when not longer than this."""
 
@@ -149,35 +151,59 @@ def strings_regex(min_len: int, encoding: str = "ascii") -> re.Pattern[bytes]:
     return re.compile(rb"[\x20-\x7e\t]{%d,}" % min_len)
 
 
+def views(space: AddressSpace, extent: list[Run], size: int) -> Iterator[tuple[int, memoryview]]:
+    """Consecutive slices of one extent of at most ``size`` bytes, without copying.
+
+    Stored regions give views of the mapped file; zstd regions give views of their bounded
+    inflate chunks. Slices never join two segments: callers scan the seams separately.
+    """
+    for run in extent:
+        for addr, piece, _ in space.segments(run):
+            view = memoryview(piece)
+            for off in range(0, len(view), size):
+                yield addr + off, view[off:off + size]
+
+
 def yara_scan(space: AddressSpace, rules: Any, start: int = 0, end: int = 1 << 64,
               timeout: int = 60) -> Iterator[dict[str, Any]]:
-    """Match compiled YARA rules against every captured extent, window by window.
+    """Match compiled YARA rules against every captured extent.
+
+    Each extent is scanned in zero-copy slices of :data:`YARA_WINDOW` bytes, and every seam
+    between two slices (page, block or window boundary inside the extent) once more in a
+    small window of :data:`OVERLAP` bytes either side, so that a string across a seam is found.
 
     Yields:
-        ``{"rule", "namespace", "tags", "meta", "strings": [{"identifier", "address", "data"}]}``
-        per rule and window that matched, each string instance reported once.
+        ``{"rule", "namespace", "tags", "meta", "window", "strings": [{"identifier", "address",
+        "data"}]}`` per rule and scanned slice that matched; each string instance is reported
+        once.
     """
     for extent in space.extents(start, end):
-        carry = b""
         seen: set[tuple[str, str, int]] = set()
-        for addr, data, last in windows(space, extent):
-            buf = carry + data
-            base = addr - len(carry)
-            for match in rules.match(data=buf, timeout=timeout):
-                found = []
-                for s in match.strings:
-                    for inst in s.instances:
-                        key = (match.rule, s.identifier, base + inst.offset)
-                        if key in seen:
-                            continue
-                        seen.add(key)
-                        found.append({"identifier": s.identifier, "address": base + inst.offset,
-                                      "data": bytes(inst.matched_data)})
-                if found or not match.strings:
-                    yield {"rule": match.rule, "namespace": match.namespace, "tags": list(match.tags),
-                           "meta": dict(match.meta), "window": base, "strings": found}
-            carry = b"" if last else buf[-OVERLAP:]
-            seen = {k for k in seen if k[2] >= base + len(buf) - OVERLAP}
+        tail = b""
+        for addr, view in views(space, extent, YARA_WINDOW):
+            if tail:
+                yield from _yara_hits(rules, tail + bytes(view[:OVERLAP]), addr - len(tail), seen, timeout,
+                                      seam=True)
+            yield from _yara_hits(rules, view, addr, seen, timeout, seam=False)
+            tail = bytes(view[-OVERLAP:])
+            seen = {k for k in seen if k[2] >= addr + len(view) - OVERLAP}
+
+
+def _yara_hits(rules: Any, data: Any, base: int, seen: set[tuple[str, str, int]], timeout: int,
+               *, seam: bool) -> Iterator[dict[str, Any]]:
+    for match in rules.match(data=data, timeout=timeout):
+        found = []
+        for s in match.strings:
+            for inst in s.instances:
+                key = (match.rule, s.identifier, base + inst.offset)
+                if key in seen:
+                    continue
+                seen.add(key)
+                found.append({"identifier": s.identifier, "address": base + inst.offset,
+                              "data": bytes(inst.matched_data)})
+        if found or (not match.strings and not seam):
+            yield {"rule": match.rule, "namespace": match.namespace, "tags": list(match.tags),
+                   "meta": dict(match.meta), "window": base, "strings": found}
 
 
 _PRINTABLE = bytes(0x41 if (0x20 <= c < 0x7F or c == 0x09) else 0 for c in range(256))

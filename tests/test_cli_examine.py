@@ -182,6 +182,7 @@ def test_scans_agree_with_a_reference_across_window_edges(tmp_path: Path, window
     from memslice.address_space import AddressSpace
 
     monkeypatch.setattr(scan, "WINDOW", window)
+    monkeypatch.setattr(scan, "YARA_WINDOW", window)
     monkeypatch.setattr(scan, "OVERLAP", 1024)
     monkeypatch.setattr(scan, "MAX_DEFER", 2048)
     rng = random.Random(7)
@@ -206,3 +207,12 @@ def test_scans_agree_with_a_reference_across_window_edges(tmp_path: Path, window
         assert list(scan.find_literal(space, NEEDLE[:18])) == [BASE + 16 * 4096 - 9]
         assert [a for a, _ in scan.find_regex(space, re.compile(rb"P{300}"))] == [
             BASE + at for at in (3 * 4096 - 50, 8 * 4096 - 7, 12 * 4096 - 1500)]
+        import yara
+
+        needle = NEEDLE[:18].decode()
+        rules = yara.compile(source=f'rule n {{ strings: $n = "{needle}" $p = "PPPPPPPP" condition: $n or $p }}')
+        hits = [(s["identifier"], s["address"]) for h in scan.yara_scan(space, rules) for s in h["strings"]]
+        assert sorted(a for i, a in hits if i == "$n") == [BASE + 16 * 4096 - 9]
+        expected_p = sorted(BASE + at + k for at in (3 * 4096 - 50, 8 * 4096 - 7, 12 * 4096 - 1500)
+                            for k in range(300 - 7))
+        assert sorted(a for i, a in hits if i == "$p") == expected_p

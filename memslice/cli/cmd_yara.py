@@ -69,8 +69,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``msl yara`` to the parser."""
     p = sub.add_parser("yara", help="scan the captured bytes with YARA rules (yara-python)",
                        description="Scan every captured extent (contiguous captured addresses) with the rules; "
-                                   "report rule, address, mapping and matched strings. Extents are scanned in "
-                                   "16 MiB windows overlapping by 64 KiB. Exit 0 when a rule matched, 1 when none.")
+                                   "report rule, address, mapping and matched strings. Extents are scanned in 64 MiB "
+                                   "slices, every seam once more with 64 KiB either side. Exit 0 when a rule "
+                                   "matched, 1 when none.")
     p.add_argument("rules", metavar="RULES", help="a YARA rules file")
     p.add_argument("file", metavar="CAPTURE")
     p.add_argument("--timeout", type=parse_int, default=60, metavar="S", help="seconds per window (default 60)")
