@@ -210,3 +210,16 @@ def test_capture_report_carries_chain_of_custody(tmp_path: Path) -> None:
     assert doc["tool"] == {"name": "msl", "version": metadata.version("memslice")}
     assert doc["chain_of_custody"]["sha256"] == hashlib.sha256(data).hexdigest()
     assert doc["chain_of_custody"]["file_hash"]["value"] == blake3.blake3(data[:eoc_offset]).hexdigest()
+
+
+def test_demo_ends_with_regions_and_search(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, str(REPO / "scripts" / "demo_live.py"), str(tmp_path / "demo")],
+                         capture_output=True, text=True, timeout=300, check=False, cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    regions_at, search_at = text.index("$ msl regions "), text.index("$ msl search ")
+    assert regions_at < search_at
+    assert "CAPTURED" in text[regions_at:search_at] and "anonymous" in text[regions_at:search_at]
+    last = text.strip().splitlines()[-1]
+    assert re.match(r"\d+ match\(es\) of 32-byte literal '<MSLREF:MARKER:0123456789ABCDEF>'", last), last
+    assert "Warning" not in out.stderr and "Traceback" not in out.stderr

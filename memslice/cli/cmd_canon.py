@@ -31,4 +31,4 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.add_argument("--no-verify", action="store_true", help="skip hash verification")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
-    p.set_defaults(func=_cmd_canon)
+    p.set_defaults(func=_cmd_canon, data_on_stdout=True)
