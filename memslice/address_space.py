@@ -126,6 +126,7 @@ class _ZstdSource(_Source):
         self.data_start = data_start
         self._reader: Any = None
         self._pos = 0
+        self._last: tuple[int, bytes] = (0, b"")
 
     def _seek(self, target: int) -> None:
         if self._reader is None or target < self._pos:
@@ -140,14 +141,26 @@ class _ZstdSource(_Source):
             self._pos += len(got)
 
     def read(self, offset: int, length: int) -> Iterator[memoryview | bytes]:
+        # the last chunk inflated is kept: reads just behind the stream position (the context
+        # of a search hit) are served from it instead of inflating the region again
+        cached_at, cached = self._last
+        if cached and cached_at <= offset < cached_at + len(cached):
+            piece = memoryview(cached)[offset - cached_at:offset - cached_at + length]
+            yield piece
+            offset += len(piece)
+            length -= len(piece)
+            if length <= 0:
+                return
         try:
             self._seek(self.data_start + offset)
             while length > 0:
+                at = self._pos - self.data_start
                 got = self._reader.read(min(_CHUNK, length))
                 if not got:
                     raise CompressionError("zstd stream ends before the page data it declares")
                 self._pos += len(got)
                 length -= len(got)
+                self._last = (at, got)
                 yield got
         except zstandard.ZstdError as exc:
             raise CompressionError(f"zstd frame is corrupt: {exc}") from None
