@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import zstandard
 
 from memslice.compression import is_legacy_framing
-from memslice.errors import CompressionError, MslError, NotCapturedError
+from memslice.errors import CompressionError, EncryptedError, MslError, NotCapturedError
 from memslice.generated.enums import CompAlgo
 from memslice.generated.registry import block_id, layout_for
 from memslice.pages import STATE_NAMES, state_string
@@ -173,10 +173,14 @@ class AddressSpace:
         reader: An open :class:`~memslice.reader.MslReader`.
 
     Raises:
+        EncryptedError: The capture is encrypted.
         MslError: A Memory Region does not decode.
     """
 
     def __init__(self, reader: MslReader) -> None:
+        if reader.encrypted:
+            raise EncryptedError("the capture is encrypted: its blocks are ciphertext and this tool does not decrypt "
+                                 "(not checked)", offset=0)
         self.reader = reader
         self.regions: list[RegionInfo] = []
         self._sources: dict[int, _Source] = {}

@@ -114,3 +114,7 @@ class NotCapturedError(MslError):
         new.address = self.address  # type: ignore[attr-defined]
         new.state = self.state  # type: ignore[attr-defined]
         return new
+
+
+class EncryptedError(UnsupportedError):
+    """The blocks are ciphertext and no key was given: the file cannot be looked into."""

@@ -124,6 +124,10 @@ def test_encrypted_without_key_is_not_checked_everywhere() -> None:
     for command in ("verify", "validate"):
         out = msl(command, ENCRYPTED)
         assert out.returncode == 10 and "NOT CHECKED" in out.stdout, (command, out.stdout)
+    for command in ("regions", "strings", "search"):
+        args = [command, ENCRYPTED] + (["x"] if command == "search" else [])
+        out = msl(*args)
+        assert out.returncode == 10 and "encrypted" in out.stderr and "Traceback" not in out.stderr, command
 
 
 def test_info_json_headings_and_iso_timestamps(tmp_path: Path) -> None:

@@ -22,11 +22,12 @@ from memslice.cli.common import (
     EXIT_FAIL,
     EXIT_INTERRUPTED,
     EXIT_IO,
+    EXIT_NOT_CHECKED,
     EXIT_OK,
     EXIT_USAGE,
     exit_code_table,
 )
-from memslice.errors import MslError
+from memslice.errors import EncryptedError, MslError
 
 COMMAND_MODULES: tuple[str, ...] = tuple(sorted(
     f"memslice.cli.{info.name}" for info in pkgutil.iter_modules(memslice.cli.__path__)
@@ -82,6 +83,8 @@ def _run(args: argparse.Namespace) -> int:
     where = f"{path}: " if isinstance(path, str) else ""
     try:
         return int(args.func(args))
+    except EncryptedError as exc:
+        code, message, err = EXIT_NOT_CHECKED, f"{where}{exc}", exc
     except MslError as exc:
         code, message, err = EXIT_FAIL, f"{where}{exc}", exc
     except argparse.ArgumentTypeError as exc:
