@@ -22,6 +22,8 @@ WINDOW = 16 << 20
 """Bytes a regex or YARA scan sees at once."""
 OVERLAP = 64 << 10
 """Bytes consecutive windows share, so that matches across a window edge are found."""
+_SHORT = 8
+"""Literals shorter than this are searched with ``re`` (faster there), longer ones with ``find``."""
 YARA_WINDOW = 64 << 20
 """Bytes YARA scans at once (views of the mapped file or of inflate chunks: no copy)."""
 MAX_DEFER = 1 << 20
@@ -43,6 +45,7 @@ def find_literal(space: AddressSpace, pattern: bytes, start: int = 0, end: int =
     if not pattern:
         raise ValueError("empty pattern")
     keep = len(pattern) - 1
+    short = re.compile(re.escape(pattern)) if len(pattern) < _SHORT else None
     mm = space.reader.data.obj  # the mmap (or bytes) under the reader: searched in place, no copy
     if not hasattr(mm, "find"):
         mm = None
@@ -58,18 +61,27 @@ def find_literal(space: AddressSpace, pattern: bytes, start: int = 0, end: int =
                         yield addr - len(carry) + i
                         i = window.find(pattern, i + 1)
                 if foff is not None and mm is not None:
-                    i = mm.find(pattern, foff, foff + n)
-                    while i != -1:
-                        yield addr + i - foff
-                        i = mm.find(pattern, i + 1, foff + n)
+                    hay, lo, hi = mm, foff, foff + n
                 else:
-                    hay = buf if isinstance(buf, bytes) else bytes(buf)
-                    i = hay.find(pattern)
-                    while i != -1:
-                        yield addr + i
-                        i = hay.find(pattern, i + 1)
+                    hay, lo, hi = (buf if isinstance(buf, bytes) else bytes(buf)), 0, n
+                for i in _occurrences(hay, pattern, lo, hi, short):
+                    yield addr + i - lo
                 if keep:
                     carry = (carry + bytes(buf[-keep:]))[-keep:]
+
+
+def _occurrences(hay: Any, pattern: bytes, lo: int, hi: int, short: re.Pattern[bytes] | None) -> Iterator[int]:
+    """Offsets of every occurrence (overlapping ones too) of ``pattern`` in ``hay[lo:hi]``, in place."""
+    if short is not None:  # sre skips ahead faster than find() on very short needles
+        m = short.search(hay, lo, hi)
+        while m is not None:
+            yield m.start()
+            m = short.search(hay, m.start() + 1, hi)
+        return
+    i = hay.find(pattern, lo, hi)
+    while i != -1:
+        yield i
+        i = hay.find(pattern, i + 1, hi)
 
 
 def windows(space: AddressSpace, extent: list[Run], size: int | None = None) -> Iterator[tuple[int, bytes, bool]]:

@@ -236,3 +236,13 @@ def test_zstd_region_reads_in_any_order(tmp_path: Path) -> None:
         edge = 8 << 20
         view.seek(BASE + edge - 5)
         assert view.read(10) == data[edge - 5:edge + 5]
+
+
+@pytest.mark.parametrize("pattern", [b"aaa", b"aaaaaaaaaa"])
+def test_search_counts_overlapping_occurrences(tmp_path: Path, pattern: bytes) -> None:
+    data = bytearray(page(0))
+    data[100:112] = b"a" * 12
+    path = build(tmp_path / "o.msl", [(BASE, "0", bytes(data))])
+    out = msl("search", path, pattern.decode(), "--json")
+    found = [m["address"] for m in one_json(out.stdout)["result"]["matches"]]
+    assert found == [hex(BASE + 100 + k) for k in range(12 - len(pattern) + 1)]
