@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import memslice.cli
 from memslice.cli.common import (
     EXIT_FAIL,
+    EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_IO,
     EXIT_NOT_CHECKED,
@@ -99,6 +100,8 @@ def _run(args: argparse.Namespace) -> int:
         code, message, err = EXIT_IO, f"{exc.strerror or exc}: {exc.filename or ''}", exc
     except KeyboardInterrupt as exc:
         code, message, err = EXIT_INTERRUPTED, "interrupted", exc
+    except Exception as exc:  # a bug: one line and the internal-error status, never a traceback
+        code, message, err = EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc} (please report)", exc
     print(f"msl {args.command}: {message}", file=sys.stderr)
     if wants_json(args) and not getattr(args, "json_emitted", False):
         emit(args, None, exit_code=code, error=error_doc(err, path if isinstance(path, str) else None))
