@@ -227,3 +227,18 @@ def test_demo_ends_with_regions_and_search(tmp_path: Path) -> None:
     last = text.strip().splitlines()[-1]
     assert re.match(r"\d+ match\(es\) of 32-byte literal '<MSLREF:MARKER:0123456789ABCDEF>'", last), last
     assert "Warning" not in out.stderr and "Traceback" not in out.stderr
+
+
+def test_validate_progress_appears_only_after_two_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from memslice.cli import cmd_validate
+
+    quick = cmd_validate._Progress(True)
+    quick.begin("f.msl")
+    quick("blocks", 1, 10)
+    assert quick.bar is None  # under two seconds: nothing drawn
+    monkeypatch.setattr(cmd_validate.time, "monotonic", lambda: quick.started + 2.5)
+    quick("blocks", 2, 10)
+    assert quick.bar is not None and quick.bar.tasks[0].completed == 2
+    quick.end()
+    quick.close()
+    assert cmd_validate._Progress(False).enabled is False
