@@ -223,11 +223,12 @@ class AddressSpace:
         """Decode a compressed region's fixed fields and map from a bounded prefix of the inflate."""
         reader = self.reader
         legacy = reader.dialect == "memdiver-1.0.2" and is_legacy_framing(raw)
-        if record.comp_algo != CompAlgo.ZSTD or legacy:
+        bare_zstd = legacy and bytes(raw[:4]) == zstandard.FRAME_HEADER  # memdiver's frame without size prefix
+        if record.comp_algo != CompAlgo.ZSTD or (legacy and not bare_zstd):
             payload = reader.decode(record).payload
             data = payload.page_data
             return payload, _Source(data)
-        stream = raw[8:]
+        stream = raw if bare_zstd else raw[8:]
         want = _PREFIX
         while True:
             reader_z = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=False)
