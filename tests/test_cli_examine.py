@@ -269,3 +269,17 @@ def test_address_space_agrees_with_reader_read_on_every_sample() -> None:
                     assert space.read(span.addr, span.length) == span.data, (path, hex(span.addr))
                     checked += 1
     assert checked > 20
+
+
+def test_extract_bounds_what_a_vas_map_can_make_it_write(tmp_path: Path) -> None:
+    """A VAS Map entry claims 1 TiB: extract --all --fill writes nothing for it (no captured page),
+    and a mapping needing more filled bytes than --max-fill is refused."""
+    path = build(tmp_path / "v.msl", [(BASE, "01", page(1))],
+                 vas=[(BASE, 0x2000, 3, 5, ""), (BASE + 0x100000, 1 << 40, 0, 5, "reservation")])
+    out = msl("extract", path, "--all", "--fill", "0", "-o", tmp_path / "x", "--json")
+    doc = one_json(out.stdout)["result"]
+    assert out.returncode == 1 and doc["written"] == 1
+    assert sorted(f.name for f in (tmp_path / "x").iterdir()) == [
+        f"0x{BASE:x}-0x{BASE + 0x2000:x}.bin", f"0x{BASE:x}-0x{BASE + 0x2000:x}.json"]
+    out = msl("extract", path, "--region", hex(BASE), "--fill", "0", "--max-fill", "100", "-o", tmp_path / "y")
+    assert out.returncode == 1 and "--max-fill" in out.stderr and not any((tmp_path / "y").iterdir())

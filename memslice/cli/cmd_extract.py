@@ -13,7 +13,8 @@ from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK
 from memslice.cli.options import parse_byte, parse_int
 
 
-def _extract_one(space: Any, row: Any, out_dir: Path, fill: int | None, force: bool) -> dict[str, Any]:
+def _extract_one(space: Any, row: Any, out_dir: Path, fill: int | None, force: bool,
+                 max_fill: int) -> dict[str, Any]:
     from memslice.cli.cmd_read import holes, spans, stream
     from memslice.cli.output import check_destination, open_output, write_bytes
 
@@ -21,6 +22,16 @@ def _extract_one(space: Any, row: Any, out_dir: Path, fill: int | None, force: b
     missing = holes(runs)
     name = f"0x{row.start:x}-0x{row.end:x}"
     entry: dict[str, Any] = {"mapping": row.to_dict(), "file": None, "sidecar": None}
+    if not any(r["state"] == "captured" for r in runs):
+        entry["error"] = "no page of it was captured: nothing to extract"
+        return entry
+    filled = sum(r["end"] - r["start"] for r in missing)
+    if missing and fill is not None and filled > max_fill:
+        # a mapping size comes from the file (a VAS Map may list terabyte reservations): the
+        # bytes written for it are bounded by the user, not by the input
+        entry["error"] = (f"{filled} uncaptured bytes would be filled, more than --max-fill {max_fill}: "
+                          "not extracted")
+        return entry
     if missing and fill is None:
         first = missing[0]
         entry["error"] = (f"0x{first['start']:x}-0x{first['end']:x} was not captured (page state {first['state']}); "
@@ -60,7 +71,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             if not rows:
                 raise _no_mapping(args.region)
         out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        done = [_extract_one(space, row, out_dir, args.fill, args.force) for row in rows]
+        done = [_extract_one(space, row, out_dir, args.fill, args.force, args.max_fill) for row in rows]
         failed = [d for d in done if "error" in d]
         code = EXIT_FAIL if failed else EXIT_OK
         if wants_json(args):
@@ -91,13 +102,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("extract", help="write mappings to files, one per mapping with a JSON sidecar",
                        description="Write each mapping to DIR/0xSTART-0xEND.bin with a sidecar .json of its page "
                                    "states (and every filled run). A mapping with pages that were not captured is "
-                                   "refused unless --fill BYTE is given; the others are still written (exit 1).")
+                                   "refused unless --fill BYTE is given, and so is one with no captured page or "
+                                   "needing more than --max-fill filled bytes; the others are still written (exit 1).")
     p.add_argument("file", metavar="CAPTURE")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--region", type=parse_int, metavar="ADDR", help="the mapping holding ADDR")
     which.add_argument("--all", action="store_true", help="every mapping")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="directory (created, mode 0700)")
     p.add_argument("--fill", type=parse_byte, metavar="BYTE", help="fill uncaptured bytes with BYTE")
+    p.add_argument("--max-fill", type=parse_int, default=1 << 30, metavar="BYTES",
+                   help="refuse a mapping needing more filled bytes than this (default 1 GiB)")
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
