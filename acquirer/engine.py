@@ -48,6 +48,7 @@ from memslice.acquirer.errors import (
     TargetGoneError,
     TargetNotFoundError,
     UnsupportedTargetError,
+    denied_hint,
 )
 from memslice.acquirer.linux import classify, libc, procfs, regs
 from memslice.acquirer.linux.maps import Mapping, read_maps
@@ -244,8 +245,8 @@ class _Capture:
         except (FileNotFoundError, ProcessLookupError):
             raise TargetNotFoundError(f"no process with PID {self.pid}", pid=self.pid) from None
         except PermissionError:
-            raise AccessDeniedError(f"cannot read /proc/{self.pid}/maps: permission denied (run as root or as the "
-                                    "process's owner with ptrace access)", pid=self.pid) from None
+            raise AccessDeniedError(f"cannot read /proc/{self.pid}/maps: permission denied ("
+                                    f"{denied_hint('reading another process')})", pid=self.pid) from None
         if state in ("Z", "X"):
             raise TargetGoneError(f"process {self.pid} is a zombie: it has exited and holds no memory", pid=self.pid)
         if not mappings:

@@ -63,6 +63,8 @@ class AcquisitionReport:
         read_method: ``process_vm_readv`` or ``/proc/PID/mem``.
         investigation: Investigation mode: per table whether it was written, its rows,
             time and notes, or why it is absent (None without ``--investigate``).
+        tool: Name and version of the program that wrote the capture.
+        chain_of_custody: The written file's path, size, SHA-256 and recorded FileHash.
     """
 
     outcome: str = "failed"
@@ -80,6 +82,8 @@ class AcquisitionReport:
     warnings: list[str] = field(default_factory=list)
     read_method: str = ""
     investigation: dict[str, Any] | None = None
+    tool: dict[str, Any] = field(default_factory=dict)
+    chain_of_custody: dict[str, Any] = field(default_factory=dict)
 
     def error(self, what: str, cause: str) -> None:
         """Record an error with its cause."""

@@ -123,3 +123,29 @@ class OutputError(MslError):
 
 class DestinationExistsError(OutputError):
     """The destination exists and replacing it was not asked for (``-f/--force``)."""
+
+
+class NotCapturedError(MslError):
+    """A read of the address space touched bytes that were not captured.
+
+    Attributes:
+        address: The first address that was not captured.
+        state: Its page state (``failed``, ``unmapped``, ``not_resident``) or ``absent``
+            (no Memory Region covers it).
+    """
+
+    def __init__(self, message: str, *, address: int = 0, state: str = "absent", **kwargs: object) -> None:
+        self.address = address
+        self.state = state
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+
+    def located(self, *, offset: int | None = None, block_index: int | None = None) -> MslError:
+        """Return a copy with file position information added (address and state kept)."""
+        new = super().located(offset=offset, block_index=block_index)
+        new.address = self.address  # type: ignore[attr-defined]
+        new.state = self.state  # type: ignore[attr-defined]
+        return new
+
+
+class EncryptedError(UnsupportedError):
+    """The blocks are ciphertext and no key was given: the file cannot be looked into."""

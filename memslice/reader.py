@@ -880,6 +880,26 @@ class MslReader:
                 span.data = b"".join(parts)
         return spans
 
+    def address_space(self, fill: int | None = None) -> Any:
+        """A seekable, read-only binary file over the virtual address space (position = address).
+
+        Reading a byte that was not captured raises
+        :class:`~memslice.errors.NotCapturedError` unless ``fill`` (0-255) is given.
+        The view's ``space`` attribute is the :class:`~memslice.address_space.AddressSpace`
+        (page runs, captured extents, streaming).
+
+        Args:
+            fill: Byte for addresses that were not captured, or None to raise.
+
+        Returns:
+            An :class:`~memslice.address_space.AddressSpaceFile`.
+        """
+        from memslice.address_space import AddressSpace
+
+        if fill is not None and not 0 <= fill <= 255:
+            raise ValueError(f"fill byte {fill} is not in 0..255")
+        return AddressSpace(self).open(fill)
+
     def uuid_index(self) -> dict[bytes, BlockRecord]:
         """BlockUUID -> block (spec section 10 step 5)."""
         return {bytes(r.header.block_uuid): r for r in self.blocks}

@@ -15,6 +15,7 @@ file is checked against the spec, not against its producer's habits.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -146,7 +147,8 @@ def _flag_mask(flag_set: str) -> int:
     return mask
 
 
-def validate(source: str | Path | bytes, *, inflate_budget: int = DEFAULT_INFLATE_BUDGET) -> ValidationReport:
+def validate(source: str | Path | bytes, progress: Callable[[str, int, int], None] | None = None, *,
+             inflate_budget: int = DEFAULT_INFLATE_BUDGET) -> ValidationReport:
     """Check a capture against every producer rule that the file alone can decide.
 
     Memory Regions are checked with their PageData streamed (memory flat whatever their
@@ -154,6 +156,8 @@ def validate(source: str | Path | bytes, *, inflate_budget: int = DEFAULT_INFLAT
 
     Args:
         source: A path or the file's bytes.
+        progress: Called as ``progress(step, done, total)`` while blocks are checked
+            (``step`` is ``blocks`` then ``hashes``), e.g. to draw a bar.
         inflate_budget: Most bytes one compressed block may declare.
 
     Returns:
@@ -184,7 +188,7 @@ def validate(source: str | Path | bytes, *, inflate_budget: int = DEFAULT_INFLAT
                    f"Version 0x{report.version:04X} is none of the versions the spec declares: {known}")
     with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as,
                    inflate_budget=inflate_budget) as reader:
-        _Checks(reader, report).run()
+        _Checks(reader, report, progress).run()
     report.findings.sort(key=lambda f: (-1 if f.block is None else f.block, f.offset or 0))
     return report
 
@@ -192,7 +196,9 @@ def validate(source: str | Path | bytes, *, inflate_budget: int = DEFAULT_INFLAT
 class _Checks:
     """The checks of one file; each method adds findings to the report."""
 
-    def __init__(self, reader: MslReader, report: ValidationReport) -> None:
+    def __init__(self, reader: MslReader, report: ValidationReport,
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
+        self.progress = progress or (lambda step, done, total: None)
         self.reader = reader
         self.report = report
         self.v10 = report.validated_as == "spec-1.0"
@@ -214,7 +220,9 @@ class _Checks:
             rule = rule if rule in RULES else "B-4.1-block-length"
             self.add(rule, fault.block_index, fault.offset, f"block stream stops: {fault.message}")
         for rec in records:
+            self.progress("blocks", rec.index, len(records))
             self.block(rec)
+        self.progress("hashes", 0, 1)
         self.order(records)
         self.references(records)
         self.capabilities(records)
@@ -353,27 +361,32 @@ class _Checks:
                  f"the {payload.LAYOUT_ID} layout that only some producers leave out")
 
     def _padding(self, rec: BlockRecord, payload: Any) -> None:
-        """Every byte the canonical encoding writes as padding must be zero (P6, B-1.3-pad-zero)."""
+        """Every byte the canonical encoding writes as padding must be zero (P6, B-1.3-pad-zero).
+
+        A Memory Region is compared head and page-state map only (PageData has no padding and
+        is streamed by the size check). The comparison is one memcmp; only a payload that
+        differs is searched for its first differing byte.
+        """
         canonical = payload.encode(self.reader.endian)
         if rec.block_type == memory_region.BLOCK_TYPE:
-            # PageData (left out of the decoded head) has no padding: compare head and map only
             stored = self.reader.payload_prefix(rec, len(canonical))
             canonical = canonical[:len(stored)]
         else:
             stored = bytes(self.reader.payload_bytes(rec))
         where = "inflated payload" if rec.compressed else "payload"
-        for n, (a, b) in enumerate(zip(stored, canonical, strict=False)):
-            if a != b:
-                at = None if rec.compressed else rec.payload_offset + n
-                self.add("B-1.3-pad-zero", rec.index, at, f"{where} byte +0x{n:X} is 0x{a:02X} where the layout "
-                         "has padding or a terminator (0x00)")
-                break
-        rest = stored[len(canonical):]
+        head = stored[:len(canonical)]
+        if head != canonical[:len(head)]:
+            n = next(k for k, (a, b) in enumerate(zip(head, canonical, strict=False)) if a != b)
+            at = None if rec.compressed else rec.payload_offset + n
+            self.add("B-1.3-pad-zero", rec.index, at, f"{where} byte +0x{n:X} is 0x{head[n]:02X} where the layout "
+                     "has padding or a terminator (0x00)")
+        canonical_len = len(canonical)
+        rest = stored[canonical_len:]
         if rest.strip(b"\0"):
-            self.add("B-1.3-pad-zero", rec.index, None if rec.compressed else rec.payload_offset + len(canonical),
+            self.add("B-1.3-pad-zero", rec.index, None if rec.compressed else rec.payload_offset + canonical_len,
                      f"{len(rest)} bytes after the last field of the {where} are not zero padding")
         elif len(rest) >= 8:
-            self.add("P6", rec.index, None if rec.compressed else rec.payload_offset + len(canonical),
+            self.add("P6", rec.index, None if rec.compressed else rec.payload_offset + canonical_len,
                      f"{len(rest)} zero bytes after the last field: more than the padding to 8")
 
     # -- structure ----------------------------------------------------------------------------

@@ -32,4 +32,4 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-verify", action="store_true", help="skip hash verification")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
     add_inflate_budget(p)
-    p.set_defaults(func=_cmd_canon)
+    p.set_defaults(func=_cmd_canon, data_on_stdout=True)

@@ -20,13 +20,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
-from memslice.cli.common import EXIT_OK, EXIT_USAGE
-
-EXIT_INTERRUPTED = 130
-"""The capture was stopped by Ctrl-C or SIGTERM."""
-EXIT_INTERNAL = 70
-"""A bug: an unexpected exception (reported in one line)."""
+from memslice.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 
 def _arg(parse: Callable[[str], object]) -> Callable[[str], object]:
@@ -62,6 +58,22 @@ def _write_report(write: Callable[..., None], report: object, path: Path, force:
         write(report, path, force=force)
     except OutputError as exc:
         print(f"msl capture: report not written: {exc}", file=sys.stderr)
+
+
+def _add_custody(report: Any) -> None:
+    """Tool version, and the written file's SHA-256 and recorded FileHash, in the report."""
+    from memslice.cli.scripting import custody, tool_version
+    from memslice.errors import MslError
+    from memslice.reader import MslReader
+
+    report.tool = {"name": "msl", "version": tool_version()}
+    if not report.output or not Path(report.output).exists():
+        return
+    try:
+        with MslReader(report.output) as reader:
+            report.chain_of_custody = custody(report.output, reader)
+    except (MslError, OSError) as exc:
+        report.chain_of_custody = {"path": report.output, "error": str(exc)}
 
 
 def _cmd_capture(args: argparse.Namespace) -> int:
@@ -100,6 +112,7 @@ def _cmd_capture(args: argparse.Namespace) -> int:
     if progress is not None:
         progress.finish()
     if options.report is not None:
+        _add_custody(report)
         _write_report(write_report, report, options.report, args.force)
     if not args.quiet:
         print("\n".join(report.summary_lines()))

@@ -98,9 +98,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     cases = _cases(args)
     if args.json:
-        print(json.dumps([{"id": c.id, "spec": c.spec, "level": c.level, "kind": c.kind, "features": c.features,
-                           "rules": c.rules} for c in cases], indent=2))
-        return EXIT_OK
+        from memslice.cli.scripting import emit
+
+        return emit(args, {"cases": [{"id": c.id, "spec": c.spec, "level": c.level, "kind": c.kind,
+                                      "features": c.features, "rules": c.rules} for c in cases]})
     for c in cases:
         features = f"  [{', '.join(c.features)}]" if c.features else ""
         print(f"{c.id}  {c.spec} {c.level} {c.kind}  {' '.join(c.rules)}{features}")
@@ -239,6 +240,10 @@ def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
             return func(args)
         except (AdapterError, CorpusError) as exc:
             print(f"msl conformance {args.conformance_command}: {exc}", file=sys.stderr)
+            from memslice.cli.scripting import emit, error_doc, wants_json
+
+            if wants_json(args):
+                return emit(args, None, exit_code=EXIT_USAGE, error=error_doc(exc))
             return EXIT_USAGE
 
     return run
