@@ -103,7 +103,7 @@ def test_enrich_build_ids_match_readelf_and_prefix_untouched(live_capture: Path,
     assert checked >= 2  # the interpreter and libc at least
     assert any(m.build_id_source == BuildIdSource.CAPTURED_REGION for m in merged.modules)
     shown = json.loads(subprocess.run([*MSL, "info", "--json", str(live_capture)], capture_output=True, text=True,
-                                      check=True).stdout)["investigation"]["modules"]
+                                      check=True).stdout)["result"]["investigation"]["modules"]
     assert [(m["path"], m["build_id"]) for m in shown] == [(m.path, m.build_id.hex() or None) for m in merged.modules]
     python = ensure_oracle("memslicer")
     if python is None:

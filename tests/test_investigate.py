@@ -348,7 +348,7 @@ def test_fresh_memslicer_investigation_capture(target: dict[str, Any], tmp_path:
 def test_info_shows_tables_and_json(tmp_path: Path) -> None:
     hand = hand_tables(raw_payloads(SAMPLE))
     doc = json.loads(subprocess.run([*MSL, "info", "--json", str(SAMPLE)], capture_output=True, text=True,
-                                    check=True).stdout)["investigation"]
+                                    check=True).stdout)["result"]["investigation"]
     assert [(p["pid"], p["ppid"], p["cmd_line"]) for p in doc["processes"]] == [
         (r["pid"], r["ppid"], r["cmd_line"]) for r in hand["process_table"]]
     assert [(f["fd"], f["path"]) for f in doc["open_files"]] == [(r["fd"], r["path"]) for r in hand["handle_table"]]
