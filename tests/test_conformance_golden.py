@@ -55,7 +55,7 @@ def test_a_contradicted_fact_fails_generation() -> None:
 
 def test_every_case_on_disk_agrees_with_its_facts() -> None:
     cases = [c for c in load_cases(CASES_DIR) if c.meta.get("facts")]
-    assert len([c for c in cases if c.id.startswith("golden/")]) == len(golden.GOLDEN_CASES)
+    assert len([c for c in cases if c.id.startswith("golden/")]) == len(golden.GOLDEN_CASES) + len(golden.KNOWN_ANSWERS)
     for case in cases:
         assert fact_problems(load_json(case.path / "expected.json"), case.meta["facts"]) == [], case.id
 
@@ -107,3 +107,33 @@ def test_swapped_key_hint_offsets_in_spec_fail_a_golden_fact(tmp_path: Path) -> 
 
     ok = key_hint.KeyHint.decode(g.payload)
     assert {"confidence": str(int(ok.confidence)), "key_state": str(int(ok.key_state))} == want
+
+
+@pytest.mark.parametrize("name", sorted(golden.KNOWN_ANSWERS))
+def test_memslice_hashes_give_the_published_known_answers(name: str) -> None:
+    from memslice.integrity import digest, hasher_factory
+
+    code = golden.HASH_ALGO_CODES[name]
+    for message, want in golden.KNOWN_ANSWERS[name]:
+        assert digest(message, code).hex() == want, (name, len(message))
+        h = hasher_factory(code)()
+        for i in range(0, len(message), 7):  # streamed in odd chunks, as the chain hashes blocks
+            h.update(message[i:i + 7])
+        assert h.digest().hex() == want
+
+
+def test_every_hash_algo_has_a_known_answer_case() -> None:
+    for name in golden.KNOWN_ANSWERS:
+        case = CASES_DIR / "golden" / f"hash-{name.replace('_', '-')}"
+        facts = __import__("yaml").safe_load((case / "case.yaml").read_text())["facts"]
+        assert sum(1 for p in facts if p.endswith(".prev_hash")) == 4
+        assert any(p.endswith(".file_hash") for p in facts)
+
+
+def test_every_readable_region_case_states_runs_bytes_and_sha256() -> None:
+    for case in load_cases(CASES_DIR):
+        if not case.id.startswith("regions/") or load_json(case.path / "expected.json")["result"] == "rejected":
+            continue
+        facts = case.meta.get("facts", {})
+        for suffix in ("page_states", "captured_bytes", "captured_sha256", "base_addr"):
+            assert any(p.endswith(f".payload.{suffix}") for p in facts), (case.id, suffix)

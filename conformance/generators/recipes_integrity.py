@@ -8,6 +8,7 @@ from memslice.conformance.generators.fixtures import (
     STANDARD_CAPS,
     WRITTEN_AT,
     add_standard,
+    region_payload,
     uuid4,
     write_capture,
 )
@@ -20,6 +21,7 @@ from memslice.conformance.generators.mutate import (
     reseal,
 )
 from memslice.conformance.generators.recipes_header import STANDARD, STANDARD_11, standard
+from memslice.conformance.generators.recipes_payloads import region_facts
 from memslice.generated import framing
 from memslice.generated.blocks import end_of_capture, end_of_extension, key_hint, vas_map
 from memslice.generated.enums import CapBitmap, HashAlgo, NameSource
@@ -266,7 +268,9 @@ def _vas_map_no_states(seed: str) -> Built:
                  "(they are never derived from a VAS Map); the only page states are the Memory Region's.", "1.1",
                  ["V11-5.8-no-states", "V11-C25"], "required", "valid",
                  {"generator": f"{STANDARD_11} without Key Hint, then a VAS Map with one uncaptured range"},
-                 features=["payloads", "regions"], expect={"result": "complete", "effective.vas_map": "5"})
+                 features=["payloads", "regions"],
+                 expect={"result": "complete", "effective.vas_map": "5", "blocks.#": 7,
+                         **region_facts([region_payload(seed, 0x7FFD_0000_0000, "0010200")], ["0010200"], first=2)})
 
 
 @recipe("extensions/broken-chain-in-segment")
