@@ -197,6 +197,30 @@ def _unterminated(seed: str) -> Built:
                  expect={"result": "complete", "blocks.#": 7, "integrity.segments.#": 0})
 
 
+@recipe("extensions/unterminated-after-segment")
+def _unterminated_after_segment(seed: str) -> Built:
+    def body(w: MslWriter) -> None:
+        ids = add_standard(w, seed)
+        w.finish_capture(acq_end=ACQ_END)
+        w.begin_extension()
+        w.add(key_hint.KeyHint(region_uuid=ids.regions[0], region_offset=0x100, len_key=16, key_type=3, protocol=7,
+                               confidence=1, key_state=1, note="added by segment 1"), block_uuid=uuid4(seed, "seg"))
+        w.end_extension(producer="conformance-generator", written_at=WRITTEN_AT)
+        w.add(key_hint.KeyHint(region_uuid=ids.regions[0], region_offset=0x200, len_key=16, key_type=3, protocol=7,
+                               confidence=1, key_state=1, note="never terminated"), block_uuid=uuid4(seed, "tail"))
+
+    data = write_capture(seed, body, cap_bitmap=STANDARD_CAPS)
+    spans = blocks(data)
+    tail = len(data) - spans[-2].end
+    return Built(data, "One verified extension segment, then a Key Hint block with no End-of-Extension after it. The "
+                 "block belongs to no closed segment: it is trailing data (its bytes counted in trailing_bytes), "
+                 "never presented as a block.", "1.1", ["V11-C14", "V11-C23"], "required", "invalid",
+                 {"generator": f"{SEGMENTS}, then one more Key Hint without begin_extension / end_extension"},
+                 features=["extension-segments"],
+                 expect={"result": "complete", "blocks.#": 9, "integrity.segments.#": 1,
+                         "integrity.trailing_bytes": f"0x{tail:x}"})
+
+
 def _bad_segment(seed: str, field: str, note: str) -> Built:
     data = bytearray(_segments(seed, 1))
     span = blocks(data)[-1]
