@@ -198,4 +198,6 @@ def _payload_error_class(error: dict[str, Any]) -> str:
         return "compression"
     if error["class"] == "UnsupportedError":
         return "unsupported"
+    if error["class"] == "TruncatedError":
+        return "payload"  # the payload runs out of bytes before its layout ends
     return _ERROR_CLASS_BY_RULE.get(error["rule"] or "", "payload")

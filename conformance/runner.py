@@ -237,6 +237,10 @@ def judge(case: Case, caps: dict[str, Any], outcome: Outcome) -> CaseResult:
             if got != expected.get("error_class"):
                 result.status = "fail"
                 result.detail = f"rejected with error_class {got!r}, expected {expected.get('error_class')!r}"
+            rule = printed.get("rule") if isinstance(printed, dict) else None
+            if "error-rule" in features and result.status == "pass" and rule != expected.get("rule"):
+                result.status = "fail"
+                result.detail = f"rejected citing rule {rule!r}, expected {expected.get('rule')!r}"
         return result
     try:
         actual = json.loads(outcome.stdout)

@@ -21,6 +21,7 @@ from typing import Any
 from memslice.compression import decompress_payload, is_legacy_framing
 from memslice.errors import (
     BadMagicError,
+    CompressionError,
     FormatError,
     HeaderError,
     MslError,
@@ -238,7 +239,8 @@ class MslReader:
         if self.size < 10:
             if bytes(view[: min(8, self.size)]) != framing.FILE_MAGIC[: min(8, self.size)]:
                 raise BadMagicError("file does not start with MEMSLICE", offset=0, rule="C1")
-            raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size)
+            raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size,
+                                 rule="C2")
         if bytes(view[:8]) != framing.FILE_MAGIC:
             raise BadMagicError(f"file magic is {bytes(view[:8])!r}, not b'MEMSLICE'", offset=0, rule="C1")
         self.endian = _endian_of(view[8])
@@ -247,7 +249,8 @@ class MslReader:
             raise HeaderError(f"HeaderSize is {header_size}, smaller than the 64-byte header", offset=9,
                               rule="B-3-header-size")
         if self.size < 64:
-            raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size)
+            raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size,
+                                 rule="C2")
         try:
             self.header = framing.FileHeader.decode(view[:64], self.endian)
         except MslError as exc:
@@ -263,7 +266,7 @@ class MslReader:
                                   rule="B-3-header-size")
             if self.size < header_size:
                 raise TruncatedError(f"file of {self.size} bytes ends inside the {header_size}-byte header",
-                                     offset=self.size)
+                                     offset=self.size, rule="C2")
             self.warnings.append(f"HeaderSize {header_size} of unknown version 0x{version:04X}: block 0 starts at "
                                  f"{header_size} (rule C2)")
         self.encrypted = bool(self.header.flags & HeaderFlags.ENCRYPTED)
@@ -272,7 +275,8 @@ class MslReader:
             raise HeaderError("Encrypted flag set but HeaderSize is not 128", offset=9, rule="V11-C15")
         if header_size == framing.HEADER_SIZE_ENCRYPTED:
             if self.size < 128:
-                raise TruncatedError(f"file of {self.size} bytes ends inside the 128-byte header", offset=self.size)
+                raise TruncatedError(f"file of {self.size} bytes ends inside the 128-byte header", offset=self.size,
+                                     rule="C2")
             self.encryption = framing.EncryptionHeader.decode(view[64:128], self.endian)
         version = self.header.version
         self.version = version
@@ -386,7 +390,9 @@ class MslReader:
             return memoryview(decompress_payload(raw, record.comp_algo, self.endian,
                                                  legacy=self.dialect == "memdiver-1.0.2"))
         except MslError as exc:
-            raise exc.located(offset=record.payload_offset, block_index=record.index) from None
+            # a stream that does not inflate to its UncompressedSize breaks V11-C20
+            raise type(exc)(exc.message, offset=record.payload_offset + (exc.offset or 0), block_index=record.index,
+                            rule=exc.rule or ("V11-C20" if isinstance(exc, CompressionError) else None)) from None
 
     # -- dialect --------------------------------------------------------------------
     @property
@@ -463,7 +469,9 @@ class MslReader:
             base = record.payload_offset if not record.compressed else None
             err = exc.located(offset=base, block_index=record.index)
             err.message = f"{bid} payload: {err.message}"
-            raise type(err)(err.message, offset=err.offset, block_index=err.block_index, rule=err.rule) from None
+            # a payload that runs out of bytes: its BlockLength does not cover the layout
+            rule = err.rule or ("B-4.1-block-length" if isinstance(exc, TruncatedError) else None)
+            raise type(err)(err.message, offset=err.offset, block_index=err.block_index, rule=rule) from None
         rest = bytes(data[used:])
         if rest.strip(b"\0"):
             self.warnings.append(

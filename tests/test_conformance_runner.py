@@ -64,6 +64,8 @@ if mode == "bad-json":
     sys.exit(0)
 if mode == "greedy":
     hog = bytearray(1 << 30)
+if mode == "wrong-rule" and doc["result"] == "rejected":
+    doc["rule"] = "C99"
 if mode == "tamper" and doc.get("blocks"):
     doc["blocks"][0]["offset"] = "0x41"
 print(json.dumps(doc))
@@ -195,6 +197,23 @@ def test_json_and_junit_reports(corpus: Path, fake: Path) -> None:
     assert len(suite.findall("testcase")) == len(report.results) + 1
     failures = [tc for tc in suite.findall("testcase") if tc.find("failure") is not None]
     assert len(failures) == data["summary"]["fail"] + data["summary"]["unexpected-pass"] + 1
+
+
+def test_rejections_are_compared_by_rule_id_with_error_rule(corpus: Path, fake: Path) -> None:
+    strict = run_fake(corpus, fake, "wrong-rule")
+    bad = next(r for r in strict.results if r.id == "header/bad-magic")
+    assert bad.status == "fail" and "'C99'" in bad.detail and "'C1'" in bad.detail
+    lenient = run_fake(corpus, fake, "wrong-rule", features=",".join(sorted(set(FEATURES) - {"write", "error-rule"})))
+    assert statuses(lenient)["header/bad-magic"] == "pass"
+
+
+def test_every_rejection_case_cites_a_rule_of_the_spec() -> None:
+    from memslice.generated.rules import RULES
+
+    for case in load_cases(CASES_DIR):
+        expected = json.loads((case.path / "expected.json").read_text())
+        if expected["result"] == "rejected":
+            assert expected.get("rule") in RULES, case.id
 
 
 def test_apply_known_leaves_unlisted_results_alone(corpus: Path, fake: Path) -> None:

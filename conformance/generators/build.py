@@ -21,7 +21,7 @@ from memslice.conformance.cases import EXPECTED, INPUT, META
 from memslice.conformance.generators import Built, all_recipes
 from memslice.conformance.normalize import contract_document, rejection
 from memslice.conformance.view import reduce_values
-from memslice.conformance.vocabulary import EXIT_ACCEPT
+from memslice.conformance.vocabulary import EXIT_ACCEPT, REJECTION_RULES
 
 from memslice.canon import dumps
 from memslice.errors import MslError
@@ -96,7 +96,8 @@ def expected_documents(case_id: str, built: Built) -> dict[str, dict[str, Any]]:
     """
     docs: dict[str, dict[str, Any]] = {}
     if built.reject:
-        docs[EXPECTED] = {"canon": "msl-canon/1", "result": "rejected", "error_class": built.reject}
+        docs[EXPECTED] = {"canon": "msl-canon/1", "result": "rejected", "error_class": built.reject,
+                          "rule": built.reject_rule or REJECTION_RULES[built.reject]}
     else:
         status, doc = reference_document(built.data, built.read_as)
         if status != EXIT_ACCEPT:

@@ -362,7 +362,7 @@ def _page_data_short(seed: str) -> Built:
                  ["B-5.1-page-data"], "recommended", "invalid",
                  {"generator": f"{STANDARD} without Key Hint, then a 3-page region",
                   "mutation": "last 4096 bytes of the region removed, its BlockLength reduced to match; chain and "
-                  "FileHash recomputed"}, features=["regions"], reject="payload")
+                  "FileHash recomputed"}, features=["regions"], reject="payload", reject_rule="B-5.1-page-data")
 
 
 def _strings(seed: str, exe_path: str | None, cmd_line: str | None) -> bytes:
