@@ -43,7 +43,7 @@ def _adapter(spec: str) -> tuple[Adapter, Path | None]:
         command = shlex.split(spec)
         if not command:
             raise AdapterError("--adapter is empty")
-        return Adapter(Path(command[0]).name, command), None
+        return Adapter(Path(command[0]).name, command, named_by_capabilities=True), None
     why = unavailable(impl)
     if why is not None:
         raise AdapterError(f"{spec}: {why}")
@@ -68,12 +68,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if r.status in ("fail", "errored", "unexpected-pass") or (args.verbose and r.status != "pass"):
             warn = "" if r.error or args.strict or r.status != "fail" else f" [{r.level}: warning]"
             print(f"{r.status.upper()} {r.id}{warn}")
+            if r.headline:
+                print(f"  {r.headline}")
+            if r.status in ("fail", "errored", "unexpected-pass", "expected-fail"):
+                print(f"  rules {', '.join(r.rules)}; input {r.input}")
+                if r.description:
+                    print(f"  case: {r.description}")
             if r.reason:
                 print(f"  known failure: {r.reason}")
             for line in r.detail.splitlines():
-                print(f"  {line}")
+                print(f"    {line}")
     for entry in result.stale:
         print(f"STALE known failure {entry}: no such case")
+    warnings = [r for r in result.results if r.status == "fail" and r.level != "required"]
+    if warnings:
+        verdict = "fatal with --strict" if args.strict else "warnings; --strict makes them fatal"
+        print(f"{len(warnings)} {'/'.join(sorted({r.level for r in warnings}))} case(s) failed ({verdict}): "
+              + ", ".join(r.id for r in warnings))
     print(rep.summary_line(result))
     if args.json:
         rep.write_text(Path(args.json), rep.dumps_json(rep.to_json(result)))
