@@ -13,10 +13,10 @@ import io
 import struct
 
 import pytest
-from memslice.cli.main import main
 from memslice.conformance import CASES_DIR
 from memslice.conformance.normalize import contract_document
 
+from memslice.cli.main import main
 from memslice.reader import MslReader
 from memslice.verify import verify
 
