@@ -255,6 +255,27 @@ def test_cli_names_the_adapter_after_its_capabilities_and_summarises_warnings(
     assert "first difference at blocks[0].offset" in reason and "---" not in reason
 
 
+def test_a_missing_tool_skips_locally_and_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import tool_missing
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        tool_missing("the memdiver oracle venv is missing")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true but a required tool is missing: the memdiver"):
+        tool_missing("the memdiver oracle venv is missing")
+
+
+def test_matrix_fails_in_ci_when_an_implementation_cannot_run(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("MEMSLICE_ORACLE_ROOT", str(tmp_path / "no-oracles"))
+    code = msl(["conformance", "matrix", "--only", "memdiver", "--run", "header/bad-magic",
+                "-o", str(tmp_path / "m.md")])
+    assert code == 1
+    assert "CI=true but not run: memdiver" in capsys.readouterr().err
+
+
 def test_rejections_are_compared_by_rule_id_with_error_rule(corpus: Path, fake: Path) -> None:
     strict = run_fake(corpus, fake, "wrong-rule")
     bad = next(r for r in strict.results if r.id == "header/bad-magic")

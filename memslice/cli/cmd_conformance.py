@@ -165,6 +165,10 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
     else:
         rep.write_text(Path(args.output), text)
         print(f"wrote {args.output}")
+    if pending and os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        print(f"msl conformance matrix: CI=true but not run: {'; '.join(f'{n} ({w})' for n, w in pending.items())}",
+              file=sys.stderr)
+        return EXIT_FAIL
     return EXIT_FAIL if any(r.failed for r in reports) else EXIT_OK
 
 
