@@ -203,6 +203,7 @@ def capabilities(adapter: Adapter, *, timeout: float = DEFAULT_TIMEOUT) -> dict[
         raise AdapterError(f"{adapter.name}: capabilities break schemas/capabilities.schema.json: {'; '.join(found)}")
     if caps["contract"] != CONTRACT_VERSION:
         raise AdapterError(f"{adapter.name}: speaks {caps['contract']}, this runner {CONTRACT_VERSION}")
+    payload_fields(caps)
     return dict(caps)
 
 
@@ -358,8 +359,9 @@ def _judge(case: Case, caps: dict[str, Any], outcome: Outcome) -> CaseResult:
         result.headline = f"output breaks schemas/canon.schema.json: {broken[0]}"
         result.detail = "output breaks schemas/canon.schema.json:\n" + "\n".join(broken)
         return result
-    want = view(expected, features, case.dialect)
-    got = view(actual, features, case.dialect)
+    fields = payload_fields(caps)
+    want = view(expected, features, case.dialect, fields)
+    got = view(actual, features, case.dialect, fields)
     if want != got:
         where = first_difference(want, got)
         result.status = "fail"
@@ -367,6 +369,24 @@ def _judge(case: Case, caps: dict[str, Any], outcome: Outcome) -> CaseResult:
         result.diff = _diff(want, got, expected_name)
         result.detail = _cut(result.diff)
     return result
+
+
+def payload_fields(caps: dict[str, Any]) -> dict[str, list[str]] | None:
+    """Capabilities ``payload_fields`` keyed by block type code (``"0x0040"``), or None.
+
+    Raises:
+        AdapterError: A key is not a block id of ``spec/blocks``.
+    """
+    declared = caps.get("payload_fields")
+    if declared is None:
+        return None
+    from memslice.generated.registry import BLOCK_MODULES
+
+    codes = {m.BLOCK_ID: f"0x{m.BLOCK_TYPE:04x}" for m in BLOCK_MODULES}
+    unknown = sorted(set(declared) - set(codes))
+    if unknown:
+        raise AdapterError(f"capabilities payload_fields names unknown block ids: {', '.join(unknown)}")
+    return {codes[bid]: list(names) for bid, names in declared.items()}
 
 
 def skip_reason(case: Case, caps: dict[str, Any]) -> str | None:
