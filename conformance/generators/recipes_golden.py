@@ -465,9 +465,9 @@ def _register(name: str) -> None:
 
     def build(case_id: str) -> Built:
         data, facts, _types = build_golden(name)
-        return Built(data, f"A {spec.make.__doc__.splitlines()[0].rstrip('.')} payload packed by hand with "
-                     f"struct.pack from the prose tables ({spec.spec_ref}); every field's decoded value is "
-                     "written by hand in 'facts'.", "1.1", spec.rules, "required", "valid",
+        return Built(data, f"A golden {name.replace('-', ' ')} payload ({spec.spec_ref}), packed by hand with "
+                     "struct.pack from the prose tables; every field's decoded value is written by hand in "
+                     "'facts'.", "1.1", spec.rules, "required", "valid",
                      {"generator": f"conformance/generators/recipes_golden.py {spec.make.__name__}() "
                       "(struct.pack, no spec/ code) through MslWriter.write_block",
                       "expectation": "facts: decoded values written by hand from the prose spec; generation "
