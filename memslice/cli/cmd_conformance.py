@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import shlex
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -114,21 +113,19 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_copy(args: argparse.Namespace) -> int:
-    from memslice.conformance import PACKAGE_DIR
+    from memslice.cli.common import REPO_ROOT
+    from memslice.conformance.kit import KitError, write_kit
 
-    target = Path(args.dir)
-    if target.exists() and any(target.iterdir()):
-        print(f"msl conformance copy: {target} exists and is not empty", file=sys.stderr)
-        return EXIT_USAGE
-    target.mkdir(parents=True, exist_ok=True)
     cases = _cases(args)
-    for case in cases:
-        shutil.copytree(case.path, target / "cases" / case.id, ignore=shutil.ignore_patterns("*.partial"))
-    shutil.copytree(PACKAGE_DIR / "schemas", target / "schemas", ignore=shutil.ignore_patterns("*.partial"))
-    shutil.copy2(PACKAGE_DIR / "contract.md", target / "contract.md")
-    for path in target.rglob("*"):
-        os.chmod(path, 0o700 if path.is_dir() else 0o600)
-    print(f"copied {len(cases)} cases, the schemas and contract.md to {target}")
+    try:
+        stamp = write_kit(Path(args.dir), cases, Path(args.cases), REPO_ROOT / "spec")
+    except KitError as exc:
+        print(f"msl conformance copy: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    commit = stamp["commit"] or "no git commit"
+    dirty = " (uncommitted changes)" if stamp["dirty"] else ""
+    print(f"copied {len(cases)} cases, cases/IDS, cases.json, rules.json, spec/, the schemas and contract.md to "
+          f"{args.dir} (memslice {stamp['memslice']}, {commit}{dirty})")
     return EXIT_OK
 
 
@@ -253,7 +250,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ls.add_argument("--json", action="store_true", help="as JSON")
     ls.set_defaults(func=_guarded(_cmd_list))
 
-    cp = cmds.add_parser("copy", help="copy the corpus, its schemas and contract.md to DIR")
+    cp = cmds.add_parser("copy", help="copy a self-contained kit to DIR: the corpus, cases.json, rules.json, spec/, "
+                         "the schemas, contract.md and STAMP.json")
     cp.add_argument("dir")
     _selection(cp)
     cp.set_defaults(func=_guarded(_cmd_copy))

@@ -1,0 +1,124 @@
+"""The conformance kit a third party pins: ``msl conformance copy DIR``.
+
+A copy is self-contained: the selected cases, ``cases/IDS``, ``cases.json`` (an index of
+every copied case, so that no YAML parser is needed), ``rules.json`` (every rule id the
+cases and the contract cite, with its text), the ``spec/*.yaml`` files the contract cites,
+the JSON Schemas, ``contract.md`` and ``STAMP.json`` (contract and canon versions, the
+memslice version and the git commit the corpus was copied from).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from memslice.conformance import CONTRACT_VERSION, PACKAGE_DIR
+from memslice.conformance.cases import EXPECTED, Case, load_json
+from memslice.conformance.generators.build import IDS_FILE
+from memslice.generated.rules import RULES
+
+from memslice.errors import MslError
+
+STAMP = "STAMP.json"
+INDEX = "cases.json"
+RULES_FILE = "rules.json"
+SPEC_FILES = ("format.yaml", "enums.yaml", "rules.yaml", "dialects.yaml", "errata.yaml", "README.md")
+"""Files of ``spec/`` the contract cites (and ``spec/blocks/*.yaml``)."""
+
+
+class KitError(MslError):
+    """The kit cannot be written (destination not empty, source missing)."""
+
+
+def _commit(source: Path) -> dict[str, Any]:
+    """The git commit of ``source`` and whether the tree differs from it (None outside git)."""
+    try:
+        head = subprocess.run(["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(source), "status", "--porcelain", "--", "."], capture_output=True,
+                               text=True, timeout=30, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": head, "dirty": bool(dirty)}
+
+
+def index_entry(case: Case) -> dict[str, Any]:
+    """One ``cases.json`` entry: everything ``case.yaml`` says, plus the expected verdict."""
+    expected = load_json(case.path / EXPECTED)
+    entry: dict[str, Any] = {
+        "id": case.id, "spec": case.spec, "level": case.level, "kind": case.kind, "rules": case.rules,
+        "features": case.features, "dialect": case.dialect, "description": case.meta["description"],
+        "input": f"cases/{case.id}/input.msl", "input_sha256": case.meta["input_sha256"],
+        "expected": f"cases/{case.id}/{EXPECTED}", "result": expected.get("result"),
+        "alternatives": [{"feature": a.feature, "expected": f"cases/{case.id}/{a.expected}", "note": a.note}
+                         for a in case.alternatives],
+    }
+    if expected.get("result") == "rejected":
+        entry["error_class"] = expected.get("error_class")
+        entry["rule"] = expected.get("rule")
+    if case.meta.get("facts"):
+        entry["facts"] = case.meta["facts"]
+    return entry
+
+
+def write_kit(target: Path, cases: Sequence[Case], corpus: Path, spec_dir: Path | None) -> dict[str, Any]:
+    """Copy ``cases`` and everything needed to use them without memslice into ``target``.
+
+    Args:
+        target: An absent or empty folder.
+        cases: The cases to copy.
+        corpus: Their corpus root (for ``IDS``).
+        spec_dir: The ``spec/`` folder, or None when it is not installed.
+
+    Returns:
+        The stamp written to ``STAMP.json``.
+
+    Raises:
+        KitError: ``target`` exists and is not empty.
+    """
+    if target.exists() and any(target.iterdir()):
+        raise KitError(f"{target} exists and is not empty")
+    target.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("*.partial", "__pycache__")
+    for case in cases:
+        shutil.copytree(case.path, target / "cases" / case.id, ignore=ignore)
+    (target / "cases").mkdir(exist_ok=True)
+    if (corpus / IDS_FILE).is_file():
+        shutil.copy2(corpus / IDS_FILE, target / "cases" / IDS_FILE)
+    shutil.copytree(PACKAGE_DIR / "schemas", target / "schemas", ignore=ignore)
+    shutil.copy2(PACKAGE_DIR / "contract.md", target / "contract.md")
+    shutil.copy2(PACKAGE_DIR / "README.md", target / "README-suite.md")
+    if spec_dir is not None and spec_dir.is_dir():
+        (target / "spec" / "blocks").mkdir(parents=True)
+        for name in SPEC_FILES:
+            if (spec_dir / name).is_file():
+                shutil.copy2(spec_dir / name, target / "spec" / name)
+        for path in sorted((spec_dir / "blocks").glob("*.yaml")):
+            shutil.copy2(path, target / "spec" / "blocks" / path.name)
+    cited = sorted({r for c in cases for r in c.rules} | {str(index_entry(c).get("rule")) for c in cases} - {"None"})
+    rules = {rid: {"level": RULES[rid].level, "role": RULES[rid].role, "since": RULES[rid].since,
+                   "spec": RULES[rid].spec, "text": RULES[rid].text, "cited": rid in cited} for rid in RULES}
+    _write(target / RULES_FILE, rules)
+    _write(target / INDEX, [index_entry(c) for c in cases])
+    try:
+        version = importlib.metadata.version("memslice")
+    except importlib.metadata.PackageNotFoundError:
+        version = None
+    stamp = {"contract": CONTRACT_VERSION, "canon": "msl-canon/1", "memslice": version, **_commit(PACKAGE_DIR),
+             "cases": len(cases), "rules_cited": [r for r in cited if r in RULES],
+             "unknown_rules": [r for r in cited if r not in RULES],
+             "spec_files": spec_dir is not None and spec_dir.is_dir()}
+    _write(target / STAMP, stamp)
+    for path in [target, *target.rglob("*")]:
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    return stamp
+
+
+def _write(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
