@@ -269,7 +269,8 @@ class MslReader:
                                      offset=self.size, rule="C2")
             self.warnings.append(f"HeaderSize {header_size} of unknown version 0x{version:04X}: block 0 starts at "
                                  f"{header_size} (rule C2)")
-        self.encrypted = bool(self.header.flags & HeaderFlags.ENCRYPTED)
+        # Flags bits 1-31 are reserved in 1.0 (C5): the Encrypted bit means something from 1.1 on
+        self.encrypted = bool(self.header.flags & HeaderFlags.ENCRYPTED) and version >= 0x0101
         self.encryption: framing.EncryptionHeader | None = None
         if self.encrypted and header_size != framing.HEADER_SIZE_ENCRYPTED:
             raise HeaderError("Encrypted flag set but HeaderSize is not 128", offset=9, rule="V11-C15")
@@ -416,8 +417,8 @@ class MslReader:
                            "file whose version bytes were edited (draft blocks keep a reserved u32 there)")
             return "g0"
         signals = []
-        if self.header.block_count:
-            signals.append(f"header BlockCount {self.header.block_count} is set (memslicer writes 0)")
+        hint = f"header BlockCount {self.header.block_count} is set (memslicer writes 0)" if self.header.block_count \
+            else None  # allowed in 1.1 (V11-C13): supporting evidence only, never a signal alone
         if records and not self.encrypted and bytes(records[0].header.prev_hash) == bytes(32):
             signals.append("block 0 PrevHash is all zero (pre-1.1 MemDiver)")
         for rec in records:
@@ -439,7 +440,7 @@ class MslReader:
                     signals.append(f"block {rec.index} Module Entry ends after DiskHash (no NativeBlob)")
                     break
         if signals:
-            reasons += signals
+            reasons += [*signals, *([hint] if hint else [])]
             return "memdiver-1.0.2"
         reasons.append(f"Version 0x{self.version:04X} with no memdiver signal")
         return "spec-1.1"

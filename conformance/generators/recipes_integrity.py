@@ -23,7 +23,7 @@ from memslice.conformance.generators.mutate import (
 from memslice.conformance.generators.recipes_header import STANDARD, STANDARD_11, standard
 from memslice.conformance.generators.recipes_payloads import region_facts
 from memslice.generated import framing
-from memslice.generated.blocks import end_of_capture, end_of_extension, key_hint, vas_map
+from memslice.generated.blocks import end_of_capture, end_of_extension, key_hint, memory_region, vas_map
 from memslice.generated.enums import CapBitmap, HashAlgo, NameSource
 
 from memslice.integrity import digest
@@ -317,3 +317,43 @@ def _broken_chain_in_segment(seed: str) -> Built:
                  features=["extension-segments", "verify-chain"],
                  expect={"result": "complete", "blocks.#": 7, "integrity.segments.#": 0, "integrity.chain": "broken",
                          "integrity.first_bad_block": str(hint.index)})
+
+
+def _hash_algo_undefined(seed: str, code: int, what: str) -> Built:
+    data = bytearray(write_capture(seed, lambda w: add_standard(w, seed), cap_bitmap=STANDARD_CAPS))
+    at = header_field_offset("hash_algo")
+    data[at] = code
+    return Built(bytes(data), f"A 1.1 capture whose HashAlgo is 0x{code:02X} ({what}): no algorithm is defined to "
+                 "verify its chain. A verifying consumer MUST refuse it as `unsupported` rather than report a broken "
+                 "chain.", "1.1", ["V11-C13", "CS1"], "required", "invalid",
+                 {"generator": STANDARD_11, "mutation": f"byte 0x{at:02X} HashAlgo 0x00 -> 0x{code:02X} (chain left "
+                  "as BLAKE3)"}, features=["verify-chain"], reject="unsupported")
+
+
+@recipe("integrity/hash-algo-ff")
+def _hash_algo_ff(seed: str) -> Built:
+    return _hash_algo_undefined(seed, 0xFF, "Other")
+
+
+@recipe("integrity/hash-algo-unknown")
+def _hash_algo_unknown(seed: str) -> Built:
+    return _hash_algo_undefined(seed, 0x07, "no code of the registry")
+
+
+@recipe("blocks/precedence-walk-before-payload")
+def _precedence(seed: str) -> Built:
+    data = bytearray(write_capture(seed, lambda w: add_standard(w, seed), cap_bitmap=STANDARD_CAPS,
+                                   format_version="1.0"))
+    spans = blocks(data)
+    region, late = spans[2], spans[4]
+    log2_at = region.offset + _HDR + field_offset(memory_region.MemoryRegion, "page_size_log2")
+    data[log2_at] = 9
+    length_at = late.offset + block_field_offset("block_length")
+    reseal(data)
+    put(data, length_at, "I", 79)
+    return Built(bytes(data), "Two faults: block 2's PageSizeLog2 is 9 (C10) and block 4's BlockLength is 79. The "
+                 "block walk comes before any payload (contract 2.6, precedence), so the file is rejected as "
+                 "bad-block-length, not page-size.", "1.0", ["B-4.1-block-length", "C10"], "recommended", "invalid",
+                 {"generator": STANDARD, "mutation": f"byte 0x{log2_at:X} PageSizeLog2 12 -> 9, chain and FileHash "
+                  f"recomputed, then u32 at 0x{length_at:X} BlockLength -> 79"},
+                 features=["regions"], reject="bad-block-length")
