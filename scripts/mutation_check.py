@@ -50,13 +50,16 @@ def _rebless(*case_ids: str) -> list[str]:
     return ["@regenerate", *case_ids]
 
 
+_CONFIDENCE = ('      - {id: confidence, type: u1, enum: confidence, offset: 0x20, orig: Confidence, doc: "How sure '
+               'the producer is (Speculative, Heuristic, Confirmed).", spec: "5.6"}\n')
+_KEY_STATE = ('      - {id: key_state, type: u1, enum: key_state, offset: 0x21, orig: KeyState, doc: "State of the key '
+              'at capture time.", spec: "5.6"}\n')
+
 MUTANTS = [
     Mutant("key-hint-offsets-swapped", "spec/blocks/key_hint.yaml: Confidence and KeyState offsets swapped, then "
            "msl codegen (the bug of issue 10 that left every test and the whole matrix green)",
-           [("spec/blocks/key_hint.yaml", "type: u1, enum: confidence, offset: 0x20", "type: u1, enum: confidence, "
-             "offset: 0x21"),
-            ("spec/blocks/key_hint.yaml", "type: u1, enum: key_state, offset: 0x21", "type: u1, enum: key_state, "
-             "offset: 0x20")],
+           [("spec/blocks/key_hint.yaml", _CONFIDENCE + _KEY_STATE,
+             _KEY_STATE.replace("0x21", "0x20") + _CONFIDENCE.replace("0x20", "0x21"))],
            [[*PYTEST, "tests/test_conformance_golden.py", "-k", "reads_as_written_by_hand and key-hint"],
             _rebless("golden/key-hint")], codegen=True),
     Mutant("sha512-256-truncated", "memslice/integrity.py: SHA-512/256 computed as SHA-512 cut to 32 bytes (writer "
@@ -119,18 +122,24 @@ class Tree:
         self.saved: dict[Path, bytes] = {}
 
     def __enter__(self) -> Tree:
+        try:
+            self._apply()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _apply(self) -> None:
         for rel, old, new in self.mutant.edits:
             path = ROOT / rel
             text = path.read_text(encoding="utf-8")
             if text.count(old) != 1:
-                self.__exit__()
                 raise SystemExit(f"{self.mutant.name}: {rel} does not contain the text to replace exactly once "
                                  "(the source moved on: update the mutant)")
             self.saved.setdefault(path, path.read_bytes())
             path.write_text(text.replace(old, new), encoding="utf-8")
         if self.mutant.codegen:
             subprocess.run([*MSL, "codegen"], cwd=ROOT, check=True, capture_output=True)
-        return self
 
     def __exit__(self, *exc: object) -> None:
         for path, data in self.saved.items():
