@@ -129,7 +129,10 @@ function read(file) {
       uuid: uuid(h.blockUuid), parent_uuid: uuid(h.parentUuid), prev_hash: bytesHex(h.prevHash),
       segment: String(segment),
     };
-    if (type === MEMORY_REGION && b.payload && b.payload.pageStateMap) entry.payload = region(b.payload);
+    // a draft (G0) region has no PageSizeLog2: its payload is compared only with dialect-g0
+    if (type === MEMORY_REGION && b.payload && b.payload.pageStateMap && b.payload.pageSizeLog2 !== undefined) {
+      entry.payload = region(b.payload);
+    }
     out.push(entry);
     if (type === END_OF_CAPTURE && segment === 0) {
       segment = 1;
