@@ -223,6 +223,9 @@ def read(path: str) -> tuple[int, dict[str, Any] | None]:
                     entry["payload"] = decoded
         eoc_present = any(h.block_type == _EOC for h in headers)
         report = verify_chain(reader)
+        unsupported = [e for e in report.errors if e.startswith("Unsupported HashAlgo")]
+        if unsupported:  # memdiver stops verifying: it cannot judge the file
+            return rejected(f"verify_chain: {unsupported[0]}")
         doc = {"canon": "msl-canon/1", "result": "complete" if eoc_present else "truncated",
                "header": _header(reader.file_header), "blocks": blocks,
                "integrity": _integrity(report, eoc_present, [h.file_offset for h in headers + ext])}

@@ -153,7 +153,10 @@ def read(path: str) -> tuple[int, dict[str, Any] | None]:
             return rejected(f"read_file_header_info: {exc}")
         if flags & FLAG_ENCRYPTED:
             return rejected("encrypted file: memslicer needs the passphrase to read anything")
-        report = verify_slice(f)
+        try:
+            report = verify_slice(f)
+        except ValueError as exc:  # e.g. "unsupported integrity hash algorithm": memslicer refuses the file
+            return rejected(f"verify_slice: {exc}")
         integrity, presented = _integrity(report)
         blocks = []
         complete = False
