@@ -60,7 +60,7 @@ def test_the_reference_adapter_prints_a_rejection_with_exit_status_1(tmp_path: P
     assert missing.exit_code == 2
 
 
-@pytest.mark.parametrize("name", ["memslicer", "memdiver", "kaitai"])
+@pytest.mark.parametrize("name", ["memslicer", "memdiver", "kaitai", "kaitai-js"])
 def test_another_implementation_fails_exactly_its_known_failures(name: str) -> None:
     impl = IMPLEMENTATIONS[name]
     if impl.venv is not None and ensure_oracle(impl.venv) is None:
