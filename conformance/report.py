@@ -45,7 +45,8 @@ def to_json(report: RunReport) -> dict[str, Any]:
         "stale_known_failures": report.stale,
         "failed": report.failed,
         "cases": [{"id": r.id, "level": r.level, "status": r.status, "expected": r.expected, "rules": r.rules,
-                   "detail": r.detail, "reason": r.reason} for r in report.results],
+                   "headline": r.headline, "description": r.description, "input": r.input, "detail": r.detail,
+                   "diff": r.diff, "reason": r.reason} for r in report.results],
     }
 
 
@@ -60,7 +61,10 @@ def to_junit(report: RunReport) -> str:
         area, _, name = r.id.partition("/")
         case = ET.SubElement(suite, "testcase", classname=f"{report.adapter.name}.{area}", name=name)
         if r.status == "fail" or r.status == "unexpected-pass":
-            ET.SubElement(case, "failure", message=f"{r.status} ({r.level})").text = r.detail
+            first = r.headline or (r.detail.splitlines()[0] if r.detail else r.status)
+            message = f"{r.status} ({r.level}): {first}"
+            text = f"rules {', '.join(r.rules)}; input {r.input}\n{r.description}\n\n{r.diff or r.detail}"
+            ET.SubElement(case, "failure", message=message).text = text
         elif r.status == "errored":
             ET.SubElement(case, "error", message=r.detail.splitlines()[0] if r.detail else "errored").text = r.detail
         elif r.status == "skipped":

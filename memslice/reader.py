@@ -311,7 +311,8 @@ class MslReader:
         if self.size < 10:
             if bytes(view[: min(8, self.size)]) != framing.FILE_MAGIC[: min(8, self.size)]:
                 raise BadMagicError("file does not start with MEMSLICE", offset=0, rule="C1")
-            raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size)
+            raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size,
+                                 rule="C2")
         if bytes(view[:8]) != framing.FILE_MAGIC:
             raise BadMagicError(f"file magic is {bytes(view[:8])!r}, not b'MEMSLICE'", offset=0, rule="C1")
         self.endian = _endian_of(view[8])
@@ -320,7 +321,8 @@ class MslReader:
             raise HeaderError(f"HeaderSize is {header_size}, smaller than the 64-byte header", offset=9,
                               rule="B-3-header-size")
         if self.size < 64:
-            raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size)
+            raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size,
+                                 rule="C2")
         try:
             self.header = framing.FileHeader.decode(view[:64], self.endian)
         except MslError as exc:
@@ -336,16 +338,18 @@ class MslReader:
                                   rule="B-3-header-size")
             if self.size < header_size:
                 raise TruncatedError(f"file of {self.size} bytes ends inside the {header_size}-byte header",
-                                     offset=self.size)
+                                     offset=self.size, rule="C2")
             self.warnings.append(f"HeaderSize {header_size} of unknown version 0x{version:04X}: block 0 starts at "
                                  f"{header_size} (rule C2)")
-        self.encrypted = bool(self.header.flags & HeaderFlags.ENCRYPTED)
+        # Flags bits 1-31 are reserved in 1.0 (C5): the Encrypted bit means something from 1.1 on
+        self.encrypted = bool(self.header.flags & HeaderFlags.ENCRYPTED) and version >= 0x0101
         self.encryption: framing.EncryptionHeader | None = None
         if self.encrypted and header_size != framing.HEADER_SIZE_ENCRYPTED:
             raise HeaderError("Encrypted flag set but HeaderSize is not 128", offset=9, rule="V11-C15")
         if header_size == framing.HEADER_SIZE_ENCRYPTED:
             if self.size < 128:
-                raise TruncatedError(f"file of {self.size} bytes ends inside the 128-byte header", offset=self.size)
+                raise TruncatedError(f"file of {self.size} bytes ends inside the 128-byte header", offset=self.size,
+                                     rule="C2")
             self.encryption = framing.EncryptionHeader.decode(view[64:128], self.endian)
         version = self.header.version
         self.version = version
@@ -519,7 +523,9 @@ class MslReader:
         try:
             return self._inflater(record).read(min(size, self.declared_size(record)))
         except MslError as exc:
-            raise exc.located(offset=record.payload_offset, block_index=record.index) from None
+            # a stream that does not inflate to its UncompressedSize breaks V11-C20
+            raise type(exc)(exc.message, offset=record.payload_offset + (exc.offset or 0), block_index=record.index,
+                            rule=exc.rule or ("V11-C20" if isinstance(exc, CompressionError) else None)) from None
 
     # -- dialect --------------------------------------------------------------------
     @property
@@ -543,8 +549,8 @@ class MslReader:
                            "file whose version bytes were edited (draft blocks keep a reserved u32 there)")
             return "g0"
         signals = []
-        if self.header.block_count:
-            signals.append(f"header BlockCount {self.header.block_count} is set (memslicer writes 0)")
+        hint = f"header BlockCount {self.header.block_count} is set (memslicer writes 0)" if self.header.block_count \
+            else None  # allowed in 1.1 (V11-C13): supporting evidence only, never a signal alone
         if records and not self.encrypted and bytes(records[0].header.prev_hash) == bytes(32):
             signals.append("block 0 PrevHash is all zero (pre-1.1 MemDiver)")
         for rec in records:
@@ -566,7 +572,7 @@ class MslReader:
                     signals.append(f"block {rec.index} Module Entry ends after DiskHash (no NativeBlob)")
                     break
         if signals:
-            reasons += signals
+            reasons += [*signals, *([hint] if hint else [])]
             return "memdiver-1.0.2"
         dialect = _VERSION_DIALECT.get(self.version, DEFAULT_WRITE)
         reasons.append(f"Version 0x{self.version:04X} with no memdiver signal")
@@ -611,7 +617,9 @@ class MslReader:
             base = record.payload_offset if not record.compressed else None
             err = exc.located(offset=base, block_index=record.index)
             err.message = f"{bid} payload: {err.message}"
-            raise type(err)(err.message, offset=err.offset, block_index=err.block_index, rule=err.rule) from None
+            # a payload that runs out of bytes: its BlockLength does not cover the layout
+            rule = err.rule or ("B-4.1-block-length" if isinstance(exc, TruncatedError) else None)
+            raise type(err)(err.message, offset=err.offset, block_index=err.block_index, rule=rule) from None
         rest = bytes(data[used:])
         if rest.strip(b"\0"):
             self.warnings.append(

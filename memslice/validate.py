@@ -309,8 +309,13 @@ class _Checks:
             rule = _PRODUCER_OF_CONSUMER_RULE.get(exc.rule or "", exc.rule)
             if exc.rule in ("V11-C20", None) and rec.compressed:
                 rule = "V11-P28"
+            hint = ""
+            if not rec.compressed and (rec.length - rec.payload_offset + rec.offset) % 8:
+                # a payload that is not a multiple of 8 bytes: a variable field was not padded
+                rule, hint = "P6", (" (the payload is not a multiple of 8 bytes: pad every string and variable "
+                                    "field with zeros to the next multiple of 8)")
             self.add(rule if rule in RULES else "P10", i, exc.offset if exc.offset is not None else rec.offset,
-                     f"payload does not decode with the {self.report.validated_as} layout: {exc.message}")
+                     f"payload does not decode with the {self.report.validated_as} layout: {exc.message}{hint}")
             return
         if decoded.payload is None:
             return
@@ -409,7 +414,11 @@ class _Checks:
                 self.add("A1", 0, first.offset if first else None, "a live capture's block 0 is not Process Identity")
             if len(records) < 2 or records[1].block_type != module_list_index.BLOCK_TYPE:
                 self.add("A2", 1, records[1].offset if len(records) > 1 else None,
-                         "a live capture's block 1 is not the Module List Index")
+                         "a live capture's block 1 is not the Module List Index: write a Module List Index "
+                         f"(block type 0x{module_list_index.BLOCK_TYPE:04X}; an empty one, EntryCount 0, when no "
+                         "module is enumerated) right after Process Identity, with the BlockUUID of every Module "
+                         "Entry pre-assigned in it, or set the Imported flag if the file was converted from "
+                         "another dump (P9)")
         if self.reader.eoc is None and self.reader.fault is None:  # a fault explains the missing end itself
             self.add("PS1", None, None, "no End-of-Capture block: the capture reads as incomplete")
 

@@ -164,12 +164,20 @@ def test_cli_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_progress_bar_hooks_run(capsys: pytest.CaptureFixture[str]) -> None:
+    from memslice.acquirer.importers import Progress
+
     bar = make_progress(True)
     bar.phase("hashing source", 10)
     bar.advance(4)
+    first = bar.bar.tasks[0]
+    assert (first.description, first.total, first.completed) == ("hashing source", 10, 4)
     bar.phase("copying pages", 0)
+    assert not bar.bar.tasks[0].visible and bar.bar.tasks[1].description == "copying pages"
     bar.done()
+    assert not bar.bar.live.is_started
     quiet = make_progress(False)
+    assert type(quiet) is Progress  # the no-op hooks: nothing drawn
     quiet.phase("x", 1)
     quiet.advance(1)
     quiet.done()
+    assert capsys.readouterr().out == ""

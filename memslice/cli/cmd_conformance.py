@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import shlex
-import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from memslice.atomic_output import check_destination, write_file
+from memslice.atomic_output import check_destination
 from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -44,7 +43,7 @@ def _adapter(spec: str) -> tuple[Adapter, Path | None]:
         command = shlex.split(spec)
         if not command:
             raise AdapterError("--adapter is empty")
-        return Adapter(Path(command[0]).name, command), None
+        return Adapter(Path(command[0]).name, command, named_by_capabilities=True), None
     why = unavailable(impl)
     if why is not None:
         raise AdapterError(f"{spec}: {why}")
@@ -72,12 +71,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if r.status in ("fail", "errored", "unexpected-pass") or (args.verbose and r.status != "pass"):
             warn = "" if r.error or args.strict or r.status != "fail" else f" [{r.level}: warning]"
             print(f"{r.status.upper()} {r.id}{warn}")
+            if r.headline:
+                print(f"  {r.headline}")
+            if r.status in ("fail", "errored", "unexpected-pass", "expected-fail"):
+                print(f"  rules {', '.join(r.rules)}; input {r.input}")
+                if r.description:
+                    print(f"  case: {r.description}")
             if r.reason:
                 print(f"  known failure: {r.reason}")
             for line in r.detail.splitlines():
-                print(f"  {line}")
+                print(f"    {line}")
     for entry in result.stale:
         print(f"STALE known failure {entry}: no such case")
+    warnings = [r for r in result.results if r.status == "fail" and r.level != "required"]
+    if warnings:
+        verdict = "fatal with --strict" if args.strict else "warnings; --strict makes them fatal"
+        print(f"{len(warnings)} {'/'.join(sorted({r.level for r in warnings}))} case(s) failed ({verdict}): "
+              + ", ".join(r.id for r in warnings))
     print(rep.summary_line(result))
     if args.json:
         rep.write_text(Path(args.json), rep.dumps_json(rep.to_json(result)), force=args.force)
@@ -108,54 +118,20 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _copy_tree(src: Path, dst: Path) -> None:
-    """Copy a folder of regular files into the new folder ``dst`` (0700), files 0600, links skipped."""
-    os.mkdir(dst, 0o700)
-    for entry in sorted(src.iterdir()):
-        if entry.is_symlink() or entry.name.endswith(".partial"):
-            continue
-        if entry.is_dir():
-            _copy_tree(entry, dst / entry.name)
-        elif entry.is_file():
-            write_file(dst / entry.name, entry.read_bytes(), force=False)
-
-
-def _copy_target(target: Path) -> str | None:
-    """Create ``target`` (0700), or accept an empty folder only this user can write; else why not."""
-    try:
-        target.mkdir(mode=0o700, parents=True)
-        return None
-    except FileExistsError:
-        pass
-    st = target.lstat()
-    if not stat.S_ISDIR(st.st_mode):
-        return f"{target} exists and is not a directory"
-    if any(target.iterdir()):
-        return f"{target} exists and is not empty"
-    if st.st_uid != os.geteuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return f"{target} is writable by other users; give a new folder"
-    return None
-
-
 def _cmd_copy(args: argparse.Namespace) -> int:
-    from memslice.conformance import PACKAGE_DIR
+    from memslice.cli.common import REPO_ROOT
+    from memslice.conformance.kit import KitError, write_kit
 
-    target = Path(args.dir)
-    why = _copy_target(target)
-    if why is not None:
-        print(f"msl conformance copy: {why}", file=sys.stderr)
-        return EXIT_USAGE
     cases = _cases(args)
-    for case in cases:  # everything below is inside the 0700 folder just made: nobody else can plant there
-        folder = target
-        for part in ("cases", *Path(case.id).parts[:-1]):
-            folder = folder / part
-            if not folder.is_dir():
-                os.mkdir(folder, 0o700)
-        _copy_tree(case.path, folder / Path(case.id).name)
-    _copy_tree(PACKAGE_DIR / "schemas", target / "schemas")
-    write_file(target / "contract.md", (PACKAGE_DIR / "contract.md").read_bytes(), force=False)
-    print(f"copied {len(cases)} cases, the schemas and contract.md to {target}")
+    try:
+        stamp = write_kit(Path(args.dir), cases, Path(args.cases), REPO_ROOT / "spec")
+    except KitError as exc:
+        print(f"msl conformance copy: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    commit = stamp["commit"] or "no git commit"
+    dirty = " (uncommitted changes)" if stamp["dirty"] else ""
+    print(f"copied {len(cases)} cases, cases/IDS, cases.json, rules.json, spec/, the schemas and contract.md to "
+          f"{args.dir} (memslice {stamp['memslice']}, {commit}{dirty})")
     return EXIT_OK
 
 
@@ -201,6 +177,10 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
     else:
         rep.write_text(Path(args.output), text, force=args.force)
         print(f"wrote {args.output}")
+    if pending and os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        print(f"msl conformance matrix: CI=true but not run: {'; '.join(f'{n} ({w})' for n, w in pending.items())}",
+              file=sys.stderr)
+        return EXIT_FAIL
     return EXIT_FAIL if any(r.failed for r in reports) else EXIT_OK
 
 
@@ -294,7 +274,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ls.add_argument("--json", action="store_true", help="as JSON")
     ls.set_defaults(func=_guarded(_cmd_list))
 
-    cp = cmds.add_parser("copy", help="copy the corpus, its schemas and contract.md to DIR")
+    cp = cmds.add_parser("copy", help="copy a self-contained kit to DIR: the corpus, cases.json, rules.json, spec/, "
+                         "the schemas, contract.md and STAMP.json")
     cp.add_argument("dir")
     _selection(cp)
     cp.set_defaults(func=_guarded(_cmd_copy))
