@@ -157,7 +157,7 @@ def test_cli_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == ""
     with MslReader(out) as reader:
         assert verify(reader).ok and reader.read(0, 8192)[0].data == src.read_bytes()
-    assert main(["import", str(tmp_path / "missing.bin"), "-o", str(out)]) == 74  # I/O error
+    assert main(["import", "-f", str(tmp_path / "missing.bin"), "-o", str(out)]) == 74  # I/O error
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert os.stat(out).st_mode & 0o777 == 0o600
