@@ -116,7 +116,7 @@ def declared_size(data: memoryview, algo: int, endian: str, *, legacy: bool = Fa
         try:
             info = lz4.frame.get_frame_info(bytes(data[:_LZ4_FRAME_HEADER_MAX]))
         except RuntimeError as exc:
-            raise CompressionError(f"legacy LZ4 frame header is corrupt: {exc}") from None
+            raise CompressionError(f"legacy LZ4 frame header is corrupt: {exc}", rule="V11-C20") from None
         claimed = int(info.get("content_size") or 0)
         if claimed > MAX_UNCOMPRESSED:
             raise CompressionError(f"legacy LZ4 frame declares {claimed} bytes, beyond the 4 GiB block limit",
@@ -153,7 +153,7 @@ def _zstd_content_size(stream: memoryview, what: str) -> int | None:
     try:
         params = zstandard.get_frame_parameters(bytes(stream[:_ZSTD_FRAME_HEADER_MAX]))
     except zstandard.ZstdError as exc:
-        raise CompressionError(f"{what}zstd frame header is corrupt: {exc}") from None
+        raise CompressionError(f"{what}zstd frame header is corrupt: {exc}", rule="V11-C20") from None
     if params.content_size == zstandard.CONTENTSIZE_UNKNOWN:
         return None
     return int(params.content_size)
