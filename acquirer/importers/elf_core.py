@@ -297,7 +297,7 @@ def _protection(p_flags: int) -> int:
         prot |= Protection.WRITE
     if p_flags & PF_X:
         prot |= Protection.EXECUTE
-    return prot
+    return int(prot)
 
 
 def _cstr(raw: bytes) -> str:
@@ -545,6 +545,18 @@ class _Stats:
     facts: list[str] = field(default_factory=list)
 
 
+class _Where:
+    """Names a program header in a message (formatted only when a message is made)."""
+
+    __slots__ = ("seg",)
+
+    def __init__(self, seg: _Segment) -> None:
+        self.seg = seg
+
+    def __str__(self) -> str:
+        return f"PT_LOAD #{self.seg.index} (program header at offset 0x{self.seg.header_at:X})"
+
+
 class _Memory:
     """The PT_LOAD segments as regions and VAS entries, streamed from the program header table."""
 
@@ -581,8 +593,9 @@ class _Memory:
         name = self.source.path.name
         prev_end = -1
         prev_start = -1
+        prots = [_protection(f) for f in range(8)]
         for seg in _phdrs(self.source, self.elf, PT_LOAD):
-            where = f"PT_LOAD #{seg.index} (program header at offset 0x{seg.header_at:X})"
+            where = _Where(seg)
             if seg.memsz == 0:
                 stats.empty += 1
                 continue
@@ -624,7 +637,7 @@ class _Memory:
                 rtype = RegionType.STACK
             else:
                 rtype = RegionType.UNKNOWN
-            prot = _protection(seg.flags)
+            prot = prots[seg.flags & 7]
             pieces = [Piece(start, start + avail, seg.offset)] if avail else []
             inside = fmap is not None and fmap.start <= start and end <= fmap.end
             yield (RegionPlan(base=base, size=rend - base, page_log2=log2, protection=prot, region_type=int(rtype),
