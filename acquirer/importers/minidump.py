@@ -183,11 +183,14 @@ def _protection(protect: int) -> int:
     return prot
 
 
+_REGION_TYPES = {MEM_IMAGE: int(RegionType.IMAGE), MEM_MAPPED: int(RegionType.MAPPED_FILE),
+                 MEM_PRIVATE: int(RegionType.ANONYMOUS)}
+
+
 def _region_type(mtype: int | None) -> int:
     if mtype is None:
-        return RegionType.UNKNOWN
-    return {MEM_IMAGE: RegionType.IMAGE, MEM_MAPPED: RegionType.MAPPED_FILE,
-            MEM_PRIVATE: RegionType.ANONYMOUS}.get(mtype, RegionType.UNKNOWN)
+        return int(RegionType.UNKNOWN)
+    return _REGION_TYPES.get(mtype, int(RegionType.UNKNOWN))
 
 
 class _Infos:
@@ -297,12 +300,15 @@ class _Ranges:
                     yield start, size, item_rva, self.at + (first + i) * 16
 
     def _check(self, start: int, size: int, rva: int, at: int | None) -> None:
-        where = f"{self.what} range 0x{start:X}+0x{size:X}" + (f" (descriptor at offset 0x{at:X})" if at else "")
         if start + size > 1 << 64:
-            raise SourceError(f"{where} wraps the 64-bit address space", offset=at if at else rva)
+            raise SourceError(f"{self._where(start, size, at)} wraps the 64-bit address space",
+                              offset=at if at else rva)
         if rva > self.r.src.size or size > self.r.src.size - rva:
-            raise SourceError(f"{where}: its {size} bytes at RVA 0x{rva:X} run past the end of the "
-                              f"{self.r.src.size}-byte file {self.r.src.path.name}", offset=at if at else rva)
+            raise SourceError(f"{self._where(start, size, at)}: its {size} bytes at RVA 0x{rva:X} run past the end "
+                              f"of the {self.r.src.size}-byte file {self.r.src.path.name}", offset=at if at else rva)
+
+    def _where(self, start: int, size: int, at: int | None) -> str:
+        return f"{self.what} range 0x{start:X}+0x{size:X}" + (f" (descriptor at offset 0x{at:X})" if at else "")
 
     def scan(self) -> None:
         """Check every descriptor and note whether the list is in address order."""
@@ -391,6 +397,8 @@ class _Memory:
 
     def _is_cut(self, addr: int) -> bool:
         c = self.committed
+        if not len(c):
+            return False
         i = bisect.bisect_left(c.base, addr)
         if i < len(c.base) and c.base[i] == addr:
             return True
@@ -399,6 +407,8 @@ class _Memory:
 
     def _cuts_in(self, start: int, end: int) -> list[int]:
         c = self.committed
+        if not len(c):
+            return []
         out = []
         for arr in (c.base, self.ends):
             i = bisect.bisect_right(arr, start)
