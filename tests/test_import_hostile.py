@@ -193,6 +193,18 @@ def test_minidump_ranges_aligned_to_1_kib_are_carried_whole(tmp_path: Path) -> N
         assert span.state == "captured" and span.data == stored
 
 
+def test_memory64_ranges_out_of_order_are_sorted(tmp_path: Path) -> None:
+    data = random.Random(8).randbytes(0x800)
+    src = tmp_path / "rev.dmp"
+    write_minidump(src, [(0x20000, 0x400), (0x10000, 0x400)], 2, data=data)  # stored back to back, listing order
+    out = tmp_path / "rev.msl"
+    result = import_dump(src, out)
+    assert result.captured_bytes == 0x800
+    with MslReader(out) as reader:
+        assert reader.read(0x20000, 0x400)[0].data == data[:0x400]
+        assert reader.read(0x10000, 0x400)[0].data == data[0x400:]
+
+
 # --- raw -----------------------------------------------------------------------------------
 
 def test_raw_tail_is_carried_or_refused(tmp_path: Path) -> None:

@@ -29,8 +29,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from memslice.acquirer.importers.emit import vas_entry_bytes
 from memslice.acquirer.importers.errors import SourceError
 from memslice.acquirer.importers.plan import (
+    EncodedVas,
     IdentityPlan,
     ImportPlan,
     Lazy,
@@ -508,7 +510,7 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None,
     memory = _Memory(source, elf, page_log2, maps, starts, sps, accept_loss)
     stats = memory.check()
     plan.regions = Lazy(lambda: (r for r, _ in memory.walk()), stats.regions)
-    plan.vas = Lazy(lambda: (v for _, v in memory.walk()), stats.regions)
+    plan.vas = stats.vas
     plan.captured_total = stats.captured
     for fact in stats.facts:
         plan.facts.append(fact)
@@ -543,6 +545,7 @@ class _Stats:
     unaligned: int = 0
     maps_without_load: int = 0
     facts: list[str] = field(default_factory=list)
+    vas: EncodedVas = field(default_factory=EncodedVas)
 
 
 class _Where:
@@ -567,10 +570,16 @@ class _Memory:
         self.accept_loss = accept_loss
 
     def check(self) -> _Stats:
-        """Walk every segment once (every refusal happens here, before anything is written)."""
+        """Walk every segment once (every refusal happens here, before anything is written).
+
+        The VAS Map entries are encoded on this pass (a few dozen bytes each), so the
+        program headers are read once more only for the regions.
+        """
         stats = _Stats()
         hit = bytearray(len(self.maps))
-        for region, _vas in self.walk(stats):
+        for region, vas in self.walk(stats):
+            stats.vas.body += vas_entry_bytes(vas)
+            stats.vas.count += 1
             stats.regions += 1
             stats.captured += sum(count for _, count in region.captured_page_runs()) << region.page_log2
             j = max(0, bisect.bisect_right(self.starts, region.base) - 1)

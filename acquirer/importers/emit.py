@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from memslice.acquirer.importers.errors import SourceError
-from memslice.acquirer.importers.plan import MAX_PAGE_LOG2, ImportPlan, RegionPlan, VasPlan
+from memslice.acquirer.importers.plan import MAX_PAGE_LOG2, EncodedVas, ImportPlan, RegionPlan, VasPlan
 from memslice.acquirer.importers.source import SourceFile
 from memslice.generated.blocks import memory_region
 from memslice.generated.blocks.import_provenance import ImportProvenance
@@ -214,15 +214,23 @@ def build_note(plan: ImportPlan, source: SourceFile, sha256: str | None) -> str:
     return "\n".join(lines)
 
 
-def _write_vas_map(writer: MslWriter, entries: Iterable[VasPlan], endian: str) -> None:
+def vas_entry_bytes(v: VasPlan, endian: str = "<") -> bytes:
+    """One VAS Map entry, encoded."""
+    return VasEntry(base_addr=v.base, region_size=v.size, protection=v.protection, region_type=v.region_type,
+                    name_source=NameSource.SOURCE_METADATA if v.path else NameSource.UNSPECIFIED,
+                    mapped_path=v.path).encode(endian)
+
+
+def _write_vas_map(writer: MslWriter, entries: Iterable[VasPlan] | EncodedVas, endian: str) -> None:
     """One VAS Map block, its entries encoded one by one into one buffer (no object per entry kept)."""
-    body = bytearray()
-    count = 0
-    for v in entries:
-        body += VasEntry(base_addr=v.base, region_size=v.size, protection=v.protection, region_type=v.region_type,
-                         name_source=NameSource.SOURCE_METADATA if v.path else NameSource.UNSPECIFIED,
-                         mapped_path=v.path).encode(endian)
-        count += 1
+    if isinstance(entries, EncodedVas) and endian == "<":
+        body, count = entries.body, entries.count
+    else:
+        body = bytearray()
+        count = 0
+        for v in entries:
+            body += vas_entry_bytes(v, endian)
+            count += 1
     head = VasMap(num_entries=count, len_entry=0, entries=[])
     writer.write_block(VasMap.BLOCK_TYPE, [*head.encode_parts(endian), memoryview(body)],
                        payload_version=VasMap.PAYLOAD_VERSIONS[-1])

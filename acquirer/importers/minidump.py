@@ -310,17 +310,13 @@ class _Ranges:
     def _where(self, start: int, size: int, at: int | None) -> str:
         return f"{self.what} range 0x{start:X}+0x{size:X}" + (f" (descriptor at offset 0x{at:X})" if at else "")
 
-    def scan(self) -> None:
-        """Check every descriptor and note whether the list is in address order."""
-        prev = -1
-        for start, _size, _rva, _at in self._raw():
-            if start < prev:
-                self.in_order = False
-            prev = start
-
     def __iter__(self) -> Iterator[tuple[int, int, int]]:
         if self.in_order:
+            prev = -1
             for start, size, rva, _ in self._raw():
+                if start < prev:
+                    raise _OutOfOrder(self)
+                prev = start
                 yield start, size, rva
             return
         starts, sizes, rvas = array("Q"), array("Q"), array("Q")
@@ -330,6 +326,14 @@ class _Ranges:
             rvas.append(rva)
         for i in sorted(range(len(starts)), key=starts.__getitem__):
             yield starts[i], sizes[i], rvas[i]
+
+
+class _OutOfOrder(Exception):
+    """Internal: a list assumed in address order is not; it is sorted and the pass restarted."""
+
+    def __init__(self, ranges: _Ranges) -> None:
+        super().__init__(ranges.what)
+        self.ranges = ranges
 
 
 @dataclass(slots=True)
@@ -468,18 +472,21 @@ class _Memory:
 
     def check(self) -> _MemStats:
         """One pass over every range: counts, losses and the overlap facts (every refusal happens here)."""
-        for lst in self.lists:
-            lst.scan()
-        stats = _MemStats()
-        for region in self.walk(stats):
-            stats.regions += 1
-            stats.captured += sum(count for _, count in region.captured_page_runs()) << region.page_log2
-            dropped = region.stored_bytes_dropped()
-            if dropped and stats.first_dropped is None:
-                stats.first_dropped = region.base
-            stats.dropped += dropped
-            stats.small_pages |= region.page_log2 < 12
-        return stats
+        while True:
+            stats = _MemStats()
+            try:
+                for region in self.walk(stats):
+                    stats.regions += 1
+                    stats.captured += sum(count for _, count in region.captured_page_runs()) << region.page_log2
+                    dropped = region.stored_bytes_dropped()
+                    if dropped and stats.first_dropped is None:
+                        stats.first_dropped = region.base
+                    stats.dropped += dropped
+                    stats.small_pages |= region.page_log2 < 12
+            except _OutOfOrder as exc:  # at most once per list: it is sorted from now on
+                exc.ranges.in_order = False
+                continue
+            return stats
 
 
 def _same_bytes(r: _Reader, pieces: Iterable[Piece], start: int, end: int, rva: int) -> bool:

@@ -136,6 +136,25 @@ class Lazy(Generic[T]):
         return self.count > 0
 
 
+@dataclass
+class EncodedVas:
+    """VAS Map entries already encoded (little-endian), gathered during a planning pass.
+
+    Attributes:
+        count: Number of entries.
+        body: The encoded entries, back to back.
+    """
+
+    count: int = 0
+    body: bytearray = field(default_factory=bytearray)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
 class FactList(list[str]):
     """The facts of a plan, at most ``limit`` of them kept; the rest are counted.
 
@@ -280,7 +299,7 @@ class ImportPlan:
     modules: list[ModulePlan] = field(default_factory=list)
     threads: list[ThreadPlan] = field(default_factory=list)
     regions: list[RegionPlan] | Lazy[RegionPlan] = field(default_factory=list)
-    vas: list[VasPlan] | Lazy[VasPlan] = field(default_factory=list)
+    vas: list[VasPlan] | Lazy[VasPlan] | EncodedVas = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=FactList)
     captured_total: int | None = None
