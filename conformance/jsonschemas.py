@@ -44,3 +44,24 @@ def problems(name: str, instance: Any, limit: int = 5) -> list[str]:
         if len(out) == limit:
             break
     return out
+
+
+def canon_problems(doc: Any, limit: int = 5) -> list[str]:
+    """How a document printed by ``read`` breaks ``canon.schema.json`` (empty when valid).
+
+    The branch is chosen by ``result`` (a rejection or a document), so the message names
+    what is wrong rather than the failed ``oneOf``.
+    """
+    registry, schemas = _registry()
+    branch = "rejection" if isinstance(doc, dict) and doc.get("result") == "rejected" else "document"
+    schema = {"$ref": f"{schemas['canon']['$id']}#/$defs/{branch}"}
+    out = []
+    for error in sorted(Draft202012Validator(schema, registry=registry).iter_errors(doc),
+                        key=lambda e: list(e.absolute_path)):
+        error = best_match([error, *error.context]) if error.context else error
+        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
+        out.append(f"{where}: {message}")
+        if len(out) == limit:
+            break
+    return out

@@ -155,13 +155,19 @@ def contract_document(reader: MslReader) -> tuple[int, dict[str, Any]]:
                              "error_class": _payload_error_class(error), "rule": error["rule"],
                              "message": error["message"]}
     presented = _presented_segments(reader, report)
-    kept = [b for b in doc["blocks"] if 0 <= int(b["segment"]) <= presented]
+    failing = range(presented + 1, len(report.segments) + 1)
+    # The reader marks blocks that belong to no closed segment (segment -1) and verify counts
+    # them as trailing bytes; only a closed segment that fails its checks is dropped here
+    # (V11-C23), so a reader that stops marking shows in the document.
+    kept = [b for b in doc["blocks"] if int(b["segment"]) != -1 and int(b["segment"]) not in failing]
     doc["blocks"] = kept
     integrity = doc["integrity"]
-    if "segments" in integrity:
+    if "segments" in integrity and presented < len(report.segments):
         integrity["segments"] = integrity["segments"][:presented]
         last = max((reader.blocks[int(b["index"])].end for b in kept), default=reader.header_size)
-        integrity["trailing_bytes"] = f"0x{reader.size - last:x}" if not reader.encrypted else "0x0"
+        integrity["trailing_bytes"] = f"0x{reader.size - last:x}"
+    if reader.encrypted and "trailing_bytes" in integrity:
+        integrity["trailing_bytes"] = "0x0"
     for block in doc["blocks"]:
         if block.get("skipped") == "no-layout":
             block["skipped"] = "unknown-type"
@@ -192,4 +198,6 @@ def _payload_error_class(error: dict[str, Any]) -> str:
         return "compression"
     if error["class"] == "UnsupportedError":
         return "unsupported"
+    if error["class"] == "TruncatedError":
+        return "payload"  # the payload runs out of bytes before its layout ends
     return _ERROR_CLASS_BY_RULE.get(error["rule"] or "", "payload")

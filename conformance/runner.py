@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from memslice.conformance import CONTRACT_VERSION, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from memslice.conformance.cases import Case
-from memslice.conformance.jsonschemas import problems
+from memslice.conformance.jsonschemas import canon_problems, problems
 from memslice.conformance.view import view
 from memslice.conformance.vocabulary import EXIT_ACCEPT, EXIT_ADAPTER_ERROR, EXIT_REJECT
 
@@ -60,10 +60,13 @@ class Adapter:
     Attributes:
         name: Short name (reports, known-failure file).
         command: argv prefix; ``capabilities`` / ``read FILE`` are appended.
+        named_by_capabilities: Replace ``name`` by the ``name`` the adapter's
+            ``capabilities`` print (an adapter given as a command line).
     """
 
     name: str
     command: list[str]
+    named_by_capabilities: bool = False
 
 
 @dataclass
@@ -89,6 +92,12 @@ class CaseResult:
         reason: The known-failure reason, when one applies.
         expected: Expected file used (``expected.json`` or an alternative).
         rules: Rule ids the case exercises.
+        headline: One line on a failure: expected vs got result, the first differing
+            path (``blocks[3].uuid``).
+        diff: The whole diff of the compared views (``detail`` keeps the first
+            ``DIFF_LINES`` lines).
+        description: The case's description.
+        input: Path of the case's input file.
     """
 
     id: str
@@ -98,6 +107,10 @@ class CaseResult:
     reason: str | None = None
     expected: str = "expected.json"
     rules: list[str] = field(default_factory=list)
+    headline: str = ""
+    diff: str = ""
+    description: str = ""
+    input: str = ""
 
     @property
     def error(self) -> bool:
@@ -190,16 +203,77 @@ def capabilities(adapter: Adapter, *, timeout: float = DEFAULT_TIMEOUT) -> dict[
         raise AdapterError(f"{adapter.name}: capabilities break schemas/capabilities.schema.json: {'; '.join(found)}")
     if caps["contract"] != CONTRACT_VERSION:
         raise AdapterError(f"{adapter.name}: speaks {caps['contract']}, this runner {CONTRACT_VERSION}")
+    payload_fields(caps)
     return dict(caps)
 
 
+TOP_ORDER = ("canon", "result", "error_class", "rule", "header", "encryption", "integrity", "effective", "blocks")
+"""Order of the top-level keys in diffs: the root cause (result, header) before the blocks."""
+
+
+def _ordered(value: Any, top: bool = True) -> Any:
+    """``value`` with top-level keys in :data:`TOP_ORDER` and nested keys sorted (for diffs)."""
+    if isinstance(value, list):
+        return [_ordered(v, False) for v in value]
+    if not isinstance(value, dict):
+        return value
+    rank = {k: i for i, k in enumerate(TOP_ORDER)} if top else {}
+    keys = sorted(value, key=lambda k: (rank.get(k, len(rank)), k))
+    return {k: _ordered(value[k], False) for k in keys}
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def first_difference(expected: Any, actual: Any, path: str = "") -> str | None:
+    """The first path (``blocks[3].uuid``) where two compared views differ, None when equal.
+
+    Top-level keys are visited in :data:`TOP_ORDER`, so a wrong ``result`` or header is
+    named before the blocks it causes to differ.
+    """
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key in _ordered({**expected, **actual}, not path):
+            if key not in expected or key not in actual:
+                return _join(path, key)
+            found = first_difference(expected[key], actual[key], _join(path, key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(expected, list) and isinstance(actual, list):
+        for i, (a, b) in enumerate(zip(expected, actual, strict=False)):
+            found = first_difference(a, b, _join(path, i))
+            if found is not None:
+                return found
+        if len(expected) != len(actual):
+            return f"{path or '(top)'} has {len(actual)} entries, expected {len(expected)}"
+        return None
+    return None if expected == actual else (path or "(top)")
+
+
+def _describe(doc: Any) -> str:
+    if not isinstance(doc, dict):
+        return repr(doc)
+    result = str(doc.get("result"))
+    if result == "rejected" and doc.get("error_class"):
+        return f"rejected ({doc.get('error_class')}{', rule ' + str(doc['rule']) if doc.get('rule') else ''})"
+    return result
+
+
 def _diff(expected: Any, actual: Any, expected_name: str) -> str:
-    a = json.dumps(expected, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
-    b = json.dumps(actual, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
-    lines = list(difflib.unified_diff(a, b, f"{expected_name} (compared view)", "adapter output (compared view)",
-                                      lineterm="", n=2))
+    """The whole unified diff of two compared views (top-level root cause first)."""
+    a = json.dumps(_ordered(expected), indent=2, ensure_ascii=False).splitlines()
+    b = json.dumps(_ordered(actual), indent=2, ensure_ascii=False).splitlines()
+    return "\n".join(difflib.unified_diff(a, b, f"{expected_name} (compared view)", "adapter output (compared view)",
+                                         lineterm="", n=2))
+
+
+def _cut(diff: str) -> str:
+    lines = diff.splitlines()
     if len(lines) > DIFF_LINES:
-        lines = [*lines[:DIFF_LINES], f"... {len(lines) - DIFF_LINES} more diff lines"]
+        lines = [*lines[:DIFF_LINES], f"... {len(lines) - DIFF_LINES} more diff lines (the JSON report has them all)"]
     return "\n".join(lines)
 
 
@@ -207,36 +281,67 @@ def _tail(text: str, lines: int = 4) -> str:
     return " / ".join(text.strip().splitlines()[-lines:])
 
 
+def _head(text: str, lines: int = 4) -> str:
+    """The first lines of a crash's stderr (where most runtimes put the error), and the last one."""
+    all_lines = [line for line in text.strip().splitlines() if line.strip()]
+    if len(all_lines) <= lines + 1:
+        return " / ".join(all_lines)
+    return " / ".join([*all_lines[:lines], "...", all_lines[-1]])
+
+
 def judge(case: Case, caps: dict[str, Any], outcome: Outcome) -> CaseResult:
     """Compare one adapter outcome with the case's expectation (known failures not applied)."""
+    result = _judge(case, caps, outcome)
+    if result.status != "pass" and not result.headline:
+        result.headline = (result.detail.splitlines() or [result.status])[0][:300]
+    return result
+
+
+def _judge(case: Case, caps: dict[str, Any], outcome: Outcome) -> CaseResult:
     features = set(caps["features"])
     expected_name, expected = case.expected_for(features)
-    result = CaseResult(case.id, case.level, "pass", expected=expected_name, rules=case.rules)
+    result = CaseResult(case.id, case.level, "pass", expected=expected_name, rules=case.rules,
+                        description=str(case.meta.get("description", "")), input=str(case.input))
     if outcome.timed_out:
         result.status, result.detail = "errored", "timeout"
         return result
     if outcome.exit_code not in (EXIT_ACCEPT, EXIT_REJECT):
         what = ("adapter error (exit 2)" if outcome.exit_code == EXIT_ADAPTER_ERROR
                 else f"crash (exit {outcome.exit_code})")
-        result.status, result.detail = "errored", f"{what}: {_tail(outcome.stderr)}"
+        result.status, result.detail = "errored", f"{what}: {_head(outcome.stderr)}"
         return result
     must_reject = expected.get("result") == "rejected"
     if outcome.exit_code == EXIT_REJECT:
         if not must_reject:
             result.status = "fail"
             why = _tail(outcome.stderr or outcome.stdout, 2)
+            result.headline = f"expected {_describe(expected)}, got rejected (exit 1)"
             result.detail = f"rejected a file the spec requires it to read: {why}"
             return result
-        if "error-class" in features:
+        if outcome.stdout.strip():
             try:
-                printed = json.loads(outcome.stdout) if outcome.stdout.strip() else {}
+                printed = json.loads(outcome.stdout)
             except ValueError:
                 result.status, result.detail = "errored", "bad JSON after a rejection"
                 return result
+            broken = canon_problems(printed)
+            if broken:
+                result.status = "fail"
+                result.detail = f"the rejection document breaks schemas/canon.schema.json: {'; '.join(broken)}"
+                return result
+        else:
+            printed = {}
+        if "error-class" in features:
             got = printed.get("error_class") if isinstance(printed, dict) else None
             if got != expected.get("error_class"):
                 result.status = "fail"
                 result.detail = f"rejected with error_class {got!r}, expected {expected.get('error_class')!r}"
+            rule = printed.get("rule") if isinstance(printed, dict) else None
+            if "error-rule" in features and result.status == "pass" and rule != expected.get("rule"):
+                result.status = "fail"
+                result.detail = f"rejected citing rule {rule!r}, expected {expected.get('rule')!r}"
+            if result.status == "fail":
+                result.headline = f"expected {_describe(expected)}, got {_describe(printed)}"
         return result
     try:
         actual = json.loads(outcome.stdout)
@@ -245,13 +350,43 @@ def judge(case: Case, caps: dict[str, Any], outcome: Outcome) -> CaseResult:
         return result
     if must_reject:
         result.status = "fail"
+        result.headline = f"expected {_describe(expected)}, got {_describe(actual)} (exit 0)"
         result.detail = f"accepted a file the spec requires it to reject ({expected.get('error_class')})"
         return result
-    want = view(expected, features, case.dialect)
-    got = view(actual, features, case.dialect)
+    broken = canon_problems(actual)
+    if broken:
+        result.status = "fail"
+        result.headline = f"output breaks schemas/canon.schema.json: {broken[0]}"
+        result.detail = "output breaks schemas/canon.schema.json:\n" + "\n".join(broken)
+        return result
+    fields = payload_fields(caps)
+    want = view(expected, features, case.dialect, fields)
+    got = view(actual, features, case.dialect, fields)
     if want != got:
-        result.status, result.detail = "fail", _diff(want, got, expected_name)
+        where = first_difference(want, got)
+        result.status = "fail"
+        result.headline = f"expected {_describe(want)}, got {_describe(got)}; first difference at {where}"
+        result.diff = _diff(want, got, expected_name)
+        result.detail = _cut(result.diff)
     return result
+
+
+def payload_fields(caps: dict[str, Any]) -> dict[str, list[str]] | None:
+    """Capabilities ``payload_fields`` keyed by block type code (``"0x0040"``), or None.
+
+    Raises:
+        AdapterError: A key is not a block id of ``spec/blocks``.
+    """
+    declared = caps.get("payload_fields")
+    if declared is None:
+        return None
+    from memslice.generated.registry import BLOCK_MODULES
+
+    codes = {m.BLOCK_ID: f"0x{m.BLOCK_TYPE:04x}" for m in BLOCK_MODULES}
+    unknown = sorted(set(declared) - set(codes))
+    if unknown:
+        raise AdapterError(f"capabilities payload_fields names unknown block ids: {', '.join(unknown)}")
+    return {codes[bid]: list(names) for bid, names in declared.items()}
 
 
 def skip_reason(case: Case, caps: dict[str, Any]) -> str | None:
@@ -327,6 +462,8 @@ def run(adapter: Adapter, cases: Sequence[Case], *, all_ids: set[str], known: di
         AdapterError: The adapter's capabilities cannot be obtained.
     """
     caps = capabilities(adapter, timeout=timeout)
+    if adapter.named_by_capabilities:
+        adapter = Adapter(str(caps["name"]), adapter.command)
     known = known or {}
 
     def one(case: Case) -> CaseResult:
@@ -354,8 +491,11 @@ def updated_known_failures(report: RunReport, previous: dict[str, str], version:
         failures[case_id] = {"reason": reason}
     for case_id, r in sorted(ran.items()):
         if r.status in ("fail", "errored", "expected-fail"):
-            first = (r.detail.splitlines() or ["failure"])[0]
-            failures[case_id] = {"reason": previous.get(case_id) or f"observed: {first}"[:300]}
+            first = r.headline or (r.detail.splitlines() or ["failure"])[0]
+            if r.detail.startswith("fail: ") or r.detail.startswith("errored: "):
+                first = r.headline or r.detail.splitlines()[0]
+            failures[case_id] = {"reason": previous.get(case_id) or f"observed: {first} (rules {', '.join(r.rules)}; "
+                                 "replace with the real reason)"[:300]}
     doc: dict[str, Any] = {"adapter": report.adapter.name}
     if version:
         doc["version"] = version

@@ -55,10 +55,34 @@ def effective_features(features: set[str], dialect: str | None) -> set[str]:
     return eff
 
 
-def _block_view(block: dict[str, Any], features: set[str]) -> dict[str, Any]:
+PayloadFields = dict[str, list[str]]
+"""Block type (``"0x0040"``) -> the payload fields an adapter decodes (capabilities
+``payload_fields``, keyed by type code by the runner)."""
+
+
+def _field(payload: Any, name: str) -> Any:
+    """One declared field of a payload: ``entries.path`` is ``path`` of every ``entries`` element."""
+    if not isinstance(payload, dict):
+        return None
+    head, _, tail = name.partition(".")
+    value = payload.get(head)
+    if not tail:
+        return reduce_values(value)
+    if not isinstance(value, list):
+        return None
+    return [reduce_values(v.get(tail)) if isinstance(v, dict) else None for v in value]
+
+
+def _block_view(block: dict[str, Any], features: set[str], fields: PayloadFields | None = None) -> dict[str, Any]:
     out = {k: block.get(k) for k in CORE_BLOCK_KEYS}
     out["flags"] = reduce_values(block.get("flags"))
     is_region = block.get("type") == REGION_TYPE
+    if "payloads" in features and not is_region and fields is not None:
+        declared = fields.get(str(block.get("type")))
+        if declared:
+            payload = block.get("payload")
+            out["payload"] = {name: _field(payload, name) for name in declared} if payload is not None else None
+        return out
     if ("regions" in features and is_region) or ("payloads" in features and not is_region):
         for key in ("payload", "skipped"):
             if key in block:
@@ -68,13 +92,15 @@ def _block_view(block: dict[str, Any], features: set[str]) -> dict[str, Any]:
     return out
 
 
-def view(doc: Any, features: set[str], dialect: str | None = None) -> Any:
+def view(doc: Any, features: set[str], dialect: str | None = None, payload_fields: PayloadFields | None = None) -> Any:
     """The part of ``doc`` an adapter with ``features`` is compared on.
 
     Args:
         doc: A canonical document (expected or printed by an adapter).
         features: The adapter's declared features.
         dialect: The case's dialect (``case.yaml``), which gates the payload views.
+        payload_fields: With ``payloads``: only these block types and fields are compared
+            (None: every field of every type, ``type_name`` and ``skipped`` too).
 
     Returns:
         A JSON-ready structure; two documents agree when their views are equal.
@@ -93,11 +119,11 @@ def view(doc: Any, features: set[str], dialect: str | None = None) -> Any:
         out["header"] = reduce_values(doc.get("header"))
     if "encryption" in eff and (result == "encrypted" or "encryption" in doc):
         out["encryption"] = reduce_values(doc.get("encryption"))
-    if "payloads" in eff:
+    if "payloads" in eff and (payload_fields is None or "0x1001" in payload_fields):
         out["effective"] = doc.get("effective")
     blocks = doc.get("blocks")
     if isinstance(blocks, list):
-        out["blocks"] = [_block_view(b, eff) for b in blocks
+        out["blocks"] = [_block_view(b, eff, payload_fields) for b in blocks
                          if not isinstance(b, dict) or "extension-segments" in eff or str(b.get("segment")) == "0"]
     else:
         out["blocks"] = blocks

@@ -22,6 +22,7 @@ FEATURES: dict[str, str] = {
     "extension-segments": "presents only verified 1.1 extension segments, reports trailing bytes (V11-C14, V11-C23)",
     "encryption": "recognises the Encrypted flag: result `encrypted`, the `encryption` header, no blocks",
     "error-class": "prints `error_class` when it rejects a file",
+    "error-rule": "prints `rule`, the id in spec/rules.yaml that requires the rejection, when it rejects a file",
     "write": "writes captures (producer side; not exercised by msl-conformance/1)",
 }
 """Capability feature -> what an adapter that declares it promises."""
@@ -57,6 +58,24 @@ ERROR_CLASSES: dict[str, str] = {
     "unsupported": "the file needs an algorithm the format leaves undefined (HashAlgo 0xFF, CompAlgo 11)",
 }
 """Error class printed with a rejection (``error_class``) -> meaning."""
+
+REJECTION_RULES: dict[str, str] = {
+    "bad-magic": "C1",
+    "bad-endianness": "C1",
+    "bad-header-size": "B-3-header-size",
+    "truncated-header": "C2",
+    "unsupported-version": "B-3.2-major",
+    "encryption-header": "V11-C15",
+    "invalid-block-type": "C6",
+    "bad-block-length": "B-4.1-block-length",
+    "page-size": "C10",
+    "compression": "V11-C20",
+    "payload": "B-4.1-block-length",
+    "unsupported": "V11-C13",
+}
+"""Error class -> the rule a rejection of that class cites unless its case names another
+(``truncated-header``: HeaderSize bytes are needed to locate block 0, C2; ``payload``: the
+BlockLength does not cover the payload's layout, B-4.1-block-length)."""
 
 STATUSES = ("pass", "fail", "expected-fail", "unexpected-pass", "skipped", "errored")
 """Per-case outcome of a run."""

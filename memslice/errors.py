@@ -86,9 +86,66 @@ class UnsupportedError(MslError):
     """The file uses a feature this reader does not implement (e.g. decryption)."""
 
 
+class LimitError(MslError):
+    """The input is well formed so far but needs more than a limit the caller set.
+
+    Raised, for example, when a compressed payload declares more bytes than the
+    reader's ``inflate_budget`` allows; the message says which limit and how to raise it.
+    """
+
+
 class EncodeError(MslError):
     """A value cannot be written because the schema forbids it."""
 
 
 class IntegrityError(MslError):
     """A hash of the chain, the FileHash or a SegmentHash does not match."""
+
+
+class OutputError(MslError):
+    """The output file cannot be created, written or put in place (see :mod:`memslice.atomic_output`).
+
+    The message names the path the user gave, never an internal temporary name, except
+    for a file deliberately kept (``kept``).
+
+    Attributes:
+        path: The destination as the user gave it, or None.
+        kept: A temporary file left on disk on purpose (an incomplete capture that still
+            verifies up to its last whole block), or None.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, kept: str | None = None,
+                 offset: int | None = None, block_index: int | None = None, rule: str | None = None) -> None:
+        self.path = path
+        self.kept = kept
+        super().__init__(message, offset=offset, block_index=block_index, rule=rule)
+
+
+class DestinationExistsError(OutputError):
+    """The destination exists and replacing it was not asked for (``-f/--force``)."""
+
+
+class NotCapturedError(MslError):
+    """A read of the address space touched bytes that were not captured.
+
+    Attributes:
+        address: The first address that was not captured.
+        state: Its page state (``failed``, ``unmapped``, ``not_resident``) or ``absent``
+            (no Memory Region covers it).
+    """
+
+    def __init__(self, message: str, *, address: int = 0, state: str = "absent", **kwargs: object) -> None:
+        self.address = address
+        self.state = state
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+
+    def located(self, *, offset: int | None = None, block_index: int | None = None) -> MslError:
+        """Return a copy with file position information added (address and state kept)."""
+        new = super().located(offset=offset, block_index=block_index)
+        new.address = self.address  # type: ignore[attr-defined]
+        new.state = self.state  # type: ignore[attr-defined]
+        return new
+
+
+class EncryptedError(UnsupportedError):
+    """The blocks are ciphertext and no key was given: the file cannot be looked into."""

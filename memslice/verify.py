@@ -93,7 +93,8 @@ def verify(reader: MslReader) -> VerifyReport:
         report.problems.append("encrypted file: PrevHash fields are zero and the chain is not verified "
                                "(rule V11-C16); FileHash needs decryption")
         return report
-    new_hasher = hasher_factory(reader.header.hash_algo)
+    # bytes 0x39-0x3F are reserved before 1.1 (C5): a 1.0 or draft file is always BLAKE3
+    new_hasher = hasher_factory(reader.header.hash_algo if reader.version >= 0x0101 else 0)
     eoc = reader.eoc
     report.eoc = "present" if eoc else "absent"
     data = reader.data
@@ -179,7 +180,7 @@ def _check_eoc(reader: MslReader, rec: object, file_digest: bytes, report: Verif
         report.problems.append(f"End-of-Capture at offset 0x{rec.offset:X}: FileHash does not match the hash of "
                                f"bytes 0..0x{rec.offset:X} [rule CS2]")
     parsed = rec.index + 1
-    counts = [("header", reader.header.block_count)]
+    counts = [("header", reader.header.block_count)] if reader.version >= 0x0101 else []  # reserved in 1.0
     eoc_count = getattr(payload, "block_count", None)
     if eoc_count is not None and reader.dialect != "spec-1.0":
         counts.append(("End-of-Capture", eoc_count))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from memslice import MslReader, verify
+from tests.conftest import tool_missing
 from tests.oracles.venvs import ensure_oracle, failure_reason, run_oracle
 from tests.targets.harness import capture, count_markers, target
 
@@ -39,7 +40,7 @@ def captures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.mark.parametrize("label", ["none", "zstd", "lz4", "v10"])
 def test_oracle_reads_and_verifies_our_capture(captures: dict[str, Path], tool: str, label: str) -> None:
     if ensure_oracle(tool) is None:
-        pytest.skip(f"{tool} oracle unavailable: {failure_reason(tool)}")
+        tool_missing(f"{tool} oracle unavailable: {failure_reason(tool)}")
     path = captures[label]
     with MslReader(path) as reader:
         assert verify(reader).ok

@@ -20,6 +20,7 @@ from memslice.conformance.cases import load_cases, select
 from memslice.conformance.runner import Adapter, capabilities, load_known_failures, run
 from memslice.conformance.vocabulary import FEATURES
 
+from tests.conftest import tool_missing
 from tests.oracles.venvs import ensure_oracle, failure_reason
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,14 +60,14 @@ def test_the_reference_adapter_prints_a_rejection_with_exit_status_1(tmp_path: P
     assert missing.exit_code == 2
 
 
-@pytest.mark.parametrize("name", ["memslicer", "memdiver", "kaitai"])
+@pytest.mark.parametrize("name", ["memslicer", "memdiver", "kaitai", "kaitai-js"])
 def test_another_implementation_fails_exactly_its_known_failures(name: str) -> None:
     impl = IMPLEMENTATIONS[name]
     if impl.venv is not None and ensure_oracle(impl.venv) is None:
-        pytest.skip(f"{name} oracle unavailable: {failure_reason(impl.venv)}")
+        tool_missing(f"{name} oracle unavailable: {failure_reason(impl.venv)}")
     why = unavailable(impl)
     if why is not None:
-        pytest.skip(f"{name}: {why}")
+        tool_missing(f"{name}: {why}")
     known = load_known_failures(impl.known_failures)
     assert known and all(len(reason) >= 10 for reason in known.values())
     assert set(known) <= ALL_IDS

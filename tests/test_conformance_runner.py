@@ -53,7 +53,16 @@ if sys.argv[3] == "capabilities":
 path = sys.argv[4]
 doc = json.load(open(os.path.join(os.path.dirname(path), "expected.json")))
 if mode == "crash":
+    print("Error: boom in the parser", file=sys.stderr)
+    for i in range(10):
+        print(f"    at frame{i} (parser.js:{i})", file=sys.stderr)
     sys.exit(3)
+if mode == "bad-canon" and doc["result"] != "rejected":
+    doc["canon"] = "msl-canon/0"
+    doc["extra"] = 1
+if mode == "truncate" and doc["result"] == "complete":
+    doc["result"] = "truncated"
+    doc["header"]["pid"] = "1"
 if mode == "adapter-error":
     print("cannot", file=sys.stderr)
     sys.exit(2)
@@ -64,6 +73,8 @@ if mode == "bad-json":
     sys.exit(0)
 if mode == "greedy":
     hog = bytearray(1 << 30)
+if mode == "wrong-rule" and doc["result"] == "rejected":
+    doc["rule"] = "C99"
 if mode == "tamper" and doc.get("blocks"):
     doc["blocks"][0]["offset"] = "0x41"
 print(json.dumps(doc))
@@ -195,6 +206,91 @@ def test_json_and_junit_reports(corpus: Path, fake: Path) -> None:
     assert len(suite.findall("testcase")) == len(report.results) + 1
     failures = [tc for tc in suite.findall("testcase") if tc.find("failure") is not None]
     assert len(failures) == data["summary"]["fail"] + data["summary"]["unexpected-pass"] + 1
+
+
+def test_failure_headline_names_results_and_the_first_differing_path(corpus: Path, fake: Path) -> None:
+    report = run_fake(corpus, fake, "tamper")
+    bad = next(r for r in report.results if r.id == "blocks/unknown-type-capture")
+    assert bad.headline == "expected complete, got complete; first difference at blocks[0].offset"
+    assert bad.description == yaml.safe_load((corpus / bad.id / "case.yaml").read_text())["description"]
+    assert bad.input.endswith("blocks/unknown-type-capture/input.msl")
+    cut = run_fake(corpus, fake, "truncate")
+    root = next(r for r in cut.results if r.id == "regions/page-states")
+    assert root.headline == "expected complete, got truncated; first difference at result"
+    changed = [line for line in root.diff.splitlines()[2:] if line[:1] in "+-"]
+    assert changed[:2] == ['-  "result": "complete",', '+  "result": "truncated",']  # the root cause comes first
+
+
+def test_output_breaking_the_canon_schema_fails(corpus: Path, fake: Path) -> None:
+    report = run_fake(corpus, fake, "bad-canon")
+    for r in report.results:
+        if r.id != "header/bad-magic":
+            assert r.status == "fail" and "canon.schema.json" in r.headline, r.id
+            assert "msl-canon/1" in r.detail and "extra" in r.detail
+
+
+def test_a_crash_shows_the_first_stderr_lines(corpus: Path, fake: Path) -> None:
+    report = run_fake(corpus, fake, "crash")
+    assert all("Error: boom in the parser" in r.detail for r in report.results)
+
+
+def test_cli_names_the_adapter_after_its_capabilities_and_summarises_warnings(
+        corpus: Path, fake: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tampered = f"{sys.executable} {fake} tamper {ALL_FEATURES}"
+    out_json, known = tmp_path / "r.json", tmp_path / "known.yaml"
+    args = ["conformance", "run", "--adapter", tampered, "--cases", str(corpus), "--run", "integrity/*"]
+    assert msl([*args, "--json", str(out_json)]) == 0  # a recommended failure alone is a warning
+    out = capsys.readouterr().out
+    assert "1 recommended case(s) failed (warnings; --strict makes them fatal): integrity/wrong-file-hash" in out
+    assert "first difference at blocks[0].offset" in out and "rules CS2" in out
+    data = json.loads(out_json.read_text())
+    assert data["adapter"]["name"] == "fake"
+    case = data["cases"][0]
+    assert case["diff"] and "more diff lines" not in case["diff"] and case["headline"]
+    assert msl([*args, "--strict"]) == 1
+    assert msl([*args, "--known-failures", str(known), "--update-known-failures"]) == 0
+    written = yaml.safe_load(known.read_text())
+    assert written["adapter"] == "fake"
+    reason = written["failures"]["integrity/wrong-file-hash"]["reason"]
+    assert "first difference at blocks[0].offset" in reason and "---" not in reason
+
+
+def test_a_missing_tool_skips_locally_and_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import tool_missing
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        tool_missing("the memdiver oracle venv is missing")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true but a required tool is missing: the memdiver"):
+        tool_missing("the memdiver oracle venv is missing")
+
+
+def test_matrix_fails_in_ci_when_an_implementation_cannot_run(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("MEMSLICE_ORACLE_ROOT", str(tmp_path / "no-oracles"))
+    code = msl(["conformance", "matrix", "--only", "memdiver", "--run", "header/bad-magic",
+                "-o", str(tmp_path / "m.md")])
+    assert code == 1
+    assert "CI=true but not run: memdiver" in capsys.readouterr().err
+
+
+def test_rejections_are_compared_by_rule_id_with_error_rule(corpus: Path, fake: Path) -> None:
+    strict = run_fake(corpus, fake, "wrong-rule")
+    bad = next(r for r in strict.results if r.id == "header/bad-magic")
+    assert bad.status == "fail" and "'C99'" in bad.detail and "'C1'" in bad.detail
+    lenient = run_fake(corpus, fake, "wrong-rule", features=",".join(sorted(set(FEATURES) - {"write", "error-rule"})))
+    assert statuses(lenient)["header/bad-magic"] == "pass"
+
+
+def test_every_rejection_case_cites_a_rule_of_the_spec() -> None:
+    from memslice.generated.rules import RULES
+
+    for case in load_cases(CASES_DIR):
+        expected = json.loads((case.path / "expected.json").read_text())
+        if expected["result"] == "rejected":
+            assert expected.get("rule") in RULES, case.id
 
 
 def test_apply_known_leaves_unlisted_results_alone(corpus: Path, fake: Path) -> None:

@@ -27,6 +27,7 @@ from memslice.generated.enums import (
 
 from memslice.reader import MslReader
 from memslice.verify import verify
+from tests.conftest import tool_missing
 from tests.targets_import import harness
 from tests.targets_import.blocktypes import IP, ME, MLI, PI, TC
 
@@ -391,7 +392,7 @@ def test_imported_core_opens_and_verifies_in_the_oracles(gcore_import: tuple[Pat
     from tests.oracles.venvs import ensure_oracle, failure_reason, run_oracle
 
     if ensure_oracle(oracle) is None:
-        pytest.skip(f"{oracle} oracle unavailable: {failure_reason(oracle)}")
+        tool_missing(f"{oracle} oracle unavailable: {failure_reason(oracle)}")
     _core, out = gcore_import
     result = run_oracle(oracle, out)
     assert result["exit_code"] == 0 and result["verify"] == "ok", result

@@ -17,6 +17,7 @@ from memslice.generated.enums import ArchType, OsType, Protection, RegionType, S
 from memslice.cli.main import main
 from memslice.reader import MslReader
 from memslice.verify import verify
+from tests.conftest import tool_missing
 from tests.targets_import import harness
 from tests.targets_import.blocktypes import ME, MLI, PI, TC, VAS
 
@@ -42,7 +43,7 @@ def oracle_parse(path: Path) -> dict:
 
     python = ensure_oracle("memdiver")
     if python is None:
-        pytest.skip(f"memdiver oracle unavailable: {failure_reason('memdiver')}")
+        tool_missing(f"memdiver oracle unavailable: {failure_reason('memdiver')}")
     proc = subprocess.run([str(python), "-c", ORACLE_SCRIPT, str(path)], capture_output=True, text=True,
                           timeout=300, check=True, stdin=subprocess.DEVNULL)
     return json.loads(proc.stdout)
@@ -112,7 +113,7 @@ def test_real_minidump_imports_open_in_memdiver(name: str, tmp_path: Path) -> No
     from tests.oracles.venvs import ensure_oracle, failure_reason, run_oracle
 
     if ensure_oracle("memdiver") is None:
-        pytest.skip(f"memdiver oracle unavailable: {failure_reason('memdiver')}")
+        tool_missing(f"memdiver oracle unavailable: {failure_reason('memdiver')}")
     out = tmp_path / "m.msl"
     result = import_dump(FIXTURES / name, out, accept_loss=True)
     seen = run_oracle("memdiver", out)

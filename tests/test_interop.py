@@ -30,7 +30,7 @@ from memslice.generated.enums import ArchType, CapBitmap, OsType, Protection, Re
 from memslice.reader import MslReader
 from memslice.verify import verify
 from memslice.writer import MslWriter
-from tests.conftest import MARKER
+from tests.conftest import MARKER, tool_missing
 from tests.oracles.venvs import ensure_oracle, failure_reason, run_oracle
 
 PAGE = 4096
@@ -46,7 +46,7 @@ CAPS = (CapBitmap.MEMORY_REGIONS | CapBitmap.MODULE_LIST | CapBitmap.THREAD_CONT
 def _oracle(name: str) -> Path:
     python = ensure_oracle(name)
     if python is None:
-        pytest.skip(f"{name} oracle unavailable: {failure_reason(name)}")
+        tool_missing(f"{name} oracle unavailable: {failure_reason(name)}")
     return python
 
 

@@ -44,7 +44,7 @@ from memslice.generated.registry import BLOCK_MODULES
 from memslice import MslReader
 from memslice.canon import to_canonical
 from memslice.writer import MslWriter
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, tool_missing
 
 ROOT = Path(__file__).resolve().parents[1]
 KSY = ROOT / "generated" / "kaitai" / "memslice.ksy"
@@ -71,9 +71,7 @@ def toolchain_missing() -> str | None:
 def require_toolchain() -> None:
     reason = toolchain_missing()
     if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        tool_missing(reason)
 
 
 def compile_ksy(ksy: Path, out: Path, langs: tuple[str, ...] = LANGS) -> float:
@@ -231,6 +229,18 @@ def test_compiles_to_python_javascript_and_java(compiled: Path) -> None:
 # ----------------------------------------------------------------------------------------
 # samples
 # ----------------------------------------------------------------------------------------
+KAITAI_DIALECT = {"memdiver-1.0.2/import_raw_sample_dump.msl": "memdiver-1.0.2"}
+"""Samples the .ksy gives another dialect than the reader: Kaitai cannot look at every block, so
+it still takes a non-zero header BlockCount as memdiver's sign, which the reader no longer does
+alone (1.1 allows the count, V11-C13). The sample holds only layouts both dialects share."""
+
+
+def _without_dialect(name: str, kaitai: dict[str, Any], ours: dict[str, Any]) -> None:
+    """Check and drop the dialect of a :data:`KAITAI_DIALECT` sample (everything else must agree)."""
+    if name in KAITAI_DIALECT:
+        assert (kaitai.pop("dialect"), ours.pop("dialect")) == (KAITAI_DIALECT[name], "spec-1.1")
+
+
 @pytest.mark.parametrize("name", ALL_SAMPLES)
 def test_sample_agrees_with_the_reader(name: str, parser: ModuleType, canon: KaitaiCanon) -> None:
     path = SAMPLES / name
@@ -240,6 +250,7 @@ def test_sample_agrees_with_the_reader(name: str, parser: ModuleType, canon: Kai
             pytest.skip(f"the reader rejects {name}: see test_sample_the_reader_rejects_fails_there_too")
         root = parser.Memslice.from_file(str(path))
         kaitai = canon.document(root)
+        _without_dialect(name, kaitai, ours)
         assert_agree(kaitai, ours)
         trailing = 0 if reader.trailing_offset is None else reader.size - reader.trailing_offset
         assert canon.trailing_bytes(root) == trailing
@@ -253,7 +264,9 @@ def test_samples_the_reader_decodes_are_all_read_in_full(parser: ModuleType, can
         if "error" in ours:
             continue
         root = parser.Memslice.from_file(str(SAMPLES / name))
-        if not list(differences(canon.document(root), ours)):
+        kaitai = canon.document(root)
+        _without_dialect(name, kaitai, ours)
+        if not list(differences(kaitai, ours)):
             agreed.append(name)
     print(f"\nfull agreement on {len(agreed)} of {len(ALL_SAMPLES)} samples:\n  " + "\n  ".join(agreed))
     assert len(agreed) >= len(ALL_SAMPLES) - 1
@@ -566,9 +579,7 @@ def test_java_codec_inflates_what_the_writer_compresses(tmp_path: Path, compiled
     from memslice.compression import compress_payload
 
     if shutil.which("javac") is None or shutil.which("java") is None:
-        if os.environ.get("CI"):
-            pytest.fail("javac/java not installed")
-        pytest.skip("javac/java not installed")
+        tool_missing("javac/java not installed (the JDK is needed for the compiled Java parser)")
     assert "new MemsliceCodec(isCompressed(), header().flags().compAlgo().id()" in (
         compiled / "java" / OUTPUTS["java"]).read_text()
     (tmp_path / "Harness.java").write_text(JAVA_HARNESS)

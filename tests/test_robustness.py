@@ -48,6 +48,7 @@ from memslice.errors import (
     BadMagicError,
     CompressionError,
     ConstraintError,
+    FormatError,
     HeaderError,
     MslError,
     TruncatedError,
@@ -660,17 +661,30 @@ def test_read_partial_last_page() -> None:
     rec = _block(data, MEMORY_REGION)
     bad = _patched(data, rec.payload_offset + 0x08, "<Q", 5 * 1024 + 512)  # 5.5 pages of 1 KiB
     with MslReader(bad) as reader:
-        reader.decode(reader.blocks[rec.index])
-        try:
-            spans = reader.read(0x10000, 6 * 1024)
-        except MslError:
-            return
-    assert sum(s.length for s in spans) == 6 * 1024
+        decoded = reader.decode(reader.blocks[rec.index]).payload
+        assert decoded.num_pages == 5  # whole pages only: the half page has no state
+        spans = reader.read(0x10000, 6 * 1024)
+    # the region's states are 0 0 1 2 3 (1 KiB pages from 0x10000); past its 5 whole pages nothing
+    # is known, so the last KiB is absent, never invented bytes
+    assert [(s.state, s.length) for s in spans] == [("captured", 2048), ("failed", 1024), ("unmapped", 1024),
+                                                     ("not_resident", 1024), ("absent", 1024)]
+    page = bytes(range(256)) * 4
+    assert bytes(spans[0].data) == page * 2
+    assert all(s.data is None for s in spans[1:])
 
 
 @pytest.mark.parametrize("length", [1, 8, 79])
 def test_block_length_below_header_size(length: int) -> None:
     data = writer_capture()
     rec = _block(data, MODULE_LIST_INDEX)
+    bad = _patched(data, rec.offset + 8, "<I", length)
     with alarm(HANG_SECONDS):
-        exercise(_patched(data, rec.offset + 8, "<I", length))
+        met = exercise(bad)
+    assert met, "a BlockLength below 80 must be reported"
+    with MslReader(bad) as reader:
+        assert len(reader.blocks) == rec.index  # the walk stops at the bad block
+        fault = reader.fault
+        assert isinstance(fault, FormatError) and fault.rule == "B-4.1-block-length"
+        assert fault.offset == rec.offset + 8 and fault.block_index == rec.index
+        assert str(length) in str(fault)
+        assert not verify(reader).ok

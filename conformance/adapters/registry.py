@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ class Implementation:
         pending: Why it cannot run yet, or None.
         needs: Repository files the adapter needs (built by ``needs_hint``).
         needs_hint: How to build them.
+        interpreter: Program that runs the script when it is not Python (``node``).
     """
 
     name: str
@@ -46,6 +48,7 @@ class Implementation:
     pending: str | None = None
     needs: tuple[str, ...] = ()
     needs_hint: str = ""
+    interpreter: str | None = None
 
     @property
     def known_failures(self) -> Path:
@@ -58,6 +61,10 @@ IMPLEMENTATIONS: dict[str, Implementation] = {
     "kaitai": Implementation("kaitai", "Kaitai Struct 0.11 (generated .ksy compiled to Python)", "kaitai_adapter.py",
                              needs=("build/kaitai/python/memslice.py", "tools/kaitai/python/memslice_codec.py",
                                     "conformance/kaitai_canon.py"), needs_hint="make kaitai"),
+    "kaitai-js": Implementation("kaitai-js", "Kaitai Struct 0.11 (generated .ksy compiled to JavaScript, node)",
+                                "kaitai_js_adapter.js", needs=("build/kaitai/javascript/Memslice.js",
+                                                               "tools/kaitai/js/MemsliceCodec.js"),
+                                needs_hint="make kaitai", interpreter="node"),
     "memslicer": Implementation("memslicer", "memslicer 0.5.2", "memslicer_adapter.py", "memslicer"),
     "memdiver": Implementation("memdiver", "memdiver 1.0.2", "memdiver_adapter.py", "memdiver"),
 }
@@ -73,6 +80,8 @@ def unavailable(impl: Implementation) -> str | None:
     """Why ``impl`` cannot run here, or None."""
     if impl.pending:
         return f"pending: {impl.pending}"
+    if impl.interpreter is not None and shutil.which(impl.interpreter) is None:
+        return f"{impl.interpreter} is not installed"
     missing = [n for n in impl.needs if not (REPO_ROOT / n).is_file()]
     if missing:
         return f"{', '.join(missing)} missing ({impl.needs_hint})"
@@ -93,6 +102,8 @@ def adapter_for(impl: Implementation) -> Adapter:
     """The command that runs ``impl``'s adapter (check :func:`unavailable` first)."""
     if impl.script is None:
         return Adapter(impl.name, [sys.executable, "-m", "memslice.conformance.adapters.reference"])
+    if impl.interpreter is not None:
+        return Adapter(impl.name, [shutil.which(impl.interpreter) or impl.interpreter, str(HERE / impl.script)])
     if impl.venv is None:
         return Adapter(impl.name, [sys.executable, str(HERE / impl.script)])
     python = oracle_root() / impl.venv / "bin" / "python"

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-RECIPE_MODULES = ("header", "blocks", "truncated", "payloads", "integrity", "real")
+RECIPE_MODULES = ("header", "blocks", "truncated", "payloads", "integrity", "real", "versions", "golden")
 """``recipes_<name>.py`` modules, imported in this order."""
 
 
@@ -44,6 +44,8 @@ class Built:
         features: Features an adapter needs for the case to run.
         reject: Error class when the spec requires rejecting the file; the expected
             document is then the rejection, independent of any reader.
+        reject_rule: The rule id the rejection cites (default: the class's rule,
+            ``vocabulary.REJECTION_RULES``).
         expect: Dotted-path facts the reference document must show (``result``,
             ``integrity.chain``, ``blocks.#`` for the count, ``blocks.2.skipped``);
             generation fails when it does not, so expected.json cannot silently follow a
@@ -63,6 +65,7 @@ class Built:
     origin: dict[str, str]
     features: list[str] = field(default_factory=list)
     reject: str | None = None
+    reject_rule: str | None = None
     expect: dict[str, Any] = field(default_factory=dict)
     dialect: str | None = None
     read_as: str = "auto"

@@ -9,7 +9,6 @@ makes any more: ids are never renamed or dropped).
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,8 +19,10 @@ import yaml
 from memslice.conformance.cases import EXPECTED, INPUT, META
 from memslice.conformance.generators import Built, all_recipes
 from memslice.conformance.normalize import contract_document, rejection
-from memslice.conformance.vocabulary import EXIT_ACCEPT
+from memslice.conformance.view import reduce_values
+from memslice.conformance.vocabulary import EXIT_ACCEPT, REJECTION_RULES
 
+from memslice.atomic_output import write_file
 from memslice.canon import dumps
 from memslice.errors import MslError
 from memslice.reader import MslReader
@@ -69,6 +70,23 @@ def lookup(doc: Any, path: str) -> Any:
     return node
 
 
+def fact_problems(doc: Any, facts: dict[str, Any]) -> list[str]:
+    """The facts ``doc`` contradicts, one line each (empty when it shows all of them).
+
+    An enumeration or flag set is compared by its ``value`` string (``view.reduce_values``),
+    so a fact states ``"5"`` for ``{"value": "5", "name": "..."}``.
+    """
+    out = []
+    for path, want in facts.items():
+        try:
+            got = reduce_values(lookup(doc, path))
+        except (KeyError, IndexError, TypeError, ValueError):
+            got = "<absent>"
+        if got != want:
+            out.append(f"{path} is {got!r}; the recipe says {want!r}")
+    return out
+
+
 def expected_documents(case_id: str, built: Built) -> dict[str, dict[str, Any]]:
     """File name -> expected document for one recipe's output.
 
@@ -78,20 +96,16 @@ def expected_documents(case_id: str, built: Built) -> dict[str, dict[str, Any]]:
     """
     docs: dict[str, dict[str, Any]] = {}
     if built.reject:
-        docs[EXPECTED] = {"canon": "msl-canon/1", "result": "rejected", "error_class": built.reject}
+        docs[EXPECTED] = {"canon": "msl-canon/1", "result": "rejected", "error_class": built.reject,
+                          "rule": built.reject_rule or REJECTION_RULES[built.reject]}
     else:
         status, doc = reference_document(built.data, built.read_as)
         if status != EXIT_ACCEPT:
             raise GenerationError(f"{case_id}: the reference reader rejects the file ({doc.get('error_class')}: "
                                   f"{doc.get('message')}) but the recipe expects it to be read")
-        for path, want in built.expect.items():
-            try:
-                got = lookup(doc, path)
-            except (KeyError, IndexError, TypeError):
-                got = "<absent>"
-            if got != want:
-                raise GenerationError(f"{case_id}: {path} is {got!r} in the reference document; the recipe says "
-                                      f"{want!r}")
+        wrong = fact_problems(doc, built.expect)
+        if wrong:
+            raise GenerationError(f"{case_id}: the reference document contradicts the recipe: {'; '.join(wrong)}")
         docs[EXPECTED] = doc
     for alt in built.alternatives:
         _status, doc = reference_document(built.data, alt.dialect)
@@ -113,6 +127,8 @@ def case_meta(case_id: str, built: Built) -> dict[str, Any]:
                                 for a in built.alternatives]
     if built.notes:
         meta["notes"] = built.notes
+    if built.expect and not built.reject:
+        meta["facts"] = dict(built.expect)
     return meta
 
 
@@ -140,16 +156,8 @@ def render_case(case_id: str, built: Built) -> dict[str, bytes]:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-    os.replace(partial, path)
+    """Replace one corpus file (regenerating the corpus rewrites it by design)."""
+    write_file(path, data, force=True)
 
 
 def _existing(root: Path) -> set[str]:

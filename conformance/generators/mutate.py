@@ -80,7 +80,7 @@ def block_field_offset(field_id: str) -> int:
     return field_offset(framing.BlockHeader, field_id)
 
 
-def reseal(data: bytearray, *, unchained_header: bool = False) -> None:
+def reseal(data: bytearray, *, unchained_header: bool = False, algo: int | None = None) -> None:
     """Recompute every PrevHash and the End-of-Capture FileHash of an unencrypted file.
 
     Works on the capture segment and whatever follows it (extension segments keep a valid
@@ -89,8 +89,11 @@ def reseal(data: bytearray, *, unchained_header: bool = False) -> None:
     Args:
         data: The file, edited in place.
         unchained_header: Write 32 zero bytes as block 0's PrevHash (pre-1.1 MemDiver).
+        algo: HashAlgo to chain with (default: the header's byte; a 1.0 file whose reserved
+            byte 0x3D is set still chains with BLAKE3).
     """
-    algo = data[header_field_offset("hash_algo")]
+    if algo is None:
+        algo = data[header_field_offset("hash_algo")]
     header_size = data[9]
     endian = endian_of(data)
     prev_at = block_field_offset("prev_hash")

@@ -169,3 +169,38 @@ def _reserved_flags(seed: str) -> Built:
     return Built(bytes(data), "Header Flags has reserved bit 31 set. A consumer MUST ignore it and read the file "
                  "normally.", "1.0", ["C5"], "required", "valid", {"generator": STANDARD, "mutation": note},
                  expect={"result": "complete", "blocks.#": 7, "integrity.chain": "ok"})
+
+
+@recipe("header/v10-reserved-count-and-hash-algo")
+def _v10_reserved_11_fields(seed: str) -> Built:
+    from memslice.conformance.generators.recipes_golden import chain_facts
+
+    data = standard(seed)
+    count_at, algo_at = header_field_offset("block_count"), header_field_offset("hash_algo")
+    put(data, count_at, "I", 99)
+    data[algo_at] = 0x01
+    reseal(data, algo=0)
+    facts = chain_facts(bytes(data), "blake3")
+    return Built(bytes(data), "A 1.0 file whose reserved header bytes 0x39-0x3C hold 99 and 0x3D holds 0x01 (where 1.1 "
+                 "puts BlockCount and HashAlgo). In 1.0 they are reserved: a consumer MUST ignore them (C5), so the "
+                 "chain is BLAKE3 (spec 4.4) and no BlockCount is checked.", "1.0", ["C5", "CS1"], "required", "valid",
+                 {"generator": STANDARD, "mutation": f"u32 at 0x{count_at:02X} = 99, byte 0x{algo_at:02X} = 0x01; "
+                  "chain and FileHash recomputed with BLAKE3", "expectation": "facts: BLAKE3 chain recomputed outside "
+                  "memslice (recipes_golden.chain_facts)"},
+                 features=["verify-chain", "verify-block-count"],
+                 expect={"result": "complete", "blocks.#": 7, "integrity.chain": "ok", "integrity.file_hash": "ok",
+                         "integrity.block_count": "n/a", **facts})
+
+
+@recipe("header/v10-flag-bit-2")
+def _v10_flag_bit2(seed: str) -> Built:
+    data = standard(seed)
+    at = header_field_offset("flags")
+    put(data, at, "I", get(data, at, "I") | 0x4)
+    reseal(data, algo=0)
+    return Built(bytes(data), "A 1.0 file with header Flags bit 2 set (the bit 1.1 calls Encrypted) and a 64-byte "
+                 "header. In 1.0 Flags bits 1-31 are reserved: a consumer MUST ignore the bit (C5) and read the file "
+                 "as it is, not reject it under the 1.1 rule V11-C15.", "1.0", ["C5"], "required", "valid",
+                 {"generator": STANDARD, "mutation": f"bytes 0x{at:02X}-0x{at + 3:02X} Flags |= 0x4; chain and "
+                  "FileHash recomputed"},
+                 expect={"result": "complete", "blocks.#": 7, "integrity.chain": "ok", "header.flags": "0x4"})

@@ -8,6 +8,7 @@ from memslice.conformance.generators.fixtures import (
     STANDARD_CAPS,
     WRITTEN_AT,
     add_standard,
+    region_payload,
     uuid4,
     write_capture,
 )
@@ -20,8 +21,9 @@ from memslice.conformance.generators.mutate import (
     reseal,
 )
 from memslice.conformance.generators.recipes_header import STANDARD, STANDARD_11, standard
+from memslice.conformance.generators.recipes_payloads import region_facts
 from memslice.generated import framing
-from memslice.generated.blocks import end_of_capture, end_of_extension, key_hint, vas_map
+from memslice.generated.blocks import end_of_capture, end_of_extension, key_hint, memory_region, vas_map
 from memslice.generated.enums import CapBitmap, HashAlgo, NameSource
 
 from memslice.integrity import digest
@@ -195,6 +197,30 @@ def _unterminated(seed: str) -> Built:
                  expect={"result": "complete", "blocks.#": 7, "integrity.segments.#": 0})
 
 
+@recipe("extensions/unterminated-after-segment")
+def _unterminated_after_segment(seed: str) -> Built:
+    def body(w: MslWriter) -> None:
+        ids = add_standard(w, seed)
+        w.finish_capture(acq_end=ACQ_END)
+        w.begin_extension()
+        w.add(key_hint.KeyHint(region_uuid=ids.regions[0], region_offset=0x100, len_key=16, key_type=3, protocol=7,
+                               confidence=1, key_state=1, note="added by segment 1"), block_uuid=uuid4(seed, "seg"))
+        w.end_extension(producer="conformance-generator", written_at=WRITTEN_AT)
+        w.add(key_hint.KeyHint(region_uuid=ids.regions[0], region_offset=0x200, len_key=16, key_type=3, protocol=7,
+                               confidence=1, key_state=1, note="never terminated"), block_uuid=uuid4(seed, "tail"))
+
+    data = write_capture(seed, body, cap_bitmap=STANDARD_CAPS)
+    spans = blocks(data)
+    tail = len(data) - spans[-2].end
+    return Built(data, "One verified extension segment, then a Key Hint block with no End-of-Extension after it. The "
+                 "block belongs to no closed segment: it is trailing data (its bytes counted in trailing_bytes), "
+                 "never presented as a block.", "1.1", ["V11-C14", "V11-C23"], "required", "invalid",
+                 {"generator": f"{SEGMENTS}, then one more Key Hint without begin_extension / end_extension"},
+                 features=["extension-segments"],
+                 expect={"result": "complete", "blocks.#": 9, "integrity.segments.#": 1,
+                         "integrity.trailing_bytes": f"0x{tail:x}"})
+
+
 def _bad_segment(seed: str, field: str, note: str) -> Built:
     data = bytearray(_segments(seed, 1))
     span = blocks(data)[-1]
@@ -266,7 +292,9 @@ def _vas_map_no_states(seed: str) -> Built:
                  "(they are never derived from a VAS Map); the only page states are the Memory Region's.", "1.1",
                  ["V11-5.8-no-states", "V11-C25"], "required", "valid",
                  {"generator": f"{STANDARD_11} without Key Hint, then a VAS Map with one uncaptured range"},
-                 features=["payloads", "regions"], expect={"result": "complete", "effective.vas_map": "5"})
+                 features=["payloads", "regions"],
+                 expect={"result": "complete", "effective.vas_map": "5", "blocks.#": 7,
+                         **region_facts([region_payload(seed, 0x7FFD_0000_0000, "0010200")], ["0010200"], first=2)})
 
 
 @recipe("extensions/broken-chain-in-segment")
@@ -289,3 +317,43 @@ def _broken_chain_in_segment(seed: str) -> Built:
                  features=["extension-segments", "verify-chain"],
                  expect={"result": "complete", "blocks.#": 7, "integrity.segments.#": 0, "integrity.chain": "broken",
                          "integrity.first_bad_block": str(hint.index)})
+
+
+def _hash_algo_undefined(seed: str, code: int, what: str) -> Built:
+    data = bytearray(write_capture(seed, lambda w: add_standard(w, seed), cap_bitmap=STANDARD_CAPS))
+    at = header_field_offset("hash_algo")
+    data[at] = code
+    return Built(bytes(data), f"A 1.1 capture whose HashAlgo is 0x{code:02X} ({what}): no algorithm is defined to "
+                 "verify its chain. A verifying consumer MUST refuse it as `unsupported` rather than report a broken "
+                 "chain.", "1.1", ["V11-C13", "CS1"], "required", "invalid",
+                 {"generator": STANDARD_11, "mutation": f"byte 0x{at:02X} HashAlgo 0x00 -> 0x{code:02X} (chain left "
+                  "as BLAKE3)"}, features=["verify-chain"], reject="unsupported")
+
+
+@recipe("integrity/hash-algo-ff")
+def _hash_algo_ff(seed: str) -> Built:
+    return _hash_algo_undefined(seed, 0xFF, "Other")
+
+
+@recipe("integrity/hash-algo-unknown")
+def _hash_algo_unknown(seed: str) -> Built:
+    return _hash_algo_undefined(seed, 0x07, "no code of the registry")
+
+
+@recipe("blocks/precedence-walk-before-payload")
+def _precedence(seed: str) -> Built:
+    data = bytearray(write_capture(seed, lambda w: add_standard(w, seed), cap_bitmap=STANDARD_CAPS,
+                                   format_version="1.0"))
+    spans = blocks(data)
+    region, late = spans[2], spans[4]
+    log2_at = region.offset + _HDR + field_offset(memory_region.MemoryRegion, "page_size_log2")
+    data[log2_at] = 9
+    length_at = late.offset + block_field_offset("block_length")
+    reseal(data)
+    put(data, length_at, "I", 79)
+    return Built(bytes(data), "Two faults: block 2's PageSizeLog2 is 9 (C10) and block 4's BlockLength is 79. The "
+                 "block walk comes before any payload (contract 2.6, precedence), so the file is rejected as "
+                 "bad-block-length, not page-size.", "1.0", ["B-4.1-block-length", "C10"], "recommended", "invalid",
+                 {"generator": STANDARD, "mutation": f"byte 0x{log2_at:X} PageSizeLog2 12 -> 9, chain and FileHash "
+                  f"recomputed, then u32 at 0x{length_at:X} BlockLength -> 79"},
+                 features=["regions"], reject="bad-block-length")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from types import ModuleType
 
@@ -27,6 +28,7 @@ from memslice.generated.blocks import (
     module_list_index,
     process_identity,
 )
+from memslice.generated.dialects import DEFAULT_VERSION
 from memslice.generated.enums import BlockFlags, CapBitmap, HeaderFlags
 from memslice.generated.registry import BLOCK_MODULES, module_for
 
@@ -102,7 +104,8 @@ def _register_block_type(module: ModuleType) -> None:
     def build(seed: str) -> Built:
         data = _typed_capture(seed, [module])
         return Built(data, f"A capture holding one {module.TITLE} block (type 0x{module.BLOCK_TYPE:04X}) with "
-                     "every field filled from the schema.", "1.1", ["C2", "C3", "C5"], "required", "valid",
+                     "every field filled from the schema.", DEFAULT_VERSION, ["C2", "C3", "C5"],
+                     "required" if module.STATUS == "defined" else "optional", "valid",
                      {"generator": f"values.build_payload({module.BLOCK_ID}) through MslWriter.add, after a Process "
                       "Identity and an empty Module List Index (and the parent block the type names)"},
                      expect={"result": "complete", "integrity.chain": "ok", "integrity.file_hash": "ok"})
@@ -220,41 +223,80 @@ def _regions(seed: str, payloads: list[memory_region.MemoryRegion], *, flags: li
     return write_capture(seed, body, cap_bitmap=caps, format_version=version)
 
 
+_STATE_NAMES = {"0": "captured", "1": "failed", "2": "unmapped", "3": "not_resident"}
+"""Page state digits of the recipes and their names in the canonical form (spec 5.1, 1.1 rule 26)."""
+_FIRST_EXTRA = 5
+"""Index of the first region :func:`_regions` adds (after the standard capture's five blocks)."""
+
+
+def _runs(states: str) -> list[list[str]]:
+    """Run-length pairs of a page state string, counted here rather than by memslice.pages."""
+    out: list[list[str]] = []
+    for digit in states:
+        name = _STATE_NAMES[digit]
+        if out and out[-1][0] == name:
+            out[-1][1] = str(int(out[-1][1]) + 1)
+        else:
+            out.append([name, "1"])
+    return out
+
+
+def region_facts(payloads: list[memory_region.MemoryRegion], states: list[str],
+                  first: int = _FIRST_EXTRA) -> dict[str, object]:
+    """Exact page-state runs, captured byte count, SHA-256 of the placed page bytes and base per region."""
+    facts: dict[str, object] = {}
+    for i, (payload, digits) in enumerate(zip(payloads, states, strict=True)):
+        at = f"blocks.{first + i}.payload"
+        facts[f"{at}.base_addr"] = f"0x{payload.base_addr:x}"
+        facts[f"{at}.page_states"] = _runs(digits)
+        facts[f"{at}.captured_bytes"] = f"0x{len(payload.page_data):x}"
+        facts[f"{at}.captured_sha256"] = hashlib.sha256(bytes(payload.page_data)).hexdigest()
+    return facts
+
+
 @recipe("regions/page-states")
 def _page_states(seed: str) -> Built:
-    data = _regions(seed, [region_payload(seed, 0x10_0000, "0123" * 3 + "0033")], version="1.1")
+    states = "0123" * 3 + "0033"
+    payload = region_payload(seed, 0x10_0000, states)
+    data = _regions(seed, [payload], version="1.1")
     return Built(data, "A region whose pages are Captured, Failed, Unmapped and NotResident in turn; only the "
                  "Captured pages are stored, NotResident pages are zero-content pages (V11-C26).", "1.1",
                  ["V11-C26", "B-5.1-page-data"], "required", "valid",
                  {"generator": f"{STANDARD} without Key Hint, then a region with states 0123 0123 0123 0033"},
-                 features=["regions"], expect={"result": "complete", "blocks.#": 7})
+                 features=["regions"],
+                 expect={"result": "complete", "blocks.#": 7, **region_facts([payload], [states])})
 
 
 @recipe("regions/many-pages")
 def _many_pages(seed: str) -> Built:
     states = "0" + "2" * 500 + "0" + "1" * 497 + "00"
-    data = _regions(seed, [region_payload(seed, 0x20_0000, states)])
+    payload = region_payload(seed, 0x20_0000, states)
+    data = _regions(seed, [payload])
     return Built(data, "A region of 1000 pages (a 250-byte page state map padded to 256) with only 4 pages "
                  "Captured.", "1.0", ["B-5.1-page-data"], "required", "valid",
                  {"generator": f"{STANDARD} without Key Hint, then a 1000-page region"}, features=["regions"],
-                 expect={"result": "complete"})
+                 expect={"result": "complete", **region_facts([payload], [states])})
 
 
 @recipe("regions/page-size-log2-10")
 def _log2_10(seed: str) -> Built:
-    data = _regions(seed, [region_payload(seed, 0x30_0000, "0100", log2=10)])
+    payload = region_payload(seed, 0x30_0000, "0100", log2=10)
+    data = _regions(seed, [payload])
     return Built(data, "A region of 1 KiB pages (PageSizeLog2 10, the smallest allowed).", "1.0", ["C10"], "required",
                  "valid", {"generator": f"{STANDARD} without Key Hint, then a region with PageSizeLog2 10"},
-                 features=["regions"], expect={"result": "complete"})
+                 features=["regions"], expect={"result": "complete", "blocks.5.payload.page_size_log2": "10",
+                                               **region_facts([payload], ["0100"])})
 
 
 @recipe("regions/page-size-log2-40")
 def _log2_40(seed: str) -> Built:
-    data = _regions(seed, [region_payload(seed, 1 << 40, "1", log2=40)])
+    payload = region_payload(seed, 1 << 40, "1", log2=40)
+    data = _regions(seed, [payload])
     return Built(data, "A region of one 1 TiB page (PageSizeLog2 40, the largest allowed) that is Failed, so no "
                  "bytes are stored.", "1.0", ["C10"], "required", "valid",
                  {"generator": f"{STANDARD} without Key Hint, then a region with PageSizeLog2 40"},
-                 features=["regions"], expect={"result": "complete"})
+                 features=["regions"], expect={"result": "complete", "blocks.5.payload.region_size": "0x10000000000",
+                                               **region_facts([payload], ["1"])})
 
 
 def _bad_log2(seed: str, value: int) -> Built:
@@ -287,11 +329,13 @@ def _log2_0(seed: str) -> Built:
 
 @recipe("regions/empty-region")
 def _empty_region(seed: str) -> Built:
-    data = _regions(seed, [region_payload(seed, 0x50_0000, "")])
+    payload = region_payload(seed, 0x50_0000, "")
+    data = _regions(seed, [payload])
     return Built(data, "A Memory Region of RegionSize 0: no pages, an empty page state map, no page data.", "1.0",
                  ["B-5.1-region-size"], "optional", "valid",
                  {"generator": f"{STANDARD} without Key Hint, then a region of 0 pages"}, features=["regions"],
-                 expect={"result": "complete"})
+                 expect={"result": "complete", "blocks.5.payload.region_size": "0x0",
+                         **region_facts([payload], [""])})
 
 
 @recipe("regions/continuation")
@@ -304,7 +348,8 @@ def _continuation(seed: str) -> Built:
                  "others set Continuation and name the first as ParentUUID. Each fragment is a block of its own.",
                  "1.0", ["B-5.1-continuation", "P12"], "required", "valid",
                  {"generator": f"{STANDARD} without Key Hint, then three fragments written with explicit flags"},
-                 features=["continuation"], expect={"result": "complete", "blocks.#": 9})
+                 features=["continuation"], expect={"result": "complete", "blocks.#": 9,
+                                                     **region_facts(payloads, [states[i:i + 4] for i in (0, 4, 8)])})
 
 
 @recipe("regions/page-data-short")
@@ -319,7 +364,7 @@ def _page_data_short(seed: str) -> Built:
                  ["B-5.1-page-data"], "recommended", "invalid",
                  {"generator": f"{STANDARD} without Key Hint, then a 3-page region",
                   "mutation": "last 4096 bytes of the region removed, its BlockLength reduced to match; chain and "
-                  "FileHash recomputed"}, features=["regions"], reject="payload")
+                  "FileHash recomputed"}, features=["regions"], reject="payload", reject_rule="B-5.1-page-data")
 
 
 def _strings(seed: str, exe_path: str | None, cmd_line: str | None) -> bytes:
