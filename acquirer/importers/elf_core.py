@@ -324,7 +324,8 @@ def _identity(note: _Note, elf: _Elf, plan: ImportPlan) -> tuple[int, IdentityPl
     args = _cstr(psargs)
     plan.facts.append(f"NT_PRPSINFO: pr_fname '{_cstr(fname)}'; command line from pr_psargs, which holds at "
                       "most 79 bytes with arguments joined by spaces"
-                      + (" (it is full here: the command line may be longer)" if len(args.encode()) >= 79 else ""))
+                      + (" (it is full here: the command line may be longer)"
+                         if len(psargs.split(b"\0", 1)[0]) >= 79 else ""))
     return max(pid, 0), IdentityPlan(ppid=max(ppid, 0), session_id=max(sid, 0), exe_path="",
                                      cmd_line=args)
 
