@@ -182,7 +182,7 @@ def test_aarch64_round_trip_keeps_registers_and_memory(tmp_path: Path) -> None:
 def test_windows_x86_minidump_exports_as_i386_core(tmp_path: Path) -> None:
     src = Path(__file__).parent / "fixtures" / "minidump" / "test.dmp"
     msl = tmp_path / "w.msl"
-    import_dump(src, msl)
+    import_dump(src, msl, accept_loss=True)  # test.dmp stores 764 bytes below the 1 KiB page
     out = tmp_path / "w.core"
     result = export_elf_core(msl, out)
     with MslReader(msl) as reader:

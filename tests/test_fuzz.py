@@ -50,3 +50,14 @@ def test_harness_reports_every_kind_of_finding(canary: str, sign: str, tmp_path:
     assert f"fuzz {canary}: finding" in output
     assert sign in output
     assert list((tmp_path / "artifacts" / canary).iterdir()), "the crashing input was not kept"
+
+
+REGRESSIONS = REPO / "tests" / "fixtures" / "fuzz-regressions"
+
+
+@pytest.mark.parametrize("path", sorted(REGRESSIONS.glob("*/*")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_inputs_the_fuzzer_found_stay_fixed(path: Path) -> None:
+    """Every input a fuzz run reported is kept and replayed: it must now meet the target's property."""
+    from fuzz.targets import TARGETS
+
+    TARGETS[path.parent.name](path.read_bytes())

@@ -32,7 +32,10 @@ def test_raw_import_places_every_whole_page_at_the_base(tmp_path: Path) -> None:
     src = tmp_path / "dump.bin"
     data = random_file(src, 3 * 4096 + 100)
     out = tmp_path / "dump.msl"
-    result = import_dump(src, out, source_format="raw", base=0x7F0000000000, pid=77)
+    with pytest.raises(SourceError, match="the last 100 bytes .* cannot be carried; pass --accept-loss"):
+        import_dump(src, out, source_format="raw", base=0x7F0000000000, pid=77)
+    assert not list(tmp_path.glob("dump.msl*"))
+    result = import_dump(src, out, source_format="raw", base=0x7F0000000000, pid=77, accept_loss=True)
     assert (out.stat().st_mode & 0o777) == 0o600
     with MslReader(out) as reader:
         assert verify(reader).ok
@@ -41,11 +44,12 @@ def test_raw_import_places_every_whole_page_at_the_base(tmp_path: Path) -> None:
         assert (h.os_type, h.arch_type, h.pid) == (OsType.UNKNOWN, ArchType.UNKNOWN, 77)
         prov = reader.decode(reader.blocks[0]).payload
         assert prov.source_format == SourceFormat.RAW and prov.orig_file_size == len(data)
-        assert "operating system" in prov.note and "the last 100 bytes" in prov.note
-        (region,) = reader.regions()
-        assert (region.base, region.size, region.states) == (0x7F0000000000, 4 * 4096, "0001")
+        assert "operating system" in prov.note and "DROPPED: the last 100 bytes (source offset 0x3000)" in prov.note
+        assert [(r.base, r.size, r.page_size, r.states) for r in reader.regions()] == [
+            (0x7F0000000000, 3 * 4096, 4096, "000"), (0x7F0000003000, 1024, 1024, "1")]
         spans = reader.read(0x7F0000000000, 4 * 4096)
-        assert [(s.state, s.length) for s in spans] == [("captured", 3 * 4096), ("failed", 4096)]
+        assert [(s.state, s.length) for s in spans] == [("captured", 3 * 4096), ("failed", 1024),
+                                                        ("absent", 3072)]
         assert spans[0].data == data[:3 * 4096]
     assert result.captured_bytes == 3 * 4096 and result.failed_pages == 1
     harness.msl_validate(out)

@@ -23,6 +23,7 @@ from memslice.acquirer.importers.minidump import is_minidump, plan_minidump
 from memslice.acquirer.importers.plan import ImportPlan
 from memslice.acquirer.importers.raw import plan_raw
 from memslice.acquirer.importers.source import SourceFile
+from memslice.generated.framing import FILE_MAGIC
 
 from memslice.atomic_output import check_destination
 
@@ -49,17 +50,22 @@ def detect_format(source: SourceFile) -> str:
     Raises:
         SourceError: Neither signature matches (a raw stream has none: say ``raw``).
     """
-    head = source.read(0, min(4, source.size), "file signature")
+    if source.size == 0:
+        raise SourceError(f"{source.path.name} is empty (0 bytes): nothing to import")
+    head = source.read(0, min(len(FILE_MAGIC), source.size), "file signature")
     if is_elf(head):
         return "elf-core"
     if is_minidump(head):
         return "minidump"
-    raise SourceError(f"cannot tell the format of {source.path.name} (first bytes {head.hex()}): not an ELF core "
-                      "or a minidump; import a raw byte stream with --from raw", offset=0)
+    if head == FILE_MAGIC:
+        raise SourceError(f"{source.path.name} is already a Memory Slice file (magic {FILE_MAGIC.decode()}): "
+                          "there is nothing to import; read it with msl info / msl verify", offset=0)
+    raise SourceError(f"cannot tell the format of {source.path.name} (first bytes {head[:4].hex()}): not an ELF "
+                      "core or a minidump; import a raw byte stream with --from raw", offset=0)
 
 
 def plan_import(source: SourceFile, source_format: str = "auto", *, base: int | None = None,
-                pid: int | None = None, page_size: int | None = None) -> ImportPlan:
+                pid: int | None = None, page_size: int | None = None, accept_loss: bool = False) -> ImportPlan:
     """Parse a source into an import plan without writing anything.
 
     Args:
@@ -68,6 +74,10 @@ def plan_import(source: SourceFile, source_format: str = "auto", *, base: int | 
         base: Address of the first byte (raw only; default 0).
         pid: PID to record when the source has none; must match the source's otherwise.
         page_size: Page size in bytes (raw and ELF core; default: 4096 / the core's own).
+        accept_loss: Import even when bytes of the source cannot be carried (a raw tail or
+            minidump range edge below the 1 KiB page granularity, a truncated core); the
+            Import Provenance note records what was dropped. Without it such a source is
+            refused.
 
     Raises:
         SourceError: Bad source, or options that do not apply or contradict the source.
@@ -85,11 +95,11 @@ def plan_import(source: SourceFile, source_format: str = "auto", *, base: int | 
             raise SourceError("a page size applies to raw and elf-core sources only")
         page_log2 = page_size.bit_length() - 1
     if fmt == "raw":
-        plan = plan_raw(source, base=base or 0, page_log2=page_log2 or 12, pid=pid)
+        plan = plan_raw(source, base=base or 0, page_log2=page_log2 or 12, pid=pid, accept_loss=accept_loss)
     elif fmt == "elf-core":
-        plan = plan_elf_core(source, preferred_page_log2=page_log2)
+        plan = plan_elf_core(source, preferred_page_log2=page_log2, accept_loss=accept_loss)
     else:
-        plan = plan_minidump(source)
+        plan = plan_minidump(source, accept_loss=accept_loss)
     if pid is not None and fmt != "raw":
         if plan.pid and plan.pid != pid:
             raise SourceError(f"PID {pid} contradicts the PID {plan.pid} that the source records")
@@ -103,7 +113,8 @@ def plan_import(source: SourceFile, source_format: str = "auto", *, base: int | 
 def import_dump(src: str | os.PathLike[str], out: str | os.PathLike[str], *, source_format: str = "auto",
                 base: int | None = None, pid: int | None = None, page_size: int | None = None,
                 compression: str = "none", chunk_bytes: int = DEFAULT_CHUNK_BYTES, overwrite: bool = False,
-                hash_source: bool = True, progress: Progress | None = None) -> ImportResult:
+                hash_source: bool = True, progress: Progress | None = None,
+                accept_loss: bool = False) -> ImportResult:
     """Import ``src`` as the Memory Slice file ``out``.
 
     Args:
@@ -119,12 +130,15 @@ def import_dump(src: str | os.PathLike[str], out: str | os.PathLike[str], *, sou
         overwrite: Replace an existing ``out``.
         hash_source: Put the source's SHA-256 in the note (reads the source once more).
         progress: Progress hooks.
+        accept_loss: Import even when bytes of the source cannot be carried (see
+            :func:`plan_import`); otherwise such a source is refused.
 
     Returns:
         What was written.
 
     Raises:
-        SourceError: The source is malformed or the options do not fit it.
+        SourceError: The source is malformed or the options do not fit it (the error
+            names the source file).
         OutputError: ``out`` is refused (exists and ``overwrite`` is false, a directory, a
             missing directory, a special file), checked before the source is parsed.
         OSError: A file cannot be read or written.
@@ -136,7 +150,8 @@ def import_dump(src: str | os.PathLike[str], out: str | os.PathLike[str], *, sou
             raise SourceError(f"the output {out} is the source itself")
         check_destination(out, force=overwrite)
         try:
-            plan = plan_import(source, source_format, base=base, pid=pid, page_size=page_size)
+            plan = plan_import(source, source_format, base=base, pid=pid, page_size=page_size,
+                               accept_loss=accept_loss)
             sha = None
             if hash_source:
                 progress.phase("hashing source", source.size)
@@ -144,6 +159,8 @@ def import_dump(src: str | os.PathLike[str], out: str | os.PathLike[str], *, sou
             progress.phase("copying pages", plan.captured_bytes())
             return write_plan(plan, source, out, sha256=sha, compression=compression, chunk_bytes=chunk_bytes,
                               overwrite=overwrite, progress=progress.advance)
+        except SourceError as exc:
+            raise exc.for_file(str(source.path)) from None
         finally:
             progress.done()
 

@@ -25,13 +25,17 @@ from __future__ import annotations
 
 import bisect
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from memslice.acquirer.importers.emit import vas_entry_bytes
 from memslice.acquirer.importers.errors import SourceError
 from memslice.acquirer.importers.plan import (
+    EncodedVas,
     IdentityPlan,
     ImportPlan,
+    Lazy,
     ModulePlan,
     Piece,
     RegionPlan,
@@ -81,7 +85,7 @@ MAX_SEGMENTS = 1 << 20
 """Largest program-header (and NT_FILE mapping) count accepted; Linux's default map limit
 is 65530 and large servers raise it to 262144."""
 NOTE_SEGMENT_LIMIT = 256 << 20
-"""Largest PT_NOTE segment read."""
+"""Largest PT_NOTE segment read, and most PT_NOTE bytes read from one core in total."""
 DEFAULT_PAGE_LOG2 = 12
 
 _MACHINES: dict[int, tuple[int, int]] = {
@@ -113,6 +117,7 @@ class _Segment:
     vaddr: int
     filesz: int
     memsz: int
+    header_at: int
 
 
 @dataclass(slots=True)
@@ -169,23 +174,22 @@ def _header(source: SourceFile) -> _Elf:
     return _Elf(bits, e, ident[7], machine, phoff, phnum)
 
 
-def _segments(source: SourceFile, elf: _Elf) -> list[_Segment]:
+def _phdrs(source: SourceFile, elf: _Elf, want: int) -> Iterator[_Segment]:
+    """The program headers of type ``want``, in table order, read a bounded chunk at a time."""
     size = 56 if elf.bits == 64 else 32
-    out: list[_Segment] = []
-    step = 1 << 16
+    fmt = elf.endian + ("IIQQQQQQ" if elf.bits == 64 else "IIIIIIII")
+    step = 1 << 14
     for first in range(0, elf.phnum, step):
         count = min(step, elf.phnum - first)
         table = source.read(elf.phoff + first * size, count * size, "program headers")
-        for i in range(count):
+        for i, row in enumerate(struct.iter_unpack(fmt, table)):
+            if row[0] != want:
+                continue
             if elf.bits == 64:
-                p_type, p_flags, off, vaddr, _pa, filesz, memsz, _al = struct.unpack_from(
-                    elf.endian + "IIQQQQQQ", table, i * size)
+                _t, p_flags, off, vaddr, _pa, filesz, memsz, _al = row
             else:
-                p_type, off, vaddr, _pa, filesz, memsz, p_flags, _al = struct.unpack_from(
-                    elf.endian + "IIIIIIII", table, i * size)
-            if p_type in (PT_LOAD, PT_NOTE):
-                out.append(_Segment(first + i, p_type, p_flags, off, vaddr, filesz, memsz))
-    return out
+                _t, off, vaddr, _pa, filesz, memsz, p_flags, _al = row
+            yield _Segment(first + i, want, p_flags, off, vaddr, filesz, memsz, elf.phoff + (first + i) * size)
 
 
 def _notes(source: SourceFile, elf: _Elf, seg: _Segment) -> list[_Note]:
@@ -287,15 +291,6 @@ def _any_in(sorted_values: list[int], start: int, end: int) -> bool:
     return i < len(sorted_values) and sorted_values[i] < end
 
 
-def _overlaps(entries: list[VasPlan], starts: list[int], start: int, end: int) -> bool:
-    """True when [start, end) overlaps an entry of the sorted, non-overlapping list."""
-    i = bisect.bisect_right(starts, start) - 1
-    for j in (i, i + 1):
-        if 0 <= j < len(entries) and entries[j].base < end and start < entries[j].base + entries[j].size:
-            return True
-    return False
-
-
 def _protection(p_flags: int) -> int:
     prot = 0
     if p_flags & PF_R:
@@ -304,7 +299,7 @@ def _protection(p_flags: int) -> int:
         prot |= Protection.WRITE
     if p_flags & PF_X:
         prot |= Protection.EXECUTE
-    return prot
+    return int(prot)
 
 
 def _cstr(raw: bytes) -> str:
@@ -329,7 +324,8 @@ def _identity(note: _Note, elf: _Elf, plan: ImportPlan) -> tuple[int, IdentityPl
     args = _cstr(psargs)
     plan.facts.append(f"NT_PRPSINFO: pr_fname '{_cstr(fname)}'; command line from pr_psargs, which holds at "
                       "most 79 bytes with arguments joined by spaces"
-                      + (" (it is full here: the command line may be longer)" if len(args.encode()) >= 79 else ""))
+                      + (" (it is full here: the command line may be longer)"
+                         if len(psargs.split(b"\0", 1)[0]) >= 79 else ""))
     return max(pid, 0), IdentityPlan(ppid=max(ppid, 0), session_id=max(sid, 0), exe_path="",
                                      cmd_line=args)
 
@@ -386,12 +382,18 @@ def _thread(t: _Thread, elf: _Elf, arch: int, first: bool, plan: ImportPlan) -> 
     return ThreadPlan(thread_id=max(tid, 0), flags=int(flags), registers=regs)
 
 
-def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None) -> ImportPlan:
+def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None,
+                  accept_loss: bool = False) -> ImportPlan:
     """Plan the import of an ELF core dump.
+
+    The program headers are read again for every pass over the memory (checking, regions,
+    VAS Map), so memory does not grow with their number.
 
     Args:
         source: The open source.
         preferred_page_log2: Page size exponent to use instead of the core's own.
+        accept_loss: Import a truncated core (segments whose stored bytes run past the end
+            of the file) with those pages Failed, instead of refusing it.
 
     Returns:
         The plan.
@@ -400,11 +402,15 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None)
         SourceError: The file is not an ELF core or is malformed.
     """
     elf = _header(source)
-    segments = _segments(source, elf)
     notes: list[_Note] = []
-    for seg in segments:
-        if seg.type == PT_NOTE:
-            notes += _notes(source, elf, seg)
+    note_bytes = 0
+    for seg in _phdrs(source, elf, PT_NOTE):
+        note_bytes += seg.filesz
+        if note_bytes > NOTE_SEGMENT_LIMIT:
+            raise SourceError(f"PT_NOTE #{seg.index} (program header at offset 0x{seg.header_at:X}) brings the "
+                              f"notes to {note_bytes} bytes, over the {NOTE_SEGMENT_LIMIT}-byte limit",
+                              offset=seg.header_at)
+        notes += _notes(source, elf, seg)
     arch = _MACHINES.get(elf.machine, (ArchType.UNKNOWN, ArchType.UNKNOWN))[elf.bits == 64]
     names = {n.name for n in notes}
     if elf.osabi == ELFOSABI_FREEBSD or b"FreeBSD" in names:
@@ -501,64 +507,153 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None)
     else:
         plan.missing.append("modules and mapping names (no NT_FILE)")
 
-    # memory
-    loads = sorted((s for s in segments if s.type == PT_LOAD), key=lambda s: s.vaddr)
-    empty = short = 0
-    failed_bytes = 0
-    prev_end = -1
-    for seg in loads:
-        if seg.memsz == 0:
-            empty += 1
-            continue
-        start, end = seg.vaddr, seg.vaddr + seg.memsz
-        if end > 1 << (64 if elf.bits == 64 else 32):
-            raise SourceError(f"PT_LOAD #{seg.index} at 0x{start:X} + 0x{seg.memsz:X} runs past the address space")
-        log2 = page_log2_for(start, end, page_log2)
-        page = 1 << log2
-        base, rend = start - start % page, -(-end // page) * page
-        if base < prev_end:
-            raise SourceError(f"PT_LOAD #{seg.index} at 0x{start:X} overlaps the previous segment "
-                              f"(ends 0x{prev_end:X})")
-        prev_end = rend
-        stored = min(seg.filesz, seg.memsz)
-        avail = max(0, min(stored, source.size - seg.offset)) if seg.offset <= source.size else 0
-        if seg.filesz < seg.memsz:
-            short += 1
-        if avail < stored:
-            plan.facts.append(f"PT_LOAD #{seg.index} at 0x{start:X}: {stored - avail} of its {stored} stored bytes "
-                              "lie past the end of the file (truncated core); their pages are Failed")
-        failed_bytes += seg.memsz - avail
-        fmap = _file_at(maps, starts, start, end)
-        if fmap is not None:
-            rtype = RegionType.MAPPED_FILE
-        elif _any_in(sps, start, end):
-            rtype = RegionType.STACK
-        else:
-            rtype = RegionType.UNKNOWN
-        prot = _protection(seg.flags)
-        pieces = [Piece(start, start + avail, seg.offset)] if avail else []
-        plan.regions.append(RegionPlan(base=base, size=rend - base, page_log2=log2, protection=prot,
-                                       region_type=int(rtype), pieces=pieces))
-        inside = fmap is not None and fmap.start <= start and end <= fmap.end
-        plan.vas.append(VasPlan(base=start, size=seg.memsz, protection=prot, region_type=int(rtype),
-                                path=fmap.path if inside else None))
-        if start % page or end % page:
-            plan.facts.append(f"PT_LOAD #{seg.index} at 0x{start:X} is not aligned to 1 KiB: its edge pages are "
-                              "Failed")
-    if empty:
-        plan.facts.append(f"{empty} PT_LOAD segments with p_memsz 0 map nothing and were skipped")
-    if short:
-        plan.facts.append(f"{short} PT_LOAD segments store fewer bytes than they map (p_filesz < p_memsz: the "
-                          f"dumper left those pages out); {failed_bytes} bytes of mapped memory are Failed")
-    if file_note is not None:
-        vas_starts = [v.base for v in plan.vas]
-        covered = sum(1 for m in maps if not _overlaps(plan.vas, vas_starts, m.start, m.end))
-        if covered:
-            plan.facts.append(f"{covered} NT_FILE mappings have no PT_LOAD at all (left out by the dumper); they "
-                              "are known only through the module list")
+    # memory: one checking pass now; regions and VAS entries are produced again on demand
+    memory = _Memory(source, elf, page_log2, maps, starts, sps, accept_loss)
+    stats = memory.check()
+    plan.regions = Lazy(lambda: (r for r, _ in memory.walk()), stats.regions)
+    plan.vas = stats.vas
+    plan.captured_total = stats.captured
+    for fact in stats.facts:
+        plan.facts.append(fact)
+    if stats.empty:
+        plan.facts.append(f"{stats.empty} PT_LOAD segments with p_memsz 0 map nothing and were skipped")
+    if stats.short:
+        plan.facts.append(f"{stats.short} PT_LOAD segments store fewer bytes than they map (p_filesz < p_memsz: the "
+                          f"dumper left those pages out); {stats.failed_bytes} bytes of mapped memory are Failed")
+    if stats.truncated:
+        plan.facts.append(f"{stats.truncated} PT_LOAD segments are cut by the end of the file (truncated core): "
+                          f"{stats.lost_bytes} stored bytes are missing and their pages are Failed (accepted with "
+                          "the accept-loss option)")
+    if stats.unaligned:
+        plan.facts.append(f"{stats.unaligned} PT_LOAD segments are not aligned to 1 KiB: their edge pages are Failed")
+    if file_note is not None and stats.maps_without_load:
+        plan.facts.append(f"{stats.maps_without_load} NT_FILE mappings have no PT_LOAD at all (left out by the "
+                          "dumper); they are known only through the module list")
     plan.facts.append("region types: MappedFile = overlaps an NT_FILE mapping; Stack = holds a thread's stack "
                       "pointer; Unknown otherwise; timestamps 0 = not recorded")
     return plan
+
+
+@dataclass(slots=True)
+class _Stats:
+    regions: int = 0
+    captured: int = 0
+    empty: int = 0
+    short: int = 0
+    failed_bytes: int = 0
+    truncated: int = 0
+    lost_bytes: int = 0
+    unaligned: int = 0
+    maps_without_load: int = 0
+    facts: list[str] = field(default_factory=list)
+    vas: EncodedVas = field(default_factory=EncodedVas)
+
+
+class _Where:
+    """Names a program header in a message (formatted only when a message is made)."""
+
+    __slots__ = ("seg",)
+
+    def __init__(self, seg: _Segment) -> None:
+        self.seg = seg
+
+    def __str__(self) -> str:
+        return f"PT_LOAD #{self.seg.index} (program header at offset 0x{self.seg.header_at:X})"
+
+
+class _Memory:
+    """The PT_LOAD segments as regions and VAS entries, streamed from the program header table."""
+
+    def __init__(self, source: SourceFile, elf: _Elf, page_log2: int, maps: list[_FileMap], starts: list[int],
+                 sps: list[int], accept_loss: bool) -> None:
+        self.source, self.elf, self.page_log2 = source, elf, page_log2
+        self.maps, self.starts, self.sps = maps, starts, sps
+        self.accept_loss = accept_loss
+
+    def check(self) -> _Stats:
+        """Walk every segment once (every refusal happens here, before anything is written).
+
+        The VAS Map entries are encoded on this pass (a few dozen bytes each), so the
+        program headers are read once more only for the regions.
+        """
+        stats = _Stats()
+        hit = bytearray(len(self.maps))
+        for region, vas in self.walk(stats):
+            stats.vas.body += vas_entry_bytes(vas)
+            stats.vas.count += 1
+            stats.regions += 1
+            stats.captured += sum(count for _, count in region.captured_page_runs()) << region.page_log2
+            j = max(0, bisect.bisect_right(self.starts, region.base) - 1)
+            while j < len(self.maps) and self.maps[j].start < region.end:
+                if region.base < self.maps[j].end:
+                    hit[j] = 1
+                j += 1
+        stats.maps_without_load = hit.count(0)
+        return stats
+
+    def walk(self, stats: _Stats | None = None) -> Iterator[tuple[RegionPlan, VasPlan]]:
+        """(region, VAS entry) of every non-empty PT_LOAD, in address order.
+
+        Raises:
+            SourceError: A segment wraps the address space, is out of order or overlaps the
+                previous one, or (without ``accept_loss``) runs past the end of the file.
+        """
+        stats = stats if stats is not None else _Stats()
+        space = 1 << self.elf.bits
+        name = self.source.path.name
+        prev_end = -1
+        prev_start = -1
+        prots = [_protection(f) for f in range(8)]
+        for seg in _phdrs(self.source, self.elf, PT_LOAD):
+            where = _Where(seg)
+            if seg.memsz == 0:
+                stats.empty += 1
+                continue
+            start, end = seg.vaddr, seg.vaddr + seg.memsz
+            if end > space:
+                raise SourceError(f"{where}: 0x{start:X} + 0x{seg.memsz:X} wraps the {self.elf.bits}-bit address "
+                                  f"space of {name}", offset=seg.header_at)
+            if start < prev_start:
+                raise SourceError(f"{where}: p_vaddr 0x{start:X} is below the previous PT_LOAD's 0x{prev_start:X}; "
+                                  "the ELF gABI requires PT_LOAD entries in ascending p_vaddr order",
+                                  offset=seg.header_at)
+            log2 = page_log2_for(start, end, self.page_log2)
+            page = 1 << log2
+            base, rend = start - start % page, -(-end // page) * page
+            if base < prev_end:
+                raise SourceError(f"{where} at 0x{start:X} overlaps the previous segment (ends 0x{prev_end:X})",
+                                  offset=seg.header_at)
+            prev_end, prev_start = rend, start
+            stored = min(seg.filesz, seg.memsz)
+            size = self.source.size
+            avail = max(0, min(stored, size - seg.offset)) if seg.offset <= size else 0
+            if avail < stored:
+                if not self.accept_loss:
+                    raise SourceError(f"{where}: {stored} stored bytes at file offset 0x{seg.offset:X} run past the "
+                                      f"end of the {size}-byte file {name} (truncated or corrupt core); pass "
+                                      "--accept-loss (accept_loss=True) to import it with those pages Failed",
+                                      offset=seg.header_at)
+                stats.truncated += 1
+                stats.lost_bytes += stored - avail
+            if seg.filesz < seg.memsz:
+                stats.short += 1
+            stats.failed_bytes += seg.memsz - avail
+            if start % page or end % page:
+                stats.unaligned += 1
+            fmap = _file_at(self.maps, self.starts, start, end)
+            if fmap is not None:
+                rtype = RegionType.MAPPED_FILE
+            elif _any_in(self.sps, start, end):
+                rtype = RegionType.STACK
+            else:
+                rtype = RegionType.UNKNOWN
+            prot = prots[seg.flags & 7]
+            pieces = [Piece(start, start + avail, seg.offset)] if avail else []
+            inside = fmap is not None and fmap.start <= start and end <= fmap.end
+            yield (RegionPlan(base=base, size=rend - base, page_log2=log2, protection=prot, region_type=int(rtype),
+                              pieces=pieces),
+                   VasPlan(base=start, size=seg.memsz, protection=prot, region_type=int(rtype),
+                           path=fmap.path if inside else None))
 
 
 def is_elf(head: bytes) -> bool:

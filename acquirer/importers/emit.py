@@ -14,12 +14,12 @@ from __future__ import annotations
 import bisect
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from memslice.acquirer.importers.errors import SourceError
-from memslice.acquirer.importers.plan import MAX_PAGE_LOG2, ImportPlan, RegionPlan
+from memslice.acquirer.importers.plan import MAX_PAGE_LOG2, EncodedVas, ImportPlan, RegionPlan, VasPlan
 from memslice.acquirer.importers.source import SourceFile
 from memslice.generated.blocks import memory_region
 from memslice.generated.blocks.import_provenance import ImportProvenance
@@ -39,8 +39,10 @@ DEFAULT_CHUNK_BYTES = 32 << 20
 """Default largest PageData of one Memory Region block."""
 MAX_BLOCK_PAGES = 1 << 20
 """Largest page count of one block (its page-state map is then 256 KiB)."""
-NATIVE_FAILED_LIMIT = 1 << 24
+NATIVE_FAILED_LIMIT = 1 << 12
 """A Failed run longer than this (in pages of its region) is written with coarser pages."""
+COARSE_STEP = 8
+"""Page-size steps (log2) between the blocks of a coarse Failed run: at most 2^8 pages each."""
 NOTE_LIMIT = 60_000
 """Largest note (bytes); further facts are counted, not listed."""
 
@@ -104,13 +106,25 @@ class _Block:
 
 
 def _coarse(start: int, end: int, min_log2: int) -> Iterator[_Block]:
-    """Failed blocks covering [start, end) with the largest aligned page sizes (bounded output)."""
+    """Failed blocks covering [start, end) with the largest aligned page sizes (bounded output).
+
+    Every block starts at a multiple of its page size. Climbing from a finely aligned
+    ``start``, a block holds at most 2^COARSE_STEP pages and ends where a page
+    ``COARSE_STEP`` times coarser is aligned; then 2^40-byte pages cover the middle;
+    towards ``end`` each block takes the page size that leaves fewer than 2^COARSE_STEP
+    pages. A run of any length thus costs a few small blocks plus one 2-bit entry per TiB
+    (the whole 64-bit space: 2^24 entries), never a map per native page.
+    """
     cursor = start
     while cursor < end:
-        log2 = MAX_PAGE_LOG2 if cursor == 0 else min(MAX_PAGE_LOG2, (cursor & -cursor).bit_length() - 1)
-        while log2 > min_log2 and (1 << log2) > end - cursor:
-            log2 -= 1
-        count = min(MAX_BLOCK_PAGES, (end - cursor) >> log2)
+        left = end - cursor
+        align = MAX_PAGE_LOG2 if cursor == 0 else (cursor & -cursor).bit_length() - 1
+        log2 = min(MAX_PAGE_LOG2, align, max(min_log2, left.bit_length() - 1 - COARSE_STEP))
+        limit = end
+        if log2 < MAX_PAGE_LOG2:
+            up = min(MAX_PAGE_LOG2, log2 + COARSE_STEP)
+            limit = min(end, (cursor | ((1 << up) - 1)) + 1)
+        count = max(1, min(MAX_BLOCK_PAGES, (limit - cursor) >> log2))
         block = _Block(cursor, log2)
         block.add(_FAILED, count, cursor)
         yield block
@@ -188,13 +202,38 @@ def build_note(plan: ImportPlan, source: SourceFile, sha256: str | None) -> str:
     lines.append("page states: Captured = bytes stored in the source; Failed = inside a range the source "
                  "declares but whose bytes it does not store (never zero-filled)")
     used = sum(len(x) + 1 for x in lines)
+    more = getattr(plan.facts, "dropped", 0)
     for i, fact in enumerate(plan.facts):
         if used + len(fact) + 1 > NOTE_LIMIT:
-            lines.append(f"... {len(plan.facts) - i} more facts not listed")
+            more += len(plan.facts) - i
             break
         lines.append(fact)
         used += len(fact) + 1
+    if more:
+        lines.append(f"... {more} more facts not listed")
     return "\n".join(lines)
+
+
+def vas_entry_bytes(v: VasPlan, endian: str = "<") -> bytes:
+    """One VAS Map entry, encoded."""
+    return VasEntry(base_addr=v.base, region_size=v.size, protection=v.protection, region_type=v.region_type,
+                    name_source=NameSource.SOURCE_METADATA if v.path else NameSource.UNSPECIFIED,
+                    mapped_path=v.path).encode(endian)
+
+
+def _write_vas_map(writer: MslWriter, entries: Iterable[VasPlan] | EncodedVas, endian: str) -> None:
+    """One VAS Map block, its entries encoded one by one into one buffer (no object per entry kept)."""
+    if isinstance(entries, EncodedVas) and endian == "<":
+        body, count = entries.body, entries.count
+    else:
+        body = bytearray()
+        count = 0
+        for v in entries:
+            body += vas_entry_bytes(v, endian)
+            count += 1
+    head = VasMap(num_entries=count, len_entry=0, entries=[])
+    writer.write_block(VasMap.BLOCK_TYPE, [*head.encode_parts(endian), memoryview(body)],
+                       payload_version=VasMap.PAYLOAD_VERSIONS[-1])
 
 
 def write_plan(plan: ImportPlan, source: SourceFile, out: str | os.PathLike[str], *,
@@ -274,11 +313,7 @@ def write_plan(plan: ImportPlan, source: SourceFile, out: str | os.PathLike[str]
                     progress(len(data))
                 del data
         if plan.vas:
-            writer.add(VasMap(len_entry=0, entries=[
-                VasEntry(base_addr=v.base, region_size=v.size, protection=v.protection, region_type=v.region_type,
-                         name_source=NameSource.SOURCE_METADATA if v.path else NameSource.UNSPECIFIED,
-                         mapped_path=v.path)
-                for v in plan.vas]))
+            _write_vas_map(writer, plan.vas, writer.endian)
         writer.finish()
     except BaseException:
         writer.abort()

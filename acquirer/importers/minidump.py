@@ -7,7 +7,8 @@ Breakpad platform ids and Linux streams (0x4767xxxx) are Breakpad's published va
 - ``MemoryListStream`` / ``Memory64ListStream`` (and thread stacks) -> Memory Regions.
   Minidump ranges are byte ranges; the format stores whole pages only, so a region uses
   the largest page size (<= 4 KiB, >= 1 KiB) its bounds align to, and a page only
-  partly stored is Failed (its stored bytes are not carried: the note counts them).
+  partly stored is Failed: its stored bytes cannot be carried, so such a file is refused
+  unless the user accepts the loss (the note then counts the bytes dropped).
   Overlapping ranges are stored once; differing overlaps are reported.
 - ``MemoryInfoListStream`` -> protection and type of the regions, and the VAS Map.
 - ``ModuleListStream`` -> Module List Index / Module Entries, version from
@@ -26,13 +27,18 @@ anything is read; a corrupt file is rejected with the offset of the fault.
 from __future__ import annotations
 
 import bisect
+import heapq
 import struct
+from array import array
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from memslice.acquirer.importers.errors import SourceError
 from memslice.acquirer.importers.plan import (
     IdentityPlan,
     ImportPlan,
+    Lazy,
     ModulePlan,
     Piece,
     RegionPlan,
@@ -72,6 +78,9 @@ CONTEXT_READ = 4096
 """Bytes of a CONTEXT record read: every layout decoded here is smaller."""
 COMPARE_LIMIT = 64 << 20
 """Most overlapping bytes compared between ranges stored twice."""
+_CHUNK = 1 << 14
+"""Descriptors read from the file at a time."""
+_MEMINFO = struct.Struct("<QQIIQIII")
 
 _ARCH = {0: (ArchType.X86, "x86"), 9: (ArchType.X86_64, "x86_64"), 5: (ArchType.ARM32, ""),
          12: (ArchType.ARM64, "arm64"), 0x8003: (ArchType.ARM64, ""), 1: (ArchType.MIPS32, ""),
@@ -95,15 +104,6 @@ class _Stream:
     size: int
     rva: int
     index: int
-
-
-@dataclass(slots=True)
-class _MemInfo:
-    base: int
-    size: int
-    state: int
-    protect: int
-    type: int
 
 
 class _Reader:
@@ -153,19 +153,24 @@ def _directory(r: _Reader) -> tuple[dict[int, _Stream], int]:
     return streams, stamp
 
 
-def _list(data: bytes, entry: int, what: str, s: _Stream, count_fmt: str = "<I") -> tuple[int, int]:
-    """(count, offset of the first entry) of a counted list stream, checked against its size."""
+def _list(data: bytes, entry: int, what: str, s: _Stream, count_fmt: str = "<I",
+          total: int | None = None) -> tuple[int, int]:
+    """(count, offset of the first entry) of a counted list stream, checked against its size.
+
+    ``data`` is the stream, or only its first bytes when ``total`` gives the stream's size.
+    """
+    size = len(data) if total is None else total
     head = struct.calcsize(count_fmt)
     if len(data) < head:
         raise SourceError(f"{what} stream of {len(data)} bytes has no count", offset=s.rva)
     (count,) = struct.unpack_from(count_fmt, data, 0)
     # some writers (Breakpad) pad the 32-bit count to 8 bytes
     for start in (head, head + 4) if head == 4 else (head,):
-        if len(data) - start == count * entry:
+        if size - start == count * entry:
             return count, start
-    if count * entry > len(data) - head:
+    if count * entry > size - head:
         raise SourceError(f"{what} declares {count} entries of {entry} bytes but its stream holds "
-                          f"{len(data) - head} bytes", offset=s.rva)
+                          f"{size - head} bytes", offset=s.rva)
     if count > MAX_ENTRIES:
         raise SourceError(f"{what} declares {count} entries, more than the limit of {MAX_ENTRIES}", offset=s.rva)
     return count, head
@@ -178,169 +183,336 @@ def _protection(protect: int) -> int:
     return prot
 
 
-def _region_type(info: _MemInfo | None) -> int:
-    if info is None:
-        return RegionType.UNKNOWN
-    return {MEM_IMAGE: RegionType.IMAGE, MEM_MAPPED: RegionType.MAPPED_FILE,
-            MEM_PRIVATE: RegionType.ANONYMOUS}.get(info.type, RegionType.UNKNOWN)
+_REGION_TYPES = {MEM_IMAGE: int(RegionType.IMAGE), MEM_MAPPED: int(RegionType.MAPPED_FILE),
+                 MEM_PRIVATE: int(RegionType.ANONYMOUS)}
 
 
-def _mem_infos(r: _Reader, s: _Stream) -> list[_MemInfo]:
-    data = r.stream(s, "MemoryInfoList")
-    if len(data) < 16:
+def _region_type(mtype: int | None) -> int:
+    if mtype is None:
+        return int(RegionType.UNKNOWN)
+    return _REGION_TYPES.get(mtype, int(RegionType.UNKNOWN))
+
+
+class _Infos:
+    """MemoryInfoList entries that are not MEM_FREE, as compact arrays sorted by base address."""
+
+    def __init__(self) -> None:
+        self.base = array("Q")
+        self.size = array("Q")
+        self.state = array("I")
+        self.protect = array("I")
+        self.type = array("I")
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def append(self, base: int, size: int, state: int, protect: int, mtype: int) -> None:
+        self.base.append(base)
+        self.size.append(size)
+        self.state.append(state)
+        self.protect.append(protect)
+        self.type.append(mtype)
+
+    def sorted(self) -> _Infos:
+        """These entries in base order (a copy only when they are out of order)."""
+        if all(self.base[i] <= self.base[i + 1] for i in range(len(self.base) - 1)):
+            return self
+        order = sorted(range(len(self.base)), key=self.base.__getitem__)
+        out = _Infos()
+        for i in order:
+            out.append(self.base[i], self.size[i], self.state[i], self.protect[i], self.type[i])
+        return out
+
+    def committed(self) -> _Infos:
+        """The MEM_COMMIT entries (in the same order)."""
+        out = _Infos()
+        for i in range(len(self.base)):
+            if self.state[i] == MEM_COMMIT:
+                out.append(self.base[i], self.size[i], self.state[i], self.protect[i], self.type[i])
+        return out
+
+    def at(self, addr: int) -> int | None:
+        """Index of the entry holding ``addr`` (the last one starting at or below it), or None."""
+        j = bisect.bisect_right(self.base, addr) - 1
+        if j >= 0 and self.base[j] <= addr < self.base[j] + self.size[j]:
+            return j
+        return None
+
+
+def _mem_infos(r: _Reader, s: _Stream) -> _Infos:
+    head_bytes = r.read(s.rva, min(16, s.size), "MemoryInfoList header")
+    if len(head_bytes) < 16:
         raise SourceError("MemoryInfoList stream is shorter than its 16-byte header", offset=s.rva)
-    head, entry, count = struct.unpack_from("<IIQ", data, 0)
-    if head < 16 or entry < 48 or count > (len(data) - head) // entry if head <= len(data) else True:
+    head, entry, count = struct.unpack_from("<IIQ", head_bytes, 0)
+    if head < 16 or entry < 48 or head > s.size or count > (s.size - head) // entry:
         raise SourceError(f"MemoryInfoList header (SizeOfHeader {head}, SizeOfEntry {entry}, {count} entries) "
-                          f"does not fit its {len(data)}-byte stream", offset=s.rva)
-    out = []
+                          f"does not fit its {s.size}-byte stream", offset=s.rva)
     if count > MAX_ENTRIES:
         raise SourceError(f"MemoryInfoList declares {count} entries, more than the limit of {MAX_ENTRIES}",
                           offset=s.rva)
-    for i in range(count):
-        base, _abase, _aprot, _pad, size, state, protect, mtype = struct.unpack_from("<QQIIQIII", data,
-                                                                                     head + i * entry)
-        if state != MEM_FREE and size:
-            out.append(_MemInfo(base, size, state, protect, mtype))
-    out.sort(key=lambda m: m.base)
-    return out
+    out = _Infos()
+    for first in range(0, count, _CHUNK):
+        n = min(_CHUNK, count - first)
+        data = r.read(s.rva + head + first * entry, n * entry, "MemoryInfoList entries")
+        for i in range(n):
+            base, _abase, _aprot, _pad, size, state, protect, mtype = _MEMINFO.unpack_from(data, i * entry)
+            if state != MEM_FREE and size:
+                if base + size > 1 << 64:
+                    raise SourceError(f"MemoryInfoList entry {first + i} at 0x{base:X} + 0x{size:X} wraps the 64-bit "
+                                      "address space", offset=s.rva + head + (first + i) * entry)
+                out.append(base, size, state, protect, mtype)
+    return out.sorted()
 
 
-def _pieces(r: _Reader, streams: dict[int, _Stream], stacks: list[tuple[int, int, int]],
-            plan: ImportPlan) -> list[Piece]:
-    raw: list[tuple[int, int, int, int]] = []  # start, size, rva, listing order
-    if MEMORY_LIST in streams:
-        s = streams[MEMORY_LIST]
-        data = r.stream(s, "MemoryList")
-        count, first = _list(data, 16, "MemoryList", s)
-        for i in range(count):
-            start, size, rva = struct.unpack_from("<QII", data, first + 16 * i)
-            raw.append((start, size, rva, len(raw)))
-    if MEMORY64_LIST in streams:
-        s = streams[MEMORY64_LIST]
-        data = r.stream(s, "Memory64List")
-        if len(data) < 16:
-            raise SourceError("Memory64List stream is shorter than its 16-byte header", offset=s.rva)
-        count, base_rva = struct.unpack_from("<QQ", data, 0)
-        if count > (len(data) - 16) // 16 or count > MAX_ENTRIES:
-            raise SourceError(f"Memory64List declares {count} ranges but its stream holds {(len(data) - 16) // 16} "
-                              f"(limit {MAX_ENTRIES})", offset=s.rva)
-        rva = base_rva
-        for i in range(count):
-            start, size = struct.unpack_from("<QQ", data, 16 + 16 * i)
-            raw.append((start, size, rva, len(raw)))
-            rva += size
-    for start, size, rva in stacks:
-        raw.append((start, size, rva, len(raw)))
-    for start, size, rva, _ in raw:
-        r.src.require(rva, size, f"memory range 0x{start:X}+0x{size:X}")
-        if start + size > 1 << 64:
-            raise SourceError(f"memory range 0x{start:X}+0x{size:X} runs past the 64-bit address space", offset=rva)
-    raw.sort(key=lambda x: (x[0], x[3]))
-    pieces: list[Piece] = []
-    compared = differing = unchecked = 0
-    for start, size, rva, _ in raw:
-        if not size:
-            continue
-        end = start + size
-        if pieces and start < pieces[-1].end:
-            overlap_end = min(end, pieces[-1].end)
-            if compared + (overlap_end - start) <= COMPARE_LIMIT:
-                compared += overlap_end - start
-                if not _same_bytes(r, pieces, start, overlap_end, rva):
-                    differing += 1
+class _Ranges:
+    """One list of stored memory ranges (MemoryList, Memory64List or the thread stacks).
+
+    Descriptors are read from the file a bounded chunk at a time on every pass; a list that
+    is not in address order is sorted through a compact index instead.
+    """
+
+    def __init__(self, r: _Reader, what: str, at: int, count: int, entry: int, kind: str,
+                 base_rva: int = 0, rows: list[tuple[int, int, int]] | None = None) -> None:
+        self.r, self.what, self.at, self.count, self.entry, self.kind = r, what, at, count, entry, kind
+        self.base_rva = base_rva
+        self.rows = rows
+        self.in_order = True
+
+    def _raw(self) -> Iterator[tuple[int, int, int, int]]:
+        """(start, size, rva, descriptor offset) in listing order, every one checked."""
+        if self.rows is not None:
+            for start, size, rva in self.rows:
+                self._check(start, size, rva, None)
+                yield start, size, rva, -1
+            return
+        rva = self.base_rva
+        for first in range(0, self.count, _CHUNK):
+            n = min(_CHUNK, self.count - first)
+            data = self.r.read(self.at + first * self.entry, n * self.entry, f"{self.what} descriptors")
+            if self.kind == "64":
+                for i, (start, size) in enumerate(struct.iter_unpack("<QQ", data)):
+                    self._check(start, size, rva, self.at + (first + i) * 16)
+                    yield start, size, rva, self.at + (first + i) * 16
+                    rva += size
             else:
-                unchecked += 1
-            if end <= pieces[-1].end:
+                for i, (start, size, item_rva) in enumerate(struct.iter_unpack("<QII", data)):
+                    self._check(start, size, item_rva, self.at + (first + i) * 16)
+                    yield start, size, item_rva, self.at + (first + i) * 16
+
+    def _check(self, start: int, size: int, rva: int, at: int | None) -> None:
+        if start + size > 1 << 64:
+            raise SourceError(f"{self._where(start, size, at)} wraps the 64-bit address space",
+                              offset=at if at else rva)
+        if rva > self.r.src.size or size > self.r.src.size - rva:
+            raise SourceError(f"{self._where(start, size, at)}: its {size} bytes at RVA 0x{rva:X} run past the end "
+                              f"of the {self.r.src.size}-byte file {self.r.src.path.name}", offset=at if at else rva)
+
+    def _where(self, start: int, size: int, at: int | None) -> str:
+        return f"{self.what} range 0x{start:X}+0x{size:X}" + (f" (descriptor at offset 0x{at:X})" if at else "")
+
+    def __iter__(self) -> Iterator[tuple[int, int, int]]:
+        if self.in_order:
+            prev = -1
+            for start, size, rva, _ in self._raw():
+                if start < prev:
+                    raise _OutOfOrder(self)
+                prev = start
+                yield start, size, rva
+            return
+        starts, sizes, rvas = array("Q"), array("Q"), array("Q")
+        for start, size, rva, _ in self._raw():
+            starts.append(start)
+            sizes.append(size)
+            rvas.append(rva)
+        for i in sorted(range(len(starts)), key=starts.__getitem__):
+            yield starts[i], sizes[i], rvas[i]
+
+
+class _OutOfOrder(Exception):
+    """Internal: a list assumed in address order is not; it is sorted and the pass restarted."""
+
+    def __init__(self, ranges: _Ranges) -> None:
+        super().__init__(ranges.what)
+        self.ranges = ranges
+
+
+@dataclass(slots=True)
+class _MemStats:
+    regions: int = 0
+    captured: int = 0
+    dropped: int = 0
+    first_dropped: int | None = None
+    small_pages: bool = False
+    differing: int = 0
+    unchecked: int = 0
+    compared: int = 0
+
+
+class _Memory:
+    """The stored ranges of a minidump as regions, produced again on every pass."""
+
+    def __init__(self, r: _Reader, lists: list[_Ranges], infos: _Infos, sps: list[int], timestamp: int) -> None:
+        self.r, self.lists, self.sps, self.timestamp = r, lists, sps, timestamp
+        self.committed = infos.committed()
+        ends = array("Q", (b + n for b, n in zip(self.committed.base, self.committed.size, strict=True)))
+        if any(ends[i] > ends[i + 1] for i in range(len(ends) - 1)):
+            ends = array("Q", sorted(ends))
+        self.ends = ends
+
+    def _pieces(self, stats: _MemStats) -> Iterator[Piece]:
+        """Stored pieces in address order, overlaps stored once, contiguous stores coalesced."""
+        window: deque[Piece] = deque()  # kept pieces that later ranges may still overlap
+        top = -1
+        cur: Piece | None = None
+        merged = heapq.merge(*self.lists, key=lambda row: row[0])
+        for start, size, rva in merged:
+            if not size:
                 continue
-            rva += pieces[-1].end - start
-            start = pieces[-1].end
-        pieces.append(Piece(start, end, rva))
-    if differing:
-        plan.facts.append(f"{differing} memory ranges overlap another range with different bytes: the range with "
-                          "the lower start address was kept (at equal starts: MemoryList, then Memory64List, then "
-                          "thread stacks, each in listing order)")
-    if unchecked:
-        plan.facts.append(f"{unchecked} overlapping memory ranges were not compared (over {COMPARE_LIMIT} bytes)")
-    return pieces
+            end = start + size
+            while window and window[0].end <= start:
+                window.popleft()
+            if start < top:
+                overlap_end = min(end, top)
+                if stats.compared + (overlap_end - start) <= COMPARE_LIMIT:
+                    stats.compared += overlap_end - start
+                    if not _same_bytes(self.r, window, start, overlap_end, rva):
+                        stats.differing += 1
+                else:
+                    stats.unchecked += 1
+                if end <= top:
+                    continue
+                rva += top - start
+                start = top
+            if cur is not None and cur.end == start and cur.offset + (cur.end - cur.start) == rva:
+                grown = Piece(cur.start, end, cur.offset)
+                if window and window[-1] is cur:
+                    window[-1] = grown
+                else:
+                    window.append(grown)
+                cur = grown
+            else:
+                if cur is not None:
+                    yield cur
+                cur = Piece(start, end, rva)
+                window.append(cur)
+            top = end
+        if cur is not None:
+            yield cur
 
+    def _is_cut(self, addr: int) -> bool:
+        c = self.committed
+        if not len(c):
+            return False
+        i = bisect.bisect_left(c.base, addr)
+        if i < len(c.base) and c.base[i] == addr:
+            return True
+        j = bisect.bisect_left(self.ends, addr)
+        return j < len(self.ends) and self.ends[j] == addr
 
-def _same_bytes(r: _Reader, pieces: list[Piece], start: int, end: int, rva: int) -> bool:
-    """Whether the stored bytes [start, end) at ``rva`` equal what the kept pieces hold there."""
-    i = len(pieces) - 1
-    while i > 0 and pieces[i].start > start:
-        i -= 1
-    cursor = start
-    while cursor < end and i < len(pieces):
-        p = pieces[i]
-        lo, hi = max(cursor, p.start), min(end, p.end)
-        if lo < hi:
-            step = 1 << 20
-            for at in range(lo, hi, step):
-                n = min(step, hi - at)
-                if (r.read(p.offset + at - p.start, n, "overlapping memory")
-                        != r.read(rva + at - start, n, "overlapping memory")):
-                    return False
-            cursor = hi
-        i += 1
-    return True
+    def _cuts_in(self, start: int, end: int) -> list[int]:
+        c = self.committed
+        if not len(c):
+            return []
+        out = []
+        for arr in (c.base, self.ends):
+            i = bisect.bisect_right(arr, start)
+            while i < len(arr) and arr[i] < end:
+                out.append(arr[i])
+                i += 1
+        return sorted(set(out))
 
+    def _runs(self, stats: _MemStats) -> Iterator[list[Piece]]:
+        """Runs of contiguous pieces, split at the committed MemoryInfo boundaries."""
+        run: list[Piece] = []
+        for p in self._pieces(stats):
+            start = p.start
+            parts = []
+            for cut in self._cuts_in(p.start, p.end):
+                parts.append(Piece(start, cut, p.offset + start - p.start))
+                start = cut
+            parts.append(Piece(start, p.end, p.offset + start - p.start))
+            for q in parts:
+                if run and run[-1].end == q.start and not self._is_cut(q.start):
+                    run.append(q)
+                else:
+                    if run:
+                        yield run
+                    run = [q]
+        if run:
+            yield run
 
-def _regions(pieces: list[Piece], infos: list[_MemInfo], sps: list[int]) -> list[RegionPlan]:
-    """Group stored pieces into non-overlapping regions split at MemoryInfo boundaries."""
-    cuts = sorted({m.base for m in infos} | {m.base + m.size for m in infos})
-    cut_set = set(cuts)
-    split: list[Piece] = []
-    for p in pieces:
-        start = p.start
-        i = bisect.bisect_right(cuts, start)
-        while i < len(cuts) and cuts[i] < p.end:
-            split.append(Piece(start, cuts[i], p.offset + start - p.start))
-            start = cuts[i]
-            i += 1
-        split.append(Piece(start, p.end, p.offset + start - p.start))
-    info_starts = [m.base for m in infos]
-
-    def info_at(addr: int) -> _MemInfo | None:
-        j = bisect.bisect_right(info_starts, addr) - 1
-        if j >= 0 and infos[j].base <= addr < infos[j].base + infos[j].size:
-            return infos[j]
-        return None
-
-    runs: list[list[Piece]] = []
-    for p in split:
-        if runs and runs[-1][-1].end == p.start and p.start not in cut_set:
-            runs[-1].append(p)
-        else:
-            runs.append([p])
-    regions: list[RegionPlan] = []
-    for run in runs:
+    def _region(self, run: list[Piece]) -> RegionPlan:
         log2 = page_log2_for(run[0].start, run[-1].end, 12)
         page = 1 << log2
         base, end = run[0].start - run[0].start % page, -(-run[-1].end // page) * page
-        if regions and base < regions[-1].end:
-            prev = regions.pop()
-            merged = prev.pieces + run
-            log2 = page_log2_for(merged[0].start, merged[-1].end, 12)
-            page = 1 << log2
-            base, end = merged[0].start - merged[0].start % page, -(-merged[-1].end // page) * page
-            run = merged
-        info = info_at(run[0].start)
-        prot = _protection(info.protect) if info is not None else 0
-        rtype = _region_type(info)
-        k = bisect.bisect_left(sps, base)
-        if k < len(sps) and sps[k] < end and rtype in (RegionType.UNKNOWN, RegionType.ANONYMOUS):
+        c = self.committed
+        j = c.at(run[0].start)
+        prot = _protection(c.protect[j]) if j is not None else 0
+        rtype = _region_type(c.type[j] if j is not None else None)
+        k = bisect.bisect_left(self.sps, base)
+        if k < len(self.sps) and self.sps[k] < end and rtype in (RegionType.UNKNOWN, RegionType.ANONYMOUS):
             rtype = RegionType.STACK
-        regions.append(RegionPlan(base=base, size=end - base, page_log2=log2, protection=prot,
-                                  region_type=int(rtype), pieces=run))
-    return regions
+        return RegionPlan(base=base, size=end - base, page_log2=log2, protection=prot, region_type=int(rtype),
+                          pieces=run, timestamp=self.timestamp)
+
+    def walk(self, stats: _MemStats | None = None) -> Iterator[RegionPlan]:
+        """The regions in address order; a region is held back only while the next one may share its page."""
+        stats = stats if stats is not None else _MemStats()
+        pending: RegionPlan | None = None
+        for run in self._runs(stats):
+            region = self._region(run)
+            if pending is not None and region.base < pending.end:
+                pending.pieces.extend(run)
+                region = self._region(pending.pieces)
+            elif pending is not None:
+                yield pending
+            pending = region
+        if pending is not None:
+            yield pending
+
+    def check(self) -> _MemStats:
+        """One pass over every range: counts, losses and the overlap facts (every refusal happens here)."""
+        while True:
+            stats = _MemStats()
+            try:
+                for region in self.walk(stats):
+                    stats.regions += 1
+                    stats.captured += sum(count for _, count in region.captured_page_runs()) << region.page_log2
+                    dropped = region.stored_bytes_dropped()
+                    if dropped and stats.first_dropped is None:
+                        stats.first_dropped = region.base
+                    stats.dropped += dropped
+                    stats.small_pages |= region.page_log2 < 12
+            except _OutOfOrder as exc:  # at most once per list: it is sorted from now on
+                exc.ranges.in_order = False
+                continue
+            return stats
 
 
-def plan_minidump(source: SourceFile) -> ImportPlan:
+def _same_bytes(r: _Reader, pieces: Iterable[Piece], start: int, end: int, rva: int) -> bool:
+    """Whether the stored bytes [start, end) at ``rva`` equal what the kept pieces hold there."""
+    for p in pieces:
+        lo, hi = max(start, p.start), min(end, p.end)
+        step = 1 << 20
+        for at in range(lo, hi, step):
+            n = min(step, hi - at)
+            if (r.read(p.offset + at - p.start, n, "overlapping memory")
+                    != r.read(rva + at - start, n, "overlapping memory")):
+                return False
+    return True
+
+
+def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPlan:
     """Plan the import of a minidump.
+
+    The memory descriptors are checked in one pass and read again when the regions are
+    written, so memory does not grow with the number of ranges.
 
     Args:
         source: The open source.
+        accept_loss: Import even when stored bytes lie in pages the minidump stores only in
+            part (below the format's 1 KiB page granularity); without it such a file is
+            refused.
 
     Returns:
         The plan.
@@ -532,26 +704,62 @@ def plan_minidump(source: SourceFile) -> ImportPlan:
     sps = sorted(int.from_bytes(x.value, "little") for t in plan.threads for x in t.registers if x.roles & SP)
 
     # memory
-    infos = _mem_infos(r, streams[MEMORY_INFO_LIST]) if MEMORY_INFO_LIST in streams else []
-    pieces = _pieces(r, streams, stacks, plan)
-    committed = [m for m in infos if m.state == MEM_COMMIT]
-    plan.regions = _regions(pieces, committed, sps)
-    for region in plan.regions:
-        region.timestamp = plan.timestamp
-    dropped = sum(rp.stored_bytes_dropped() for rp in plan.regions)
-    if dropped:
-        plan.facts.append(f"{dropped} stored bytes lie in pages the minidump stores only in part (ranges not "
-                          "aligned to 1 KiB): those pages are Failed and the bytes are not carried")
-    if any(rp.page_log2 < 12 for rp in plan.regions):
+    infos = _mem_infos(r, streams[MEMORY_INFO_LIST]) if MEMORY_INFO_LIST in streams else _Infos()
+    lists: list[_Ranges] = []
+    if MEMORY_LIST in streams:
+        s = streams[MEMORY_LIST]
+        count, first = _list(r.read(s.rva, min(8, s.size), "MemoryList count"), 16, "MemoryList", s, total=s.size)
+        lists.append(_Ranges(r, "MemoryList", s.rva + first, count, 16, "32"))
+    if MEMORY64_LIST in streams:
+        s = streams[MEMORY64_LIST]
+        if s.size < 16:
+            raise SourceError("Memory64List stream is shorter than its 16-byte header", offset=s.rva)
+        count, base_rva = struct.unpack("<QQ", r.read(s.rva, 16, "Memory64List header"))
+        if count > (s.size - 16) // 16 or count > MAX_ENTRIES:
+            raise SourceError(f"Memory64List declares {count} ranges but its stream holds {(s.size - 16) // 16} "
+                              f"(limit {MAX_ENTRIES})", offset=s.rva)
+        lists.append(_Ranges(r, "Memory64List", s.rva + 16, count, 16, "64", base_rva=base_rva))
+    if stacks:
+        lists.append(_Ranges(r, "thread stack", 0, len(stacks), 0, "stack", rows=stacks))
+    memory = _Memory(r, lists, infos, sps, plan.timestamp)
+    stats = memory.check()
+    if stats.dropped and not accept_loss:
+        raise SourceError(f"{stats.dropped} stored bytes of {source.path.name} lie in pages the minidump stores only "
+                          f"in part (the first in the region at 0x{stats.first_dropped:X}; ranges not aligned to "
+                          "the format's smallest page, 1 KiB) and cannot be carried; pass --accept-loss "
+                          "(accept_loss=True) to import without them")
+    plan.regions = Lazy(memory.walk, stats.regions)
+    plan.captured_total = stats.captured
+    if stats.differing:
+        plan.facts.append(f"{stats.differing} memory ranges overlap another range with different bytes: the range "
+                          "with the lower start address was kept (at equal starts: MemoryList, then Memory64List, "
+                          "then thread stacks, each in listing order)")
+    if stats.unchecked:
+        plan.facts.append(f"{stats.unchecked} overlapping memory ranges were not compared (over {COMPARE_LIMIT} "
+                          "bytes)")
+    if stats.dropped:
+        plan.facts.append(f"DROPPED: {stats.dropped} stored bytes lie in pages the minidump stores only in part "
+                          "(ranges not aligned to 1 KiB): those pages are Failed and the bytes are not carried "
+                          "(accepted with the accept-loss option)")
+    if stats.small_pages:
         plan.facts.append("regions whose bounds are not 4 KiB aligned use 1 or 2 KiB pages to keep partial pages "
                           "small")
-    if infos:
+    if len(infos):
         mods = sorted(plan.modules, key=lambda m: m.base)
-        for m in infos:
-            path = next((x.path for x in mods if x.base <= m.base < x.base + x.size), None) \
-                if m.type == MEM_IMAGE else None
-            plan.vas.append(VasPlan(base=m.base, size=m.size, protection=_protection(m.protect),
-                                    region_type=_region_type(m), path=path))
+        mod_bases = [m.base for m in mods]
+
+        def vas() -> Iterator[VasPlan]:
+            for i in range(len(infos)):
+                base = infos.base[i]
+                path = None
+                if infos.type[i] == MEM_IMAGE:
+                    k = bisect.bisect_right(mod_bases, base) - 1
+                    if k >= 0 and base < mods[k].base + mods[k].size:
+                        path = mods[k].path
+                yield VasPlan(base=base, size=infos.size[i], protection=_protection(infos.protect[i]),
+                              region_type=_region_type(infos.type[i]), path=path)
+
+        plan.vas = Lazy(vas, len(infos))
         plan.facts.append("VAS Map: every MemoryInfoList range that is not MEM_FREE (reserved ranges included)")
     else:
         plan.missing.append("memory protection and region type (no MemoryInfoList stream)")

@@ -8,9 +8,13 @@ then writes the plan as a ``.msl`` file, reading page data in bounded chunks.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from memslice.generated.enums import ArchType, OsType
+
+T = TypeVar("T")
 
 MIN_PAGE_LOG2 = 10
 """Smallest page size the format allows (PageSizeLog2 range [10, 40], rule P14)."""
@@ -105,6 +109,71 @@ def page_log2_for(start: int, end: int, preferred: int) -> int:
     while log2 > MIN_PAGE_LOG2 and (start | end) & ((1 << log2) - 1):
         log2 -= 1
     return log2
+
+
+class Lazy(Generic[T]):
+    """A sequence produced on demand, as often as it is iterated (re-reads the source).
+
+    Importers use it for per-segment items (regions, VAS entries) so that memory does not
+    grow with the number of segments: nothing is kept between iterations.
+
+    Args:
+        factory: Returns a fresh iterator over the items.
+        count: How many items an iteration yields (known from the planning pass).
+    """
+
+    def __init__(self, factory: Callable[[], Iterator[T]], count: int) -> None:
+        self._factory = factory
+        self.count = count
+
+    def __iter__(self) -> Iterator[T]:
+        return self._factory()
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+@dataclass
+class EncodedVas:
+    """VAS Map entries already encoded (little-endian), gathered during a planning pass.
+
+    Attributes:
+        count: Number of entries.
+        body: The encoded entries, back to back.
+    """
+
+    count: int = 0
+    body: bytearray = field(default_factory=bytearray)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+class FactList(list[str]):
+    """The facts of a plan, at most ``limit`` of them kept; the rest are counted.
+
+    A source with a million odd segments must not make a million strings: past the limit
+    :meth:`append` only counts, and the note says how many were left out.
+    """
+
+    limit = 200
+
+    def __init__(self, items: Iterable[str] = ()) -> None:
+        super().__init__(items)
+        self.dropped = 0
+
+    def append(self, fact: str) -> None:
+        """Keep ``fact`` if there is room, else count it."""
+        if len(self) < self.limit:
+            super().append(fact)
+        else:
+            self.dropped += 1
 
 
 @dataclass
@@ -216,6 +285,8 @@ class ImportPlan:
         vas: VAS Map entries (empty: no VAS Map block).
         missing: What the source format (or this file) does not provide.
         facts: Other statements the note must carry (conventions, losses, conflicts).
+        captured_total: Bytes of page data the plan will copy, when the planning pass
+            counted them (regions given as a :class:`Lazy` sequence).
     """
 
     source_format: int
@@ -227,11 +298,14 @@ class ImportPlan:
     identity: IdentityPlan | None = None
     modules: list[ModulePlan] = field(default_factory=list)
     threads: list[ThreadPlan] = field(default_factory=list)
-    regions: list[RegionPlan] = field(default_factory=list)
-    vas: list[VasPlan] = field(default_factory=list)
+    regions: list[RegionPlan] | Lazy[RegionPlan] = field(default_factory=list)
+    vas: list[VasPlan] | Lazy[VasPlan] | EncodedVas = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    facts: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=FactList)
+    captured_total: int | None = None
 
     def captured_bytes(self) -> int:
         """Bytes of page data the plan will copy."""
+        if self.captured_total is not None:
+            return self.captured_total
         return sum(count << r.page_log2 for r in self.regions for _, count in r.captured_page_runs())

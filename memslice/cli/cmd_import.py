@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from memslice.cli.common import EXIT_OK
+from memslice.cli.common import EXIT_FAIL, EXIT_OK
 
 
 def _int(text: str) -> int:
@@ -49,14 +49,19 @@ def make_progress(enabled: bool) -> Any:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from memslice.acquirer.importers import import_dump
+    from memslice.acquirer.importers import SourceError, import_dump
     from memslice.atomic_output import check_destination
 
     check_destination(args.output, force=args.force)  # before the source is opened
-    result = import_dump(args.file, args.output, source_format=args.source_format, base=args.base, pid=args.pid,
-                         page_size=args.page_size, compression=args.compress, overwrite=args.force,
-                         hash_source=not args.no_hash,
-                         progress=make_progress(sys.stderr.isatty() and not args.quiet))
+
+    try:
+        result = import_dump(args.file, args.output, source_format=args.source_format, base=args.base,
+                             pid=args.pid, page_size=args.page_size, compression=args.compress,
+                             overwrite=args.force, hash_source=not args.no_hash, accept_loss=args.accept_loss,
+                             progress=make_progress(sys.stderr.isatty() and not args.quiet))
+    except SourceError as exc:  # it names the source file itself
+        print(f"msl import: {exc}", file=sys.stderr)
+        return EXIT_FAIL
     if not args.quiet:
         print(f"{result.path}: imported {result.source_format} ({result.blocks} blocks: {result.regions} memory "
               f"regions with {result.captured_bytes} captured bytes and {result.failed_pages} Failed pages, "
@@ -85,6 +90,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="raw and elf-core: page size (default 4096 / the core's own)")
     p.add_argument("--compress", default="none", choices=["none", "zstd", "lz4"],
                    help="codec for Memory Region payloads (default none)")
+    p.add_argument("--accept-loss", action="store_true",
+                   help="import even when bytes cannot be carried (a raw tail or minidump range edge below the "
+                        "format's 1 KiB page, a truncated core); the Import Provenance note records what was "
+                        "dropped. Without it such a source is refused")
     p.add_argument("--no-hash", action="store_true", help="do not record the source's SHA-256 (saves one read)")
     p.add_argument("-f", "--force", action="store_true",
                    help="replace an existing output file (a symbolic link is replaced itself, never followed)")
