@@ -92,3 +92,33 @@ class EncodeError(MslError):
 
 class IntegrityError(MslError):
     """A hash of the chain, the FileHash or a SegmentHash does not match."""
+
+
+class CryptoError(MslError):
+    """An encrypted container cannot be opened (base class; exit code 3 and up)."""
+
+    exit_code = 3
+
+
+class SecretError(CryptoError):
+    """No secret, or the wrong kind or size of secret, for the container's KDF/KEM."""
+
+    exit_code = 3
+
+
+class AuthenticationError(CryptoError):
+    """The AEAD tag does not verify: a wrong secret or a modified byte (header, KEM or ciphertext)."""
+
+    exit_code = 4
+
+
+class ContainerError(CryptoError):
+    """The encrypted container's layout is broken (unknown suite, KEMCtLen, CipherLen, tag location)."""
+
+    exit_code = 5
+
+
+class KdfLimitError(CryptoError):
+    """A KDF parameter in the header exceeds the limit this reader accepts (hostile header)."""
+
+    exit_code = 6

@@ -46,7 +46,7 @@ SPEC_SOURCES: dict[str, str] = {
     "dialects.yaml": "8a36c4dc5668ded4c3b7575f8ca7f7a0bc2139ec866cabf2ec72de0de336f426",
     "enums.yaml": "ddcb45efc131e531a1c2b062ecbf29eeb4cc8c7ae0829dfd905369dd001e65e5",
     "errata.yaml": "8b0c69a9b09b3e548c4caf2a4c3ffab37a45c4bff8a2dc91149826a954820f87",
-    "format.yaml": "7f3b45ac493b8b1a90480dafdd486d364384dd17909fabac85649c00975d0227",
-    "rules.yaml": "69e8da6d0e430c81e313d2229cc54f4a4d2e7649028b27faab63c35836aafbbc",
+    "format.yaml": "a5673ecbd7d8e7288235ffdf378bd24521d2d7d0bf9a8b03d36931c83f566f72",
+    "rules.yaml": "b5030083e0c5e3dd3a4d55c164e964c6aa0aef5e162b7791de1e61f31f84949e",
 }
 """SHA-256 of every YAML file this package was generated from."""
