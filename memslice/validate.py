@@ -175,11 +175,12 @@ def _flag_mask(flag_set: str) -> int:
     return mask
 
 
-def validate(source: str | Path | bytes) -> ValidationReport:
+def validate(source: str | Path | bytes, **reader_options: Any) -> ValidationReport:
     """Check a capture against every producer rule that the file alone can decide.
 
     Args:
         source: A path or the file's bytes.
+        **reader_options: Passed to :class:`MslReader` (the secret of an encrypted file).
 
     Returns:
         The report (never raises for a defect of the file; a file that cannot even be
@@ -190,7 +191,7 @@ def validate(source: str | Path | bytes) -> ValidationReport:
     """
     report = ValidationReport(str(source) if not isinstance(source, bytes) else "<bytes>")
     try:
-        probe = MslReader(source if isinstance(source, bytes) else Path(source))
+        probe = MslReader(source if isinstance(source, bytes) else Path(source), **reader_options)
     except MslError as exc:
         rule = exc.rule if exc.rule in RULES and exc.rule not in _HEADER_TO_PRODUCER else "P1"
         report.add(rule, None, exc.offset, f"header: {exc.message}")
@@ -205,7 +206,8 @@ def validate(source: str | Path | bytes) -> ValidationReport:
     if report.version not in _NORMATIVE:
         report.add("P1", None, field_offset(framing.FileHeader, "version"),
                    f"Version 0x{report.version:04X} is neither 1.0 (0x0100) nor 1.1 (0x0101)")
-    with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as) as reader:
+    with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as,
+                   **reader_options) as reader:
         _Checks(reader, report).run()
     report.findings.sort(key=lambda f: (-1 if f.block is None else f.block, f.offset or 0))
     return report

@@ -6,14 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from memslice.cli.common import DIALECT_HELP, EXIT_OK
+from memslice.cli.common import DIALECT_HELP, EXIT_OK, add_secret_options, open_reader
 
 
 def _cmd_canon(args: argparse.Namespace) -> int:
     from memslice.canon import dumps, to_canonical
-    from memslice.reader import MslReader
 
-    with MslReader(args.file, dialect=args.dialect) as reader:
+    with open_reader(args, args.file, dialect=args.dialect) as reader:
         text = dumps(to_canonical(reader, check_integrity=not args.no_verify))
     if args.output:
         out = Path(args.output)
@@ -31,4 +30,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.add_argument("--no-verify", action="store_true", help="skip hash verification")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_canon)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from memslice.cli.common import DIALECT_HELP, EXIT_OK
+from memslice.cli.common import DIALECT_HELP, EXIT_OK, add_secret_options, open_reader
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
     from memslice.canon import struct_to_canon
-    from memslice.reader import MslReader
 
-    with MslReader(args.file, dialect=args.dialect) as reader:
+    with open_reader(args, args.file, dialect=args.dialect) as reader:
         header = struct_to_canon(reader.header)
         print(f"{args.file}: {reader.size} bytes, Memory Slice version 0x{reader.version:04x}, "
               f"{'little' if reader.endian == '<' else 'big'}-endian, dialect {reader.dialect}")
@@ -28,7 +27,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
                 value = f"{value['value']} ({value['name']})"
             print(f"  {key}: {value}")
         if reader.encrypted:
-            print("  encrypted: the block stream is AEAD ciphertext (decryption not implemented here)")
+            _print_encryption(reader)
         counts: dict[str, int] = {}
         order: list[str] = []
         from memslice.generated.registry import block_id
@@ -53,9 +52,24 @@ def _cmd_info(args: argparse.Namespace) -> int:
             print(f"  warning: {w}")
     return EXIT_OK
 
+def _print_encryption(reader: object) -> None:
+    from memslice.crypto import describe_header
+
+    facts = describe_header(reader.encryption)  # type: ignore[attr-defined]
+    params = facts.get("argon2id")
+    extra = f", Argon2id t={params['time']} m={params['memory_kib']} KiB p={params['lanes']}" if params else ""
+    print(f"  encrypted: {facts['cipher']}, KDF {facts['kdf']}, KEM {facts['kem']} (KEMCtLen {facts['kem_ct_len']}), "
+          f"CipherLen {facts['cipher_len']}{extra}")
+    if reader.container is None:  # type: ignore[attr-defined]
+        print(f"  encrypted: the block stream is ciphertext; to read it give {facts['needs']}")
+    else:
+        print("  encrypted: AEAD tag verified; offsets below are in the plaintext")
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``msl info`` to the parser."""
     p = sub.add_parser("info", help="describe a capture: header, dialect, block list")
     p.add_argument("file")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_info)

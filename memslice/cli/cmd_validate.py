@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from memslice.cli.common import EXIT_FAIL, EXIT_OK
+from memslice.cli.common import EXIT_FAIL, EXIT_OK, add_secret_options, reader_options
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -18,7 +18,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     failed = False
     documents = []
     for path in args.file:
-        report = validate(path)
+        report = validate(path, **reader_options(args, path))
         failed = failed or report.failed(strict=args.strict)
         if args.json:
             documents.append(report.to_dict())
@@ -53,4 +53,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--strict", action="store_true", help="SHOULD findings fail too")
     p.add_argument("--all", action="store_true", help="print every finding (default: the first --limit)")
     p.add_argument("--limit", type=int, default=50, help="findings printed per file (default %(default)s)")
+    add_secret_options(p)
     p.set_defaults(func=_cmd_validate)

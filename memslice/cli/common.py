@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+import getpass
+import os
+import sys
 from pathlib import Path
+from typing import Any
+
+from memslice.errors import MslError, SecretError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 """The source tree (``spec/`` and ``generated/`` live here in an editable install)."""
@@ -15,3 +22,90 @@ EXIT_USAGE = 2
 """Usage or I/O error (no such file, permission denied)."""
 
 DIALECT_HELP = "dialect to decode with: auto, spec-1.0, spec-1.1, memdiver-1.0.2, g0"
+
+PASSPHRASE_ENV = "MSL_PASSPHRASE"  # noqa: S105 (the variable name, not a secret)
+"""Environment variable holding the passphrase of an encrypted capture."""
+
+
+def add_secret_options(parser: argparse.ArgumentParser, *, recipient: bool = False) -> None:
+    """Add the options that open (or, with ``recipient``, create) encrypted captures.
+
+    Secrets are read from files, ``MSL_PASSPHRASE`` or a terminal prompt, never from the
+    command line.
+    """
+    g = parser.add_argument_group("encrypted captures")
+    g.add_argument("--passphrase-file", metavar="FILE",
+                   help=f"file holding the passphrase (one line; also ${PASSPHRASE_ENV} or a prompt on a terminal)")
+    g.add_argument("--key-file", metavar="FILE", help="file holding the 32-byte raw content key")
+    if recipient:
+        g.add_argument("--recipient", metavar="PUBLIC_KEY", help="encrypt to this public key file (msl keygen)")
+    else:
+        g.add_argument("--identity", metavar="PRIVATE_KEY", help="recipient private key file (msl keygen)")
+    g.add_argument("--kdf-max-memory", type=int, metavar="KIB", default=None,
+                   help="largest Argon2id memory (KiB) to accept from a file header (default 1 GiB)")
+
+
+def read_passphrase(args: argparse.Namespace, *, prompt: str, confirm: bool = False) -> bytes | None:
+    """The passphrase from --passphrase-file, $MSL_PASSPHRASE or a terminal prompt (None if none)."""
+    if getattr(args, "passphrase_file", None):
+        text = Path(args.passphrase_file).read_bytes()
+        return text.rstrip(b"\r\n")
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env:
+        return env.encode("utf-8")
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("again: ") != first:
+            raise SecretError("the two passphrases differ")
+        return first.encode("utf-8")
+    return None
+
+
+def _peek_encryption(path: str) -> Any:
+    """The encryption header of a file, or None when it is not encrypted (or not readable as such)."""
+    from memslice.generated import framing
+    from memslice.generated.enums import HeaderFlags
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(framing.HEADER_SIZE_ENCRYPTED)
+        endian = "<" if head[8:9] == b"\x01" else ">"
+        header = framing.FileHeader.decode(head[:framing.HEADER_SIZE_PLAIN], endian)
+        if not header.flags & HeaderFlags.ENCRYPTED or len(head) < framing.HEADER_SIZE_ENCRYPTED:
+            return None
+        return framing.EncryptionHeader.decode(head[framing.HEADER_SIZE_PLAIN:], endian)
+    except (OSError, MslError, IndexError):
+        return None
+
+
+def reader_options(args: argparse.Namespace, path: str) -> dict[str, Any]:
+    """Keyword arguments for :class:`memslice.reader.MslReader` from the secret options.
+
+    The passphrase prompt (or $MSL_PASSPHRASE) is used only when the file asks for a passphrase.
+    """
+    from memslice.crypto.kdf import KdfLimits
+    from memslice.generated.enums import KdfType, KeyEncap
+
+    opts: dict[str, Any] = {}
+    if getattr(args, "kdf_max_memory", None):
+        opts["kdf_limits"] = KdfLimits(max_memory_kib=args.kdf_max_memory)
+    if getattr(args, "key_file", None):
+        opts["key"] = Path(args.key_file).read_bytes()
+    if getattr(args, "identity", None):
+        opts["identity"] = Path(args.identity).read_bytes()
+    if getattr(args, "passphrase_file", None):
+        opts["passphrase"] = read_passphrase(args, prompt="")
+    if not {"key", "identity", "passphrase"} & opts.keys():
+        enc = _peek_encryption(path)
+        if enc is not None and enc.kdf_type == KdfType.ARGON2ID and enc.key_encap == KeyEncap.NONE:
+            passphrase = read_passphrase(args, prompt=f"passphrase for {path}: ")
+            if passphrase is not None:
+                opts["passphrase"] = passphrase
+    return opts
+
+
+def open_reader(args: argparse.Namespace, path: str, **kwargs: Any) -> Any:
+    """An :class:`memslice.reader.MslReader` for ``path`` with the secret options applied."""
+    from memslice.reader import MslReader
+
+    return MslReader(path, **kwargs, **reader_options(args, path))

@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except MslError as exc:
         print(f"msl {args.command}: {getattr(args, 'file', '')}: {exc}", file=sys.stderr)
-        return EXIT_FAIL
+        return int(getattr(exc, "exit_code", EXIT_FAIL))
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:
