@@ -23,7 +23,7 @@ from memslice.generated.blocks import end_of_capture, end_of_extension, memory_r
 from memslice.generated.dialects import DEFAULT_WRITE, VERSIONS
 from memslice.generated.enums import CAP_BIT_BLOCKS, BlockFlags, CapBitmap, CompAlgo, HeaderFlags
 from memslice.generated.registry import module_for
-from memslice.integrity import hasher_factory
+from memslice.integrity import ZERO_HASH, hasher_factory
 from memslice.pages import encode_state_string, state_string
 
 _MAX_BLOCK = framing.MAX_BLOCK_LENGTH
@@ -81,6 +81,10 @@ class MslWriter:
         overwrite: Replace an existing final file at :meth:`finish`.
         max_block_length: Largest BlockLength before a region is split into
             Continuation fragments (the u32 limit; lower only for tests).
+        encryption: A :class:`memslice.crypto.producer.EncryptionConfig` to write an encrypted
+            capture (1.1 section 10): 128-byte header, every PrevHash zero, the block stream
+            one AEAD message encrypted as it is written (plaintext never reaches the disk),
+            compression per block before encryption, tag and CipherLen at :meth:`finish`.
 
     Example:
         >>> with MslWriter("out.msl", cap_bitmap=CapBitmap.MEMORY_REGIONS) as w:   # doctest: +SKIP
@@ -91,15 +95,17 @@ class MslWriter:
                  compression: str = "none", cap_bitmap: int = 0, flags: int = 0, os_type: int = 0xFFFF,
                  arch_type: int = 0xFFFF, pid: int = 0, timestamp: int | None = None, clock_source: int = 0,
                  dump_uuid: bytes | None = None, hash_algo: int = 0, overwrite: bool = True,
-                 max_block_length: int = _MAX_BLOCK) -> None:
+                 max_block_length: int = _MAX_BLOCK, encryption: Any = None) -> None:
         if format_version not in VERSIONS:
             raise EncodeError(f"unknown format version {format_version!r} (known: {', '.join(VERSIONS)})")
         if endian not in ("<", ">"):
             raise EncodeError(f"endian must be '<' or '>', not {endian!r}")
         if compression not in _COMPRESSION:
             raise EncodeError(f"compression must be one of {', '.join(_COMPRESSION)}")
-        if flags & HeaderFlags.ENCRYPTED:
-            raise EncodeError("this writer does not encrypt; Encrypted flag refused")
+        if flags & HeaderFlags.ENCRYPTED and encryption is None:
+            raise EncodeError("the Encrypted flag is set by passing 'encryption', not flags")
+        if encryption is not None and format_version == "1.0":
+            raise EncodeError("encryption is a 1.1 feature", rule="P5")
         self.strict_10 = format_version == "1.0"
         if self.strict_10 and (hash_algo or flags & ~HeaderFlags.IMPORTED):
             raise EncodeError("format 1.0 has no HashAlgo and only the Imported flag", rule="P5")
@@ -111,10 +117,18 @@ class MslWriter:
         self.overwrite = overwrite
         self.max_block_length = max_block_length
         self._new_hasher = hasher_factory(hash_algo)
+        dump_uuid = dump_uuid or new_uuid()
+        self._sealer: Any = None
+        if encryption is not None:
+            from memslice.crypto.producer import StreamSealer
+
+            self._sealer = StreamSealer(encryption, dump_uuid)  # key derivation before the file is created
+            flags |= HeaderFlags.ENCRYPTED
         self.header = framing.FileHeader(
-            endianness=1 if endian == "<" else 2, header_size=framing.HEADER_SIZE_PLAIN,
+            endianness=1 if endian == "<" else 2,
+            header_size=framing.HEADER_SIZE_ENCRYPTED if encryption is not None else framing.HEADER_SIZE_PLAIN,
             version=VERSIONS[format_version], flags=flags, cap_bitmap=cap_bitmap,
-            dump_uuid=dump_uuid or new_uuid(), timestamp=time.time_ns() if timestamp is None else timestamp,
+            dump_uuid=dump_uuid, timestamp=time.time_ns() if timestamp is None else timestamp,
             os_type=os_type, arch_type=arch_type, pid=pid, clock_source=clock_source, block_count=0,
             hash_algo=hash_algo)
         open_flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
@@ -130,10 +144,17 @@ class MslWriter:
         self._types_written: set[int] = set()
         self._pool: ThreadPoolExecutor | None = None
         self._state = "capture"  # capture -> extensions -> closed
+        self._encrypting = False
         header_bytes = self.header.encode(endian)
-        self._write(header_bytes)
+        if self._sealer is not None:
+            # header (CipherLen 0) and KEM ciphertext stay clear; they are the AAD and start FileHash
+            header_bytes = self._sealer.prefix(header_bytes, endian)
+            self._write(header_bytes)
+            self._encrypting = True
+        else:
+            self._write(header_bytes)
         self._file_hasher.update(header_bytes)
-        self._prev_hash = self._digest(header_bytes)
+        self._prev_hash = ZERO_HASH if self._sealer is not None else self._digest(header_bytes)
 
     # -- low level ------------------------------------------------------------------
     def _digest(self, data: bytes | memoryview) -> bytes:
@@ -143,11 +164,14 @@ class MslWriter:
 
     def _write(self, data: bytes | memoryview) -> None:
         assert self._fd is not None
+        size = len(data)
+        if self._encrypting:
+            data = self._sealer.update(data)
         view = memoryview(data)
         while view:
             n = os.write(self._fd, view)
             view = view[n:]
-        self.bytes_written += len(data)
+        self.bytes_written += size
 
     def _emit(self, chunks: Sequence[bytes | memoryview], block_hasher: Any) -> None:
         """Write chunks and feed the hashers; large chunks hash on two workers while writing."""
@@ -230,7 +254,7 @@ class MslWriter:
         except OSError as exc:
             self._truncate_to(block_start)
             self._fail(exc)
-        self._prev_hash = block_hasher.digest()
+        self._prev_hash = ZERO_HASH if self._sealer is not None else block_hasher.digest()
         self.blocks_written += 1
         if self._state == "capture":
             self._capture_blocks += 1
@@ -490,6 +514,11 @@ class MslWriter:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
+        if self._fd is not None and rename and self._sealer is not None and self._encrypting:
+            from memslice.crypto.sealed import write_tail
+
+            self._encrypting = False
+            write_tail(self._fd, self._sealer, self.endian)
         if self._fd is not None:
             try:
                 if rename:

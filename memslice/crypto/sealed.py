@@ -205,3 +205,19 @@ def seal_segment(container: EncryptedContainer, dump_uuid: bytes, index: int, pr
     enc = suite.encryptor(container.aad + head + prev_tag)
     ct = enc.update(plaintext)
     return head + ct + enc.finalize()
+
+
+def write_tail(fd: int, sealer: Any, endian: str) -> None:
+    """End the AEAD message of a file being written: append the tag, then record CipherLen once.
+
+    Args:
+        fd: The writer's descriptor (positioned at the end of the ciphertext).
+        sealer: Its :class:`memslice.crypto.producer.StreamSealer`.
+        endian: File byte order.
+    """
+    tag = sealer.finalize()
+    view = memoryview(tag)
+    while view:
+        view = view[os.write(fd, view):]
+    patch = sealer.patched_enc_header(endian)
+    os.pwrite(fd, patch, framing.HEADER_SIZE_PLAIN)
