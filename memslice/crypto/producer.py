@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from memslice.crypto import kdf, kem
 from memslice.crypto.container import zero_cipher_len
-from memslice.crypto.suites import Suite, StreamEncryptor, nonce_size
+from memslice.crypto.suites import StreamEncryptor, Suite, nonce_size
 from memslice.errors import EncodeError, SecretError
 from memslice.generated import framing
 from memslice.generated.enums import EncAlgo, KdfType, KeyEncap
