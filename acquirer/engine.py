@@ -399,7 +399,8 @@ class _Capture:
                 self.options.output, format_version=self.options.format_version, compression=self.options.compression,
                 cap_bitmap=int(caps), os_type=OsType.LINUX, arch_type=int(identity.arch), pid=self.pid,
                 timestamp=self.report.timing.get("started_ns") or time.time_ns(),
-                clock_source=ClockSource.CLOCK_REALTIME, overwrite=self.options.force)
+                clock_source=ClockSource.CLOCK_REALTIME, overwrite=self.options.force,
+                encryption=self.options.encryption)
         except OSError as exc:
             raise OutputWriteError(f"cannot create {self.options.output}.partial: {exc.strerror}") from None
         self.report.output = str(self.writer.partial)

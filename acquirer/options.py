@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from memslice.generated.enums import Protection, RegionType
 
@@ -45,6 +46,8 @@ class CaptureOptions:
         report: Where to write the JSON acquisition report, or None.
         chunk_bytes: Largest PageData of a Memory Region block.
         queue_depth: Chunks read ahead of the writer.
+        encryption: A :class:`memslice.crypto.producer.EncryptionConfig` to write an encrypted
+            capture (the plaintext never reaches the disk), or None.
     """
 
     output: Path
@@ -58,6 +61,7 @@ class CaptureOptions:
     report: Path | None = None
     chunk_bytes: int = DEFAULT_CHUNK_BYTES
     queue_depth: int = DEFAULT_QUEUE_DEPTH
+    encryption: Any = None
 
 
 def parse_prot(text: str) -> int:

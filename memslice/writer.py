@@ -53,6 +53,40 @@ def new_uuid() -> bytes:
     return uuid.uuid4().bytes
 
 
+def open_partial(partial: Path) -> int:
+    """Create (or replace) a partial output file with mode 0600 and return its descriptor.
+
+    The one place memslice's writers create files (the capture writer, ``msl encrypt``/
+    ``decrypt``, key files), so the creation policy is switched here.
+    """
+    open_flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(partial, open_flags, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
+def write_small_file(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
+    """Write ``data`` to ``path`` through :func:`open_partial` (``.partial``, 0600, fsync, rename).
+
+    Raises:
+        EncodeError: ``path`` exists and ``overwrite`` is false.
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise EncodeError(f"{path} exists; not overwritten")
+    partial = path.with_name(path.name + ".partial")
+    fd = open_partial(partial)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(partial, path)
+    return path
+
+
 def _pad8(n: int) -> int:
     return (n + 7) & ~7
 
@@ -131,9 +165,7 @@ class MslWriter:
             dump_uuid=dump_uuid, timestamp=time.time_ns() if timestamp is None else timestamp,
             os_type=os_type, arch_type=arch_type, pid=pid, clock_source=clock_source, block_count=0,
             hash_algo=hash_algo)
-        open_flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-        self._fd: int | None = os.open(self.partial, open_flags, 0o600)
-        os.fchmod(self._fd, 0o600)
+        self._fd: int | None = open_partial(self.partial)
         self._file_hasher = self._new_hasher()
         self._segment_hasher: Any = None
         self.blocks_written = 0

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from memslice.cli.common import EXIT_OK
+from memslice.cli.common import EXIT_OK, add_encrypt_options, encryption_config
 
 EXIT_INTERRUPTED = 130
 """The capture was stopped by Ctrl-C or SIGTERM."""
@@ -71,7 +71,8 @@ def _cmd_capture(args: argparse.Namespace) -> int:
     options = CaptureOptions(
         output=Path(args.output), compression=args.compress, format_version=args.format, freeze=args.freeze,
         filter_prot=args.filter_prot or 0, filter_addr=list(args.filter_addr or []), scope=args.scope,
-        force=args.force, report=Path(args.report) if args.report else None)
+        force=args.force, report=Path(args.report) if args.report else None,
+        encryption=encryption_config(args) if args.encrypt else None)
     stop = threading.Event()
     progress = TerminalProgress(sys.stderr) if not args.quiet else None
     try:
@@ -130,4 +131,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--report", metavar="R.json", help="write the JSON acquisition report here")
     p.add_argument("--force", action="store_true", help="replace OUT.msl if it exists")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line, no summary")
+    p.add_argument("--encrypt", action="store_true",
+                   help="write an encrypted capture (plaintext never reaches the disk); secret options below")
+    add_encrypt_options(p)
     p.set_defaults(func=_cmd_capture)

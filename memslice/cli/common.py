@@ -109,3 +109,44 @@ def open_reader(args: argparse.Namespace, path: str, **kwargs: Any) -> Any:
     from memslice.reader import MslReader
 
     return MslReader(path, **kwargs, **reader_options(args, path))
+
+
+def add_encrypt_options(parser: argparse.ArgumentParser) -> None:
+    """Options that choose how to encrypt an output (secret from files/env/prompt, never the command line)."""
+    add_secret_options(parser, recipient=True)
+    g = parser.add_argument_group("encryption")
+    g.add_argument("--cipher", choices=("aes-256-gcm", "xchacha20-poly1305"), default="aes-256-gcm",
+                   help="AEAD suite (default %(default)s; memslicer 0.5.2 reads only AES-256-GCM + passphrase)")
+    g.add_argument("--kem", choices=("x25519", "ml-kem-768", "ml-kem-1024", "x25519+ml-kem-768"), default=None,
+                   help="mechanism of --recipient (default: from the key's size)")
+    g.add_argument("--argon2", metavar="T,M_KIB,P", default=None,
+                   help="Argon2id time, memory (KiB), lanes (default 3,65536,4; never less)")
+
+
+def encryption_config(args: argparse.Namespace) -> Any:
+    """The :class:`memslice.crypto.producer.EncryptionConfig` the encrypt options describe.
+
+    Raises:
+        SecretError: No secret (and no terminal to ask), or more than one.
+    """
+    from memslice.crypto.kdf import Argon2Params
+    from memslice.crypto.producer import EncryptionConfig
+
+    params = Argon2Params()
+    if args.argon2:
+        try:
+            t, m, p = (int(x) for x in args.argon2.split(","))
+        except ValueError:
+            raise SecretError(f"--argon2 wants T,M_KIB,P, not {args.argon2!r}") from None
+        params = Argon2Params(t, m, p)
+    config = EncryptionConfig(cipher=args.cipher, kem=args.kem, argon2=params)
+    if args.recipient:
+        config.recipient = Path(args.recipient).read_bytes()
+    elif args.key_file:
+        config.key = Path(args.key_file).read_bytes()
+    else:
+        config.passphrase = read_passphrase(args, prompt="passphrase for the new capture: ", confirm=True)
+        if not config.passphrase:
+            raise SecretError("give --passphrase-file, --key-file or --recipient (or MSL_PASSPHRASE, or run on a "
+                              "terminal to be asked)")
+    return config
