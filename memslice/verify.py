@@ -165,15 +165,15 @@ def verify(reader: MslReader) -> VerifyReport:
             if future is not None:
                 expected = future.result()
     report.chain = "not-checked" if encrypted else ("ok" if chain_ok else "broken")
-    if encrypted:
-        from memslice.crypto.sealed import check_sealed
-
-        check_sealed(reader, report)
     last_end = max((r.end for r in records if r.segment != -1), default=reader.stream_start)
     report.trailing_bytes = reader.size - last_end
     if report.trailing_bytes:
         report.problems.append(f"{report.trailing_bytes} bytes after offset 0x{last_end:X} are trailing data, "
                                "not part of any verified segment [rule V11-C14]")
+    if encrypted:  # after the tag: sealed segments, then trailing data
+        from memslice.crypto.sealed import check_sealed
+
+        check_sealed(reader, report)
     if eoc is None:
         report.problems.append("no End-of-Capture block: the capture may be incomplete [rule PS1]")
     return report
