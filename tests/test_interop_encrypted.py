@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from memslice.generated.enums import CapBitmap
+
 from memslice.crypto import kem
 from memslice.crypto.producer import EncryptionConfig
-from memslice.generated.enums import CapBitmap
 from memslice.reader import MslReader
 from memslice.verify import verify
 from memslice.writer import MslWriter
