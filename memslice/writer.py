@@ -198,7 +198,11 @@ class MslWriter:
         assert self._fd is not None
         size = len(data)
         if self._encrypting:
-            data = self._sealer.update(data)
+            from memslice.crypto.producer import write_encrypted
+
+            write_encrypted(self._fd, self._sealer, data)
+            self.bytes_written += size
+            return
         view = memoryview(data)
         while view:
             n = os.write(self._fd, view)

@@ -153,3 +153,15 @@ class StreamSealer:
     def patched_enc_header(self, endian: str) -> bytes:
         """The 64-byte header extension with CipherLen recorded (written once, after the tag)."""
         return replace(self.enc_header, len_cipher=self.cipher_len).encode(endian)
+
+
+_PIECE = 1 << 20  # ciphertext is produced and written in 1 MiB pieces (flat memory for any block size)
+
+
+def write_encrypted(fd: int, sealer: StreamSealer, data: bytes | memoryview) -> None:
+    """Encrypt ``data`` into the open message and write it to ``fd`` piece by piece."""
+    view = memoryview(data)
+    for pos in range(0, len(view), _PIECE):
+        out = memoryview(sealer.update(view[pos:pos + _PIECE]))
+        while out:
+            out = out[os.write(fd, out):]
