@@ -34,7 +34,7 @@ from memslice.generated.blocks import (
     thread_context,
 )
 from memslice.generated.dialects import VERSIONS
-from memslice.generated.enums import CAP_BIT_BLOCKS, FLAG_BITS, BlockFlags, CapBitmap, HeaderFlags
+from memslice.generated.enums import CAP_BIT_BLOCKS, FLAG_BITS, BlockFlags, CapBitmap, HeaderFlags, KdfType, KeyEncap
 from memslice.generated.registry import BLOCK_MODULES, block_id, module_for
 from memslice.generated.rules import RULES
 from memslice.reader import BlockRecord, MslReader
@@ -226,7 +226,9 @@ class _Checks:
 
     def run(self) -> None:
         self.header()
-        if self.reader.encrypted:
+        if self.reader.encrypted and self.reader.container is not None:
+            self.encryption()
+        if self.reader.encrypted and self.reader.container is None:
             self.report.header_only = True
             self.report.notes.append("encrypted: the block stream is ciphertext; only the header was validated "
                                      "(every PrevHash must be zero, rule V11-10.6-zero-prev)")
@@ -455,6 +457,21 @@ class _Checks:
                 self.add("P8", None, at, f"CapBitmap bit {bit_id} is set without such blocks")
         if h.flags & HeaderFlags.INVESTIGATION and not h.cap_bitmap & CapBitmap.SYSTEM_CONTEXT:
             self.add("V11-9-investigation", None, at, "Investigation flag without CapBitmap bit 11 (SystemContext)")
+
+    def encryption(self) -> None:
+        """An opened encrypted file: Argon2id minimums and zero PrevHash fields (1.1 section 10)."""
+        enc = self.reader.encryption
+        if enc.kdf_type == KdfType.ARGON2ID and enc.key_encap == KeyEncap.NONE:
+            from memslice.crypto.kdf import Argon2Params
+
+            low = Argon2Params(enc.kdf_time, enc.kdf_memory, enc.kdf_lanes).below_minimum()
+            if low:
+                self.add("V11-10.5-argon2-min", None, framing.HEADER_SIZE_PLAIN,
+                         f"Argon2id parameters below the minimum: {', '.join(low)}")
+        for rec in self.reader.blocks:
+            if bytes(rec.header.prev_hash) != bytes(framing.HASH_SIZE):
+                self.add("V11-10.6-zero-prev", rec.index, rec.offset + self.at.prev_hash,
+                         "PrevHash of a block in an encrypted file is not zero")
 
     def integrity(self) -> None:
         report = verify(self.reader)

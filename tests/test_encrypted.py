@@ -341,3 +341,13 @@ def test_cli_keygen(tmp_path: Path) -> None:
         assert (len(public.read_bytes()), len(private.read_bytes())) == (info.public, info.private)
         ct, shared = kem.encapsulate(kem.BY_NAME[name], public.read_bytes())
         assert kem.decapsulate(kem.BY_NAME[name], private.read_bytes(), ct) == shared
+
+
+def test_validate_opens_encrypted_files_with_their_secret(samples: Path) -> None:
+    from memslice.validate import validate
+
+    locked = validate(samples / MS / "tiny_gdb_stack_enc.msl")
+    assert locked.header_only
+    opened = validate(samples / MS / "tiny_gdb_stack_enc.msl", passphrase=PASSPHRASE)
+    assert not opened.header_only
+    assert [f.rule for f in opened.findings] == []
