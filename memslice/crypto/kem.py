@@ -86,8 +86,8 @@ def _x_decap(private: bytes, ct: bytes) -> bytes:
         raise ContainerError(f"X25519 KEM ciphertext is unusable: {exc}", rule="V11-10.3-kem") from None
 
 
-def _x_encap(public: bytes) -> tuple[bytes, bytes]:
-    eph = X25519PrivateKey.generate()
+def _x_encap(public: bytes, seed: bytes | None = None) -> tuple[bytes, bytes]:
+    eph = X25519PrivateKey.from_private_bytes(seed[:32]) if seed else X25519PrivateKey.generate()
     try:
         shared = eph.exchange(X25519PublicKey.from_public_bytes(public))
     except ValueError as exc:
@@ -102,8 +102,11 @@ def _ml_decap(mech: int, private: bytes, ct: bytes) -> bytes:
         raise SecretError(f"{MECHANISMS[mech].name} private key does not pass the FIPS 203 checks: {exc}") from None
 
 
-def _ml_encap(mech: int, public: bytes) -> tuple[bytes, bytes]:
+def _ml_encap(mech: int, public: bytes, seed: bytes | None = None) -> tuple[bytes, bytes]:
     try:
+        if seed:  # deterministic (reproducible test corpora): FIPS 203 ML-KEM.Encaps_internal with m = seed
+            shared, ct = _ML[mech]._encaps_internal(public, seed[32:64])
+            return bytes(ct), bytes(shared)
         shared, ct = _CRYPTO_PUB[mech].from_public_bytes(public).encapsulate()
     except ValueError as exc:
         raise SecretError(f"{MECHANISMS[mech].name} recipient key is unusable: {exc}") from None
@@ -126,8 +129,11 @@ def decapsulate(key_encap: int, private: bytes, kem_ct: bytes) -> bytes:
     return x + _ml_decap(KeyEncap.ML_KEM_768, private[_X25519_KEY:], kem_ct[_X25519_KEY:])
 
 
-def encapsulate(key_encap: int, public: bytes) -> tuple[bytes, bytes]:
+def encapsulate(key_encap: int, public: bytes, seed: bytes | None = None) -> tuple[bytes, bytes]:
     """(KEM ciphertext, shared secret) for a recipient public key.
+
+    ``seed`` (64 bytes) makes the encapsulation reproducible (conformance corpora only):
+    its first half is the X25519 ephemeral key, its second the ML-KEM message.
 
     Raises:
         SecretError: The public key has the wrong size.
@@ -135,11 +141,11 @@ def encapsulate(key_encap: int, public: bytes) -> tuple[bytes, bytes]:
     info = MECHANISMS[key_encap]
     _check_size("the recipient public key", public, info.public, key_encap)
     if key_encap == KeyEncap.X25519:
-        return _x_encap(public)
+        return _x_encap(public, seed)
     if key_encap in _ML:
-        return _ml_encap(key_encap, public)
-    x_ct, x_ss = _x_encap(public[:_X25519_KEY])
-    m_ct, m_ss = _ml_encap(KeyEncap.ML_KEM_768, public[_X25519_KEY:])
+        return _ml_encap(key_encap, public, seed)
+    x_ct, x_ss = _x_encap(public[:_X25519_KEY], seed)
+    m_ct, m_ss = _ml_encap(KeyEncap.ML_KEM_768, public[_X25519_KEY:], seed)
     return x_ct + m_ct, x_ss + m_ss
 
 

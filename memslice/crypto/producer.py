@@ -37,6 +37,8 @@ class EncryptionConfig:
             known from its size unless ``kem`` names it.
         kem: ``x25519``, ``ml-kem-768``, ``ml-kem-1024`` or ``x25519+ml-kem-768``.
         argon2: Argon2id parameters (at least t=3, m=64 MiB, p=4; rule V11-10.5-argon2-min).
+        fixed_random: 64 bytes that replace every random choice (nonce, salt, KEM ephemeral
+            randomness) -- only for reproducible test corpora; never for real captures.
     """
 
     cipher: str = "aes-256-gcm"
@@ -45,6 +47,7 @@ class EncryptionConfig:
     recipient: bytes | None = None
     kem: str | None = None
     argon2: kdf.Argon2Params = field(default_factory=kdf.Argon2Params)
+    fixed_random: bytes | None = None
 
     def __repr__(self) -> str:
         return f"EncryptionConfig(cipher={self.cipher!r}, kem={self.kem!r})"
@@ -95,8 +98,13 @@ class StreamSealer:
         params = config.argon2
         kem_ct = b""
         salt = bytes(_SALT_FIELD)
+        fixed = config.fixed_random
+
+        def rand(n: int, label: bytes) -> bytes:
+            return kdf.hkdf_blake3(fixed, b"", label, n) if fixed else os.urandom(n)
+
         if config.recipient is not None:
-            kem_ct, shared = kem.encapsulate(encap, config.recipient)
+            kem_ct, shared = kem.encapsulate(encap, config.recipient, rand(64, b"kem") if fixed else None)
             cek = kdf.hkdf_blake3(shared, dump_uuid, framing.CEK_INFO)
             kdf_type = KdfType.NONE
         elif config.key is not None:
@@ -110,13 +118,13 @@ class StreamSealer:
             if low:
                 raise EncodeError(f"Argon2id parameters below the minimum: {', '.join(low)}",
                                   rule="V11-10.5-argon2-min")
-            salt = os.urandom(_SALT_FIELD)
+            salt = rand(_SALT_FIELD, b"salt")
             cek = kdf.argon2id(config.passphrase, salt, params,
                                kdf.KdfLimits(max(params.memory_kib, kdf.DEFAULT_LIMITS.max_memory_kib),
                                              max(params.time, kdf.DEFAULT_LIMITS.max_time),
                                              max(params.lanes, kdf.DEFAULT_LIMITS.max_lanes)))
             kdf_type = KdfType.ARGON2ID
-        nonce = os.urandom(nonce_size(algo)).ljust(_NONCE_FIELD, b"\0")
+        nonce = rand(nonce_size(algo), b"nonce").ljust(_NONCE_FIELD, b"\0")
         self.enc_header = framing.EncryptionHeader(
             enc_algo=algo, kdf_type=kdf_type, key_encap=encap, kdf_time=params.time, kdf_memory=params.memory_kib,
             kdf_lanes=params.lanes, len_kem_ct=len(kem_ct), nonce=nonce, kdf_salt=salt, len_cipher=0)

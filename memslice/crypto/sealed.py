@@ -192,13 +192,13 @@ def sealed_segments(reader: MslReader) -> list[SealedSegment]:
 
 
 def seal_segment(container: EncryptedContainer, dump_uuid: bytes, index: int, prev_tag: bytes,
-                 plaintext: bytes) -> bytes:
-    """The on-disk bytes of sealed segment ``index`` (header, ciphertext, tag)."""
+                 plaintext: bytes, nonce: bytes | None = None) -> bytes:
+    """The on-disk bytes of sealed segment ``index`` (header, ciphertext, tag); ``nonce`` only for test corpora."""
     if not plaintext:
         raise EncodeError("a sealed segment holds at least its End-of-Extension block")
     if not 1 <= index <= _MAX_INDEX:
         raise EncodeError(f"SegIndex {index} does not fit a u16")
-    nonce = os.urandom(nonce_size(container.enc.enc_algo)).ljust(len(framing.SealedHeader().nonce), b"\0")
+    nonce = (nonce or os.urandom(nonce_size(container.enc.enc_algo))).ljust(len(framing.SealedHeader().nonce), b"\0")
     head = framing.SealedHeader(seal_hdr_size=_SEAL, seg_index=index, seg_cipher_len=len(plaintext),
                                 nonce=nonce).encode("<")
     suite = Suite(container.enc.enc_algo, segment_key(container.cek, dump_uuid, index), nonce)

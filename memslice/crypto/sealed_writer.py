@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from memslice import writer as writer_module
 from memslice.crypto.sealed import seal_segment, sealed_segments
 from memslice.errors import EncodeError
 from memslice.generated import framing
 from memslice.generated.blocks import end_of_extension
 from memslice.integrity import ZERO_HASH, hasher_factory
 from memslice.reader import MslReader
-from memslice.writer import new_uuid
 
 
 def _block(payload: Any, endian: str) -> bytes:
@@ -25,7 +25,7 @@ def _block(payload: Any, endian: str) -> bytes:
     body = b"".join(bytes(p) for p in payload.encode_parts(endian))
     body += bytes(-len(body) % framing.ALIGNMENT)
     head = framing.BlockHeader(block_type=cls.BLOCK_TYPE, flags=0, block_length=framing.BLOCK_HEADER_SIZE + len(body),
-                               payload_version=cls.PAYLOAD_VERSIONS[-1], block_uuid=new_uuid(),
+                               payload_version=cls.PAYLOAD_VERSIONS[-1], block_uuid=writer_module.new_uuid(),
                                parent_uuid=bytes(16), prev_hash=ZERO_HASH)
     return head.encode(endian) + body
 
