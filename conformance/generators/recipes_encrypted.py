@@ -16,7 +16,7 @@ import hashlib
 import struct
 
 from memslice.conformance.generators import Built, recipe
-from memslice.conformance.generators.fixtures import STANDARD_CAPS, add_standard, uuid4, write_capture
+from memslice.conformance.generators.fixtures import STANDARD_CAPS, WRITTEN_AT, add_standard, uuid4, write_capture
 from memslice.conformance.generators.mutate import field_offset
 from memslice.generated import framing
 
@@ -235,9 +235,10 @@ def _sealed_bad(seed: str) -> Built:
 
     data, secret = _key_file(seed)
     original = writer_module.new_uuid
-    writer_module.new_uuid = lambda: uuid4(seed, "sealed")
+    counter = iter(range(1 << 20))
+    writer_module.new_uuid = lambda: uuid4(seed, "sealed", next(counter))
     try:
-        plain = segment_plaintext([ModuleBuildIdManifest(rows=[])], "<", 0, "conformance")
+        plain = segment_plaintext([ModuleBuildIdManifest(rows=[])], "<", 0, "conformance", WRITTEN_AT)
     finally:
         writer_module.new_uuid = original
     with MslReader(bytes(data), key=secret[1]) as reader:

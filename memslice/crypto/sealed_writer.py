@@ -30,7 +30,8 @@ def _block(payload: Any, endian: str) -> bytes:
     return head.encode(endian) + body
 
 
-def segment_plaintext(payloads: Sequence[Any], endian: str, hash_algo: int, producer: str = "memslice") -> bytes:
+def segment_plaintext(payloads: Sequence[Any], endian: str, hash_algo: int, producer: str = "memslice",
+                      written_at: int | None = None) -> bytes:
     """One extension segment with zero PrevHash fields, closed by its End-of-Extension."""
     from memslice.generated.registry import module_for
 
@@ -43,7 +44,7 @@ def segment_plaintext(payloads: Sequence[Any], endian: str, hash_algo: int, prod
     hasher = hasher_factory(hash_algo)()
     for part in parts:
         hasher.update(part)
-    eox = end_of_extension.EndOfExtension(segment_hash=hasher.digest(), written_at=time.time_ns(),
+    eox = end_of_extension.EndOfExtension(segment_hash=hasher.digest(), written_at=time.time_ns() if written_at is None else written_at,
                                           block_count=len(parts) + 1, producer=producer)
     return b"".join(parts) + _block(eox, endian)
 
