@@ -44,7 +44,8 @@ def segment_plaintext(payloads: Sequence[Any], endian: str, hash_algo: int, prod
     hasher = hasher_factory(hash_algo)()
     for part in parts:
         hasher.update(part)
-    eox = end_of_extension.EndOfExtension(segment_hash=hasher.digest(), written_at=time.time_ns() if written_at is None else written_at,
+    when = time.time_ns() if written_at is None else written_at
+    eox = end_of_extension.EndOfExtension(segment_hash=hasher.digest(), written_at=when,
                                           block_count=len(parts) + 1, producer=producer)
     return b"".join(parts) + _block(eox, endian)
 
