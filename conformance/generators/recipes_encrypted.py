@@ -24,7 +24,7 @@ from memslice.crypto.kdf import Argon2Params
 from memslice.crypto.producer import EncryptionConfig
 
 _GEN = "fixtures.add_standard() through MslWriter(format 1.1, encryption=EncryptionConfig(..., fixed_random=seed))"
-_FEATURES = ["encryption", "decryption"]
+_FEATURES = ["decryption"]
 _PASSPHRASE = b"conformance passphrase"
 _ENC = framing.HEADER_SIZE_PLAIN
 _CIPHER_LEN_AT = _ENC + field_offset(framing.EncryptionHeader, "len_cipher")
@@ -148,7 +148,7 @@ def _cipher_len_zero(seed: str) -> Built:
 def _reject(seed: str, data: bytes, secret: tuple[str, bytes], text: str, rules: list[str], mutation: str,
             error: str, kind: str = "invalid") -> Built:
     return Built(bytes(data), text, "1.1", rules, "required", kind, {"generator": _GEN, "mutation": mutation},
-                 features=[*_FEATURES, "error-class"], secret=secret, reject=error)
+                 features=list(_FEATURES), secret=secret, reject=error)
 
 
 @recipe("encrypted/tampered-ciphertext")
