@@ -351,3 +351,26 @@ def test_validate_opens_encrypted_files_with_their_secret(samples: Path) -> None
     opened = validate(samples / MS / "tiny_gdb_stack_enc.msl", passphrase=PASSPHRASE)
     assert not opened.header_only
     assert [f.rule for f in opened.findings] == []
+
+
+def test_capture_encrypt_keeps_plaintext_off_the_disk(tmp_path: Path) -> None:
+    """``msl capture --encrypt`` of a process the test starts: the file verifies with the key, holds no marker."""
+    from tests.targets.harness import MARKER as TARGET_MARKER
+    from tests.targets.harness import capture, target
+
+    key = tmp_path / "key"
+    key.write_bytes(RAW_KEY)
+    with target("--markers", "8", "--random", "1") as t:
+        addr, size = t.area("markers")
+        out = tmp_path / "enc.msl"
+        result = capture(str(t.pid), "-o", str(out), "-c", "zstd", "--encrypt", "--key-file", str(key),
+                         "--cipher", "xchacha20-poly1305", "-q")
+        assert result.returncode == 0, result.stderr
+    raw = out.read_bytes()
+    assert TARGET_MARKER not in raw and b"MSLC" not in raw[128:]
+    assert not list(tmp_path.glob("*.partial"))
+    with MslReader(out, key=RAW_KEY) as reader:
+        assert verify(reader).ok
+        assert all(bytes(r.header.prev_hash) == bytes(32) for r in reader.blocks)
+        data = b"".join(s.data or b"" for s in reader.read(addr, size))
+    assert data == TARGET_MARKER * (size // len(TARGET_MARKER))
