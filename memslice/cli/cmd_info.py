@@ -46,6 +46,14 @@ def _cmd_info(args: argparse.Namespace) -> int:
             seg = "" if rec.segment == 0 else (f" segment {rec.segment}" if rec.segment > 0 else " trailing")
             print(f"    {rec.index:5d} 0x{rec.offset:010x} 0x{rec.block_type:04x} {name:28s} "
                   f"{rec.length:12d}{comp}{seg}")
+        if reader.container is not None:
+            from memslice.crypto.sealed import sealed_segments
+
+            for seg in sealed_segments(reader):
+                state = "verified" if seg.ok else f"FAILS ({seg.reason}): trailing data from here"
+                names = ", ".join(b.block_id or f"0x{b.header.block_type:04x}" for b in seg.blocks)
+                print(f"  sealed segment {seg.index} at file offset 0x{seg.offset:x}: {state}"
+                      + (f" [{names}]" if names else ""))
         if reader.fault:
             print(f"  fault: {reader.fault}")
         for w in reader.warnings:
