@@ -448,7 +448,7 @@ class MslReader:
         for rec in records:
             payload_len = rec.length - _BLOCK_HEADER_SIZE
             if rec.compressed:
-                if is_legacy_framing(self.raw_payload(rec)):
+                if is_legacy_framing(self._view[rec.payload_offset:min(rec.end, rec.payload_offset + 12)]):
                     signals.append(f"block {rec.index} uses MemDiver's legacy compression framing")
                     break
                 continue
