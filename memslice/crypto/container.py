@@ -75,6 +75,13 @@ def zero_cipher_len(header: bytes | memoryview, endian: str = "<") -> bytes:
     return bytes(header[:_PLAIN]) + replace(enc, len_cipher=0).encode(endian)
 
 
+def enc_field_offset(field_id: str) -> int:
+    """File offset of a field of the encryption header (from the generated structure)."""
+    from memslice.validate import field_offset
+
+    return _PLAIN + field_offset(framing.EncryptionHeader, field_id)
+
+
 def describe_header(enc: framing.EncryptionHeader) -> dict[str, object]:
     """The cleartext facts of an encrypted header and the secret it needs."""
     kem_name = "none" if enc.key_encap == KeyEncap.NONE else (
@@ -124,11 +131,11 @@ def locate(view: memoryview, enc: framing.EncryptionHeader) -> Layout:
     nonce_size(enc.enc_algo)
     if enc.kdf_type not in (KdfType.NONE, KdfType.ARGON2ID):
         raise ContainerError(f"KDFType 0x{enc.kdf_type:02X} is not known (0 none, 1 Argon2id)",
-                             offset=_PLAIN + 1, rule="V11-10.3-kem")
+                             offset=enc_field_offset("kdf_type"), rule="V11-10.3-kem")
     expected_ct = kem.kem_ct_len(enc.key_encap)
     if enc.len_kem_ct != expected_ct:
         raise ContainerError(f"KEMCtLen is {enc.len_kem_ct} but KeyEncap 0x{enc.key_encap:02X} needs {expected_ct}",
-                             offset=_PLAIN + 0x0E, rule="V11-10.3-kem")
+                             offset=enc_field_offset("len_kem_ct"), rule="V11-10.3-kem")
     cipher_start = HEADER_SIZE + enc.len_kem_ct
     if size < cipher_start:
         raise TruncatedError(f"file of {size} bytes ends inside the {enc.len_kem_ct}-byte KEM ciphertext",
@@ -140,7 +147,8 @@ def locate(view: memoryview, enc: framing.EncryptionHeader) -> Layout:
         if enc.len_cipher > size - cipher_start - TAG_SIZE:
             raise ContainerError(f"CipherLen {enc.len_cipher} runs past the end of the file: "
                                  f"{size - cipher_start} bytes follow the KEM ciphertext, CipherLen + tag need "
-                                 f"{enc.len_cipher + TAG_SIZE}", offset=HEADER_SIZE - 8, rule="V11-10.2-tag")
+                                 f"{enc.len_cipher + TAG_SIZE}", offset=enc_field_offset("len_cipher"),
+                                 rule="V11-10.2-tag")
         cipher_len = enc.len_cipher
     else:
         cipher_len = size - cipher_start - TAG_SIZE
