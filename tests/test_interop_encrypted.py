@@ -166,3 +166,32 @@ def test_fresh_tool_capture_opens_in_ours(tmp_path: Path, tool: str, spec: dict[
         if spec.get("seal_segment"):
             assert [(s.index, s.ok) for s in report.sealed] == [(1, True)]
             assert [b.header.block_type for b in report.sealed[0].blocks] == [0x005A, 0x0FFE]
+
+
+_SEALED_CHECK = """
+import json, sys
+from memslicer.msl.sealed import open_sealed_segments
+data = open(sys.argv[1], "rb").read()
+cek = bytes.fromhex(sys.argv[2])
+cipher_len = int.from_bytes(data[0x78:0x80], "little")
+tag_at = 128 + cipher_len
+segments, trailing = open_sealed_segments(cek, data[:128], b"", data[tag_at:tag_at + 16], data, tag_at + 16)
+print(json.dumps({"segments": len(segments), "trailing": trailing, "size": len(data)}))
+"""
+
+
+def test_our_sealed_segments_verify_in_memslicer(tmp_path: Path) -> None:
+    """Sealed segments we append are opened by memslicer's own sealed-segment reader."""
+    from memslice.crypto.sealed_writer import append_sealed_segment
+    from memslice.generated.blocks.module_build_id_manifest import ModuleBuildIdManifest
+
+    python = _python("memslicer")
+    path = tmp_path / "sealed.msl"
+    _write_ours(path, EncryptionConfig(key=RAW_KEY))
+    append_sealed_segment(path, [ModuleBuildIdManifest(rows=[])], key=RAW_KEY)
+    append_sealed_segment(path, [ModuleBuildIdManifest(rows=[])], key=RAW_KEY)
+    proc = subprocess.run([str(python), "-c", _SEALED_CHECK, str(path), RAW_KEY.hex()], capture_output=True,
+                          text=True, timeout=120, check=False, env={})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result == {"segments": 2, "trailing": path.stat().st_size, "size": path.stat().st_size}
