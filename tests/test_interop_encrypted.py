@@ -182,8 +182,9 @@ print(json.dumps({"segments": len(segments), "trailing": trailing, "size": len(d
 
 def test_our_sealed_segments_verify_in_memslicer(tmp_path: Path) -> None:
     """Sealed segments we append are opened by memslicer's own sealed-segment reader."""
-    from memslice.crypto.sealed_writer import append_sealed_segment
     from memslice.generated.blocks.module_build_id_manifest import ModuleBuildIdManifest
+
+    from memslice.crypto.sealed_writer import append_sealed_segment
 
     python = _python("memslicer")
     path = tmp_path / "sealed.msl"
