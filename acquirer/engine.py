@@ -17,9 +17,14 @@ Failures:
 * nothing is created before the target has been found, its ``/proc`` read and (with
   ``--freeze``) every thread stopped, so a wrong PID, a name that matches several
   processes or a permission problem leave no file behind;
-* a failed write (disk full, file size limit) truncates ``OUT.partial`` to the end of the
+* the output (and ``--report``) destination is checked before anything else: a directory,
+  a missing directory, a special file or an existing file without ``--force`` fail at once
+  (:func:`memslice.atomic_output.check_destination`);
+* the file is created new as ``OUT.<random>.partial`` (``O_EXCL|O_NOFOLLOW``, mode 0600, see
+  :mod:`memslice.atomic_output`) and renamed to ``OUT`` when complete;
+* a failed write (disk full, file size limit) truncates that partial file to the end of the
   last complete block, so its hash chain still verifies, keeps it, and raises
-  :class:`~memslice.acquirer.errors.OutputWriteError`;
+  :class:`~memslice.acquirer.errors.OutputWriteError` naming it;
 * a stop request (Ctrl-C) lets the block being written finish, resumes the target and
   closes the file without End-of-Capture (readers see an incomplete capture).
 """
@@ -34,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from memslice.acquirer import investigation as investigation_hooks
 from memslice.acquirer.errors import (
     AccessDeniedError,
     AcquireError,
@@ -42,6 +48,7 @@ from memslice.acquirer.errors import (
     TargetGoneError,
     TargetNotFoundError,
     UnsupportedTargetError,
+    denied_hint,
 )
 from memslice.acquirer.linux import classify, libc, procfs, regs
 from memslice.acquirer.linux.maps import Mapping, read_maps
@@ -65,13 +72,15 @@ from memslice.generated.enums import (
     ArchType,
     BlockFlags,
     ClockSource,
+    HeaderFlags,
     NameSource,
     OsType,
     RegisterRole,
     ThreadFlags,
 )
 
-from memslice.errors import MslError
+from memslice.atomic_output import check_destination, write_error
+from memslice.errors import DestinationExistsError, MslError, OutputError
 from memslice.integrity import hasher_factory
 from memslice.writer import MslWriter, cap_bitmap_for, new_uuid
 
@@ -127,8 +136,9 @@ def capture(target: int, options: CaptureOptions, *, stop: threading.Event | Non
         TargetNotFoundError: No such process.
         AccessDeniedError: ``/proc`` or ptrace access refused.
         OutputExistsError: The output exists and ``options.force`` is false.
-        OutputWriteError: The file could not be written; ``.partial`` kept (verifiable
-            up to its last complete block).
+        OutputWriteError: The output or report destination cannot be used, or the file
+            could not be written (the partial file is kept, verifiable up to its last
+            complete block, and named in the error).
         TargetGoneError: The process exited before anything was captured.
     """
     return _Capture(target, options, stop or threading.Event(), progress).run()
@@ -150,25 +160,22 @@ class _Capture:
         self.frozen_at = 0.0
         self._types: dict[int, int] = {}
         self._guards: set[int] = set()
+        self.investigation: investigation_hooks.investigate.Investigation | None = None
+        self._omitted: list[tuple[Mapping, int, int]] = []
 
     # -- top level ------------------------------------------------------------------------
     def run(self) -> AcquisitionReport:
         opts = self.options
         if not sys.platform.startswith("linux"):
             raise UnsupportedTargetError(f"live capture needs Linux /proc and ptrace, not {sys.platform}")
-        try:
-            exists = opts.output.exists()
-            parent_ok = opts.output.parent.is_dir()
-        except OSError as exc:
-            raise OutputWriteError(f"cannot use {opts.output}: {exc.strerror}") from None
-        if exists and not opts.force:
-            raise OutputExistsError(f"{opts.output} exists; use --force to replace it")
-        if not parent_ok:
-            raise OutputWriteError(f"directory {opts.output.parent} does not exist")
+        check_outputs(opts)
         started = time.perf_counter()
         identity = self._identity()
         self._record_options(identity)
         pre_freeze = self._thread_stats()
+        self.investigation = investigation_hooks.collect(self.pid, opts)
+        if self.investigation is not None:
+            self.report.investigation = self.investigation.report()
         try:
             if opts.freeze:
                 self.freezer = Freezer(self.pid)
@@ -204,12 +211,17 @@ class _Capture:
             ModuleManifestEntry(module_uuid=uid, base_addr=m.base, module_size=m.size, path=self._fit(m.path))
             for uid, m in zip(module_uuids, modules, strict=True)])
         index_uuid = self._write(self._writer().add, index, flags=BlockFlags.HAS_CHILDREN if modules else 0)
+        if self.investigation is not None:
+            investigation_hooks.write(self.investigation, lambda *a, **k: self._write(self._writer().add, *a, **k))
         if self.is_11:
             for thread in threads:
                 self._write(self._writer().add, self._thread_context(thread), parent_uuid=pi_uuid)
         self._check_stop()
         self._memory(plans)
         self._thaw()
+        omitted = investigation_hooks.omission_manifest(self._omitted, self.options) if self.is_11 else None
+        if omitted is not None:
+            self._write(self._writer().add, omitted)
         for uid, module in zip(module_uuids, modules, strict=True):
             self._check_stop()
             hash_module(self.pid, module, hasher_factory(0))
@@ -233,8 +245,8 @@ class _Capture:
         except (FileNotFoundError, ProcessLookupError):
             raise TargetNotFoundError(f"no process with PID {self.pid}", pid=self.pid) from None
         except PermissionError:
-            raise AccessDeniedError(f"cannot read /proc/{self.pid}/maps: permission denied (run as root or as the "
-                                    "process's owner with ptrace access)", pid=self.pid) from None
+            raise AccessDeniedError(f"cannot read /proc/{self.pid}/maps: permission denied ("
+                                    f"{denied_hint('reading another process')})", pid=self.pid) from None
         if state in ("Z", "X"):
             raise TargetGoneError(f"process {self.pid} is a zombie: it has exited and holds no memory", pid=self.pid)
         if not mappings:
@@ -311,6 +323,10 @@ class _Capture:
             fp = self.freezer.get_regset(thread.tid, regs.NT_PRFPREG)
             if fp is not None:
                 thread.registers += regs.decode_fp(arch_type, fp)
+            if arch_type == ArchType.X86_64:
+                xstate = self.freezer.get_regset(thread.tid, regs.NT_X86_XSTATE, regs.XSTATE_MAX)
+                if xstate is not None:
+                    thread.registers += regs.decode_xstate(xstate)
             if arch_type == ArchType.ARM64:
                 tls = self.freezer.get_regset(thread.tid, regs.NT_ARM_TLS)
                 if tls is not None:
@@ -353,6 +369,7 @@ class _Capture:
             if reason is not None:
                 self.report.excluded.append({"start": f"0x{mapping.start:x}", "end": f"0x{mapping.end:x}",
                                              "perms": mapping.perms, "path": mapping.path, "reason": reason})
+                self._omitted.append((mapping, prot, int(rtype)))
                 continue
             plans.append(RegionPlan(mapping=mapping, protection=prot, region_type=rtype))
         self._types = {k: int(v) for k, v in types.items()}
@@ -393,16 +410,22 @@ class _Capture:
             blocks.add(memory_region.BLOCK_TYPE)
         if self.is_11 and any(regs.has_pc_and_sp(t.registers) for t in threads):
             blocks.add(ThreadContext.BLOCK_TYPE)
+        flags = 0
+        if self.investigation is not None:
+            blocks |= self.investigation.block_types()
+            flags = HeaderFlags.INVESTIGATION
         caps = cap_bitmap_for(blocks)
         try:
             self.writer = MslWriter(
                 self.options.output, format_version=self.options.format_version, compression=self.options.compression,
-                cap_bitmap=int(caps), os_type=OsType.LINUX, arch_type=int(identity.arch), pid=self.pid,
-                timestamp=self.report.timing.get("started_ns") or time.time_ns(),
+                cap_bitmap=int(caps), flags=int(flags), os_type=OsType.LINUX, arch_type=int(identity.arch),
+                pid=self.pid, timestamp=self.report.timing.get("started_ns") or time.time_ns(),
                 clock_source=ClockSource.CLOCK_REALTIME, overwrite=self.options.force,
                 encryption=self.options.encryption)
+        except OutputError as exc:
+            raise _acquire_error(exc, self.pid) from None
         except OSError as exc:
-            raise OutputWriteError(f"cannot create {self.options.output}.partial: {exc.strerror}") from None
+            raise OutputWriteError(f"cannot create {self.options.output}: {exc.strerror}", pid=self.pid) from None
         self.report.output = str(self.writer.partial)
         threads[:] = [t for t in threads if regs.has_pc_and_sp(t.registers)]
 
@@ -419,23 +442,20 @@ class _Capture:
         except (MslError, OSError) as exc:
             cause = exc if isinstance(exc, OSError) else exc.__cause__
             if not isinstance(cause, OSError):
+                if isinstance(exc, OutputError):  # e.g. the output appeared meanwhile: the file is kept
+                    if exc.kept:
+                        self.report.output = exc.kept
+                    raise _acquire_error(exc, self.pid) from None
                 raise
-            self._truncate_partial(block_start)
+            kept = writer.close_partial(block_start) if not writer.closed else writer.partial
+            self.report.output = str(kept)
             raise OutputWriteError(
-                f"writing {writer.partial} failed: {cause.strerror or cause}; kept {writer.partial} "
-                f"({block_start} bytes, hash chain verifiable up to the last complete block)",
-                partial=str(writer.partial), pid=self.pid) from None
-
-    def _truncate_partial(self, size: int) -> None:
-        writer = self._writer()
-        try:
-            os.truncate(writer.partial, size)
-        except OSError as exc:
-            self.report.error("truncate", f"{writer.partial}: {exc.strerror}")
-        self._close_keep_partial()
+                f"{write_error(cause, str(self.options.output)).message}; kept {kept} "
+                f"({writer.bytes_written} bytes, hash chain verifiable up to the last complete block)",
+                partial=str(kept), pid=self.pid) from None
 
     def _close_keep_partial(self) -> None:
-        """Close the writer's file descriptor without renaming or deleting ``.partial``."""
+        """Close the writer's file descriptor without renaming or deleting the partial file."""
         writer = self._writer()
         if not writer.closed:
             writer.close_partial()
@@ -447,7 +467,7 @@ class _Capture:
                              frozen=self._all_stopped(), stop=threading.Event())
         self.report.read_method = self.memory.method
         log2 = _PAGE_SIZE.bit_length() - 1
-        writeback = WritebackStarter(self._writer().partial)
+        writeback = WritebackStarter(self._writer().fileno())
         bytes_done = 0
         regions_done = 0
         failed = 0
@@ -528,12 +548,13 @@ class _Capture:
             path = self.writer.close_incomplete()
         except (OSError, MslError) as exc:
             self.report.error("close", str(exc))
+            self.report.output = getattr(exc, "kept", None)
             return
         self.report.output = str(path)
 
     def _close_failed(self) -> None:
         self.report.outcome = "failed"
-        if self.writer is not None and self.writer._state != "closed":  # noqa: SLF001
+        if self.writer is not None and not self.writer.closed:
             self._close_keep_partial()
 
     # -- report ------------------------------------------------------------------------------------
@@ -584,3 +605,33 @@ def _peak_rss() -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
     return 0
+
+
+def check_outputs(options: CaptureOptions, *, typed: tuple[str | None, str | None] = (None, None)) -> None:
+    """Check the output and report destinations before anything is read or stopped.
+
+    Args:
+        options: The capture options.
+        typed: The output and report paths exactly as the user typed them, when known
+            (a :class:`~pathlib.Path` drops a trailing ``/``; messages quote these).
+
+    Raises:
+        OutputExistsError: A destination exists and ``options.force`` is false.
+        OutputWriteError: A destination is a directory or a special file, its directory is
+            missing or not writable, or the report and the output are the same file.
+    """
+    try:
+        check_destination(typed[0] or options.output, force=options.force)
+        if options.report is not None:
+            check_destination(typed[1] or options.report, force=options.force)
+    except OutputError as exc:
+        raise _acquire_error(exc, None) from None
+    if options.report is not None and os.path.abspath(options.report) == os.path.abspath(options.output):
+        raise OutputWriteError(f"the report {options.report} and the output are the same file")
+
+
+def _acquire_error(exc: OutputError, pid: int | None) -> AcquireError:
+    """The acquirer's error (and exit code) for an output problem."""
+    if isinstance(exc, DestinationExistsError):
+        return OutputExistsError(exc.message, pid=pid)
+    return OutputWriteError(exc.message, partial=exc.kept, pid=pid)

@@ -58,7 +58,7 @@ class OutputWriteError(AcquireError):
     """The output could not be written (disk full, file size limit, I/O error).
 
     Attributes:
-        partial: The ``.partial`` file kept on disk (its chain verifies up to the last
+        partial: The partial file (``OUT.<random>.partial``) kept on disk (its chain verifies up to the last
             complete block), or None.
     """
 
@@ -80,3 +80,17 @@ class UnsupportedTargetError(AcquireError):
     """The platform or the target's architecture is not supported."""
 
     exit_code = 9
+
+
+def denied_hint(what: str = "ptrace") -> str:
+    """What to try after a permission refusal, for the user we run as.
+
+    As root, "run as root" is no advice: then a sandbox, container or security module refuses
+    it (seccomp, AppArmor/SELinux, ``kernel.yama.ptrace_scope`` 3, another PID or user namespace).
+    """
+    import os
+
+    if os.geteuid() == 0:
+        return (f"you are already root: a sandbox, container or security module refuses {what} (seccomp, "
+                "AppArmor/SELinux, kernel.yama.ptrace_scope=3, another PID or user namespace)")
+    return "run as root or with CAP_SYS_PTRACE; see kernel.yama.ptrace_scope"

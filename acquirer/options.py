@@ -34,7 +34,8 @@ class CaptureOptions:
     """Options of one capture.
 
     Attributes:
-        output: Final file name (written as ``output.partial`` first).
+        output: Final file name (written as ``output.<random>.partial`` first, see
+            :mod:`memslice.atomic_output`).
         compression: ``none``, ``zstd`` or ``lz4`` for Memory Region and VAS Map payloads.
         format_version: ``1.1`` (default) or ``1.0`` (no Thread Context, VAS Map or
             NotResident pages, which 1.0 does not define).
@@ -46,6 +47,9 @@ class CaptureOptions:
         report: Where to write the JSON acquisition report, or None.
         chunk_bytes: Largest PageData of a Memory Region block.
         queue_depth: Chunks read ahead of the writer.
+        investigate: Investigation mode: write the host and target tables (1.1 only).
+        case_ref: Case reference recorded in the System Context.
+        redact_env: Environment variables redacted on top of the default secret names.
         encryption: A :class:`memslice.crypto.producer.EncryptionConfig` to write an encrypted
             capture (the plaintext never reaches the disk), or None.
     """
@@ -61,6 +65,9 @@ class CaptureOptions:
     report: Path | None = None
     chunk_bytes: int = DEFAULT_CHUNK_BYTES
     queue_depth: int = DEFAULT_QUEUE_DEPTH
+    investigate: bool = False
+    case_ref: str | None = None
+    redact_env: list[str] = field(default_factory=list)
     encryption: Any = None
 
 

@@ -10,6 +10,9 @@ import sys
 import time
 from typing import Protocol, TextIO
 
+_MIN_RATE_SECONDS = 0.5
+"""No rate is shown before this much time has passed since the first block."""
+
 
 class Progress(Protocol):
     """What the engine reports while it captures."""
@@ -45,8 +48,10 @@ class TerminalProgress:
         if now - self._last < 0.1 and regions_done < regions_total:
             return
         self._last = now
-        elapsed = max(now - self._started, 1e-9)
-        line = (f"\r  {bytes_done / 2**20:10.1f} MiB  {bytes_done / elapsed / 1e6:7.0f} MB/s  "
+        elapsed = now - self._started
+        # a rate over the first fraction of a second is noise (one block over ~0 s): none is shown
+        rate = f"{bytes_done / elapsed / 1e6:7.0f}" if elapsed >= _MIN_RATE_SECONDS else "     --"
+        line = (f"\r  {bytes_done / 2**20:10.1f} MiB  {rate} MB/s  "
                 f"regions {regions_done}/{regions_total}  failed pages {pages_failed}")
         self.stream.write(line)
         self.stream.flush()

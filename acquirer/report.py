@@ -3,19 +3,20 @@
 The JSON (``--report R.json``) has one entry per planned region (range, protection, type,
 page counts by state, bytes, time, causes), the threads, the modules with the source of
 their DiskHash, the mappings left out and why, and every error with its cause. It is
-written like the capture: ``R.json.partial`` with mode 0600, renamed when complete (the
-command line it holds may be secret).
+written like the capture: created new under a random temporary name with mode 0600,
+renamed when complete (the command line it holds may be secret).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from memslice.generated.enums import ENUM_NAMES
+
+from memslice.atomic_output import write_file
 
 STATE_NAMES = ENUM_NAMES["page_state"]
 """State code -> name (captured, failed, unmapped, not_resident)."""
@@ -47,7 +48,7 @@ class AcquisitionReport:
     Attributes:
         outcome: ``complete``, ``interrupted`` (closed without End-of-Capture) or
             ``failed``.
-        output: The file written (final name, or the ``.partial`` kept after a failure).
+        output: The file written (final name, or the ``OUT.<random>.partial`` kept after a failure).
         target: PID, PPID, executable, argv, comm, arch of the process.
         options: The options used.
         freeze: Whether threads were stopped, how long, which did not stop.
@@ -60,6 +61,10 @@ class AcquisitionReport:
         errors: Errors met (what, cause); the capture may still be complete.
         warnings: Notes worth reading (truncations, unavailable facts).
         read_method: ``process_vm_readv`` or ``/proc/PID/mem``.
+        investigation: Investigation mode: per table whether it was written, its rows,
+            time and notes, or why it is absent (None without ``--investigate``).
+        tool: Name and version of the program that wrote the capture.
+        chain_of_custody: The written file's path, size, SHA-256 and recorded FileHash.
     """
 
     outcome: str = "failed"
@@ -76,6 +81,9 @@ class AcquisitionReport:
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     read_method: str = ""
+    investigation: dict[str, Any] | None = None
+    tool: dict[str, Any] = field(default_factory=dict)
+    chain_of_custody: dict[str, Any] = field(default_factory=dict)
 
     def error(self, what: str, cause: str) -> None:
         """Record an error with its cause."""
@@ -115,6 +123,12 @@ class AcquisitionReport:
             f"modules {len(self.modules)} ({sum(1 for m in self.modules if m['hash_source'] in ('map_files', 'path'))}"
             " hashed)",
         ]
+        if self.investigation is not None:
+            tables = self.investigation.get("tables", {})
+            written = [name for name, t in tables.items() if t["written"]]
+            lines.append(f"  tables    {len(written)} written in {self.investigation.get('seconds', 0.0):.2f} s"
+                         + "".join(f"; {name} absent: {t['absent_reason']}" for name, t in tables.items()
+                                   if not t["written"]))
         for err in self.errors[:5]:
             lines.append(f"  error     {err['what']}: {err['cause']}")
         if len(self.errors) > 5:
@@ -131,23 +145,16 @@ def region_type_name(code: int) -> str:
     return _REGION_TYPES.get(code, str(code))
 
 
-def write_report(report: AcquisitionReport, path: Path) -> None:
-    """Write the JSON report as ``path.partial`` (mode 0600), then rename it to ``path``.
+def write_report(report: AcquisitionReport, path: Path, *, force: bool = False) -> None:
+    """Write the JSON report atomically (new file, mode 0600, renamed into place).
+
+    Args:
+        report: The report.
+        path: Where to write it.
+        force: Replace an existing file (see :mod:`memslice.atomic_output`).
 
     Raises:
-        OSError: The report cannot be written.
+        OutputError: The destination is refused or the report cannot be written.
     """
-    partial = path.with_name(path.name + ".partial")
     data = (json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n").encode()
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    except OSError:
-        os.close(fd)
-        partial.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.replace(partial, path)
+    write_file(path, data, force=force)

@@ -136,8 +136,10 @@ h.digest(); print(time.perf_counter() - t)
 WRITE_PASS = r"""
 import os, sys, time
 size = int(sys.argv[1]); path = sys.argv[2]; buf = os.urandom(8 << 20)
+if os.path.lexists(path):
+    os.unlink(path)  # left by an interrupted run in our own output folder
 t = time.perf_counter()
-fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)  # a new file
 for _ in range(size // len(buf)):
     os.write(fd, buf)
 os.fsync(fd); os.close(fd); print(time.perf_counter() - t); os.unlink(path)

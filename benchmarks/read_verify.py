@@ -36,6 +36,7 @@ import blake3
 from memslice.generated.blocks.process_identity import ProcessIdentity
 from memslice.generated.enums import CapBitmap
 
+from memslice.atomic_output import write_file
 from memslice.writer import MslWriter
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,7 +86,7 @@ def ensure_capture(out: Path, size_gib: float) -> Path:
         if info.get("size") == path.stat().st_size and info.get("seed") == SEED:
             return path
     build_capture(path, size_gib)
-    meta.write_text(json.dumps({"size": path.stat().st_size, "seed": SEED, "size_gib": size_gib}) + "\n")
+    write_file(meta, json.dumps({"size": path.stat().st_size, "seed": SEED, "size_gib": size_gib}) + "\n", force=True)
     return path
 
 

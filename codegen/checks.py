@@ -8,7 +8,10 @@ from __future__ import annotations
 import re
 
 from memslice.codegen.errors import SpecError
-from memslice.codegen.model import FIXED_SIZES, INT_SIZES, Field, Spec, Struct
+from memslice.codegen.lifecycle import check_lifecycle, prune_drafts
+from memslice.codegen.model import FIXED_SIZES, INT_SIZES, BlockType, Field, Spec, Struct
+
+__all__ = ["check_identities", "check_lifecycle", "check_spec", "prune_drafts"]
 
 _ROLES = {"page_state_map", "page_data", "file_hash", "uuid_ref", "dump_uuid_ref"}
 _ERRATUM_ID = re.compile(r"(?<![\w.])([ED]\d+)(?!\w)")
@@ -60,6 +63,8 @@ def check_spec(spec: Spec) -> list[SpecError]:
     for struct in spec.types.values():
         problems += _check_struct(spec, struct, spec.types)
     problems += _check_errata(spec)
+    problems += check_identities(spec)
+    problems += check_lifecycle(spec)
     for fs in spec.flags.values():
         used = 0
         for bit in fs.bits:
@@ -212,4 +217,54 @@ def _check_errata(spec: Spec) -> list[SpecError]:
     for where, eid in cited:
         if eid not in known:
             problems.append(SpecError(where, f"cites erratum {eid!r}, which errata.yaml does not list"))
+    return problems
+
+
+def check_identities(spec: Spec) -> list[SpecError]:
+    """Ids and codes that must be unique: field ids, enum value ids, block type codes.
+
+    A duplicate field id would generate a Python class that does not compile, a duplicate
+    enum value id an ``IntEnum`` that fails at import; two block files with one code make the
+    registry ambiguous. The message about a code names the file that (most likely) changed:
+    the one that is not reserved, or else the later one in file order.
+    """
+    problems: list[SpecError] = []
+    structs = [*spec.types.values(), *(s for b in spec.blocks for s in [*b.layouts, *b.types.values()])]
+    for struct in structs:
+        seen: dict[str, Field] = {}
+        for f in struct.seq:
+            if f.id in seen:
+                problems.append(SpecError(f.path + ".id", (
+                    f"field id {f.id!r} is already used by {seen[f.id].path} in {struct.id!r}; "
+                    "field ids must be unique within a structure")))
+            seen.setdefault(f.id, f)
+        for iid in struct.instances:
+            if iid in seen:
+                problems.append(SpecError(f"{struct.path}.instances.{iid}", (
+                    f"instance {iid!r} has the id of a field of {struct.id!r}")))
+    for enum in spec.enums.values():
+        ids: dict[str, int] = {}
+        for v in enum.values:
+            if v.id.upper() in ids:
+                problems.append(SpecError(v.path + ".id", (
+                    f"enum {enum.id}: value 0x{v.value:04X} has the id {v.id!r}, already used by "
+                    f"0x{ids[v.id.upper()]:04X}; give it its own id")))
+            ids.setdefault(v.id.upper(), v.value)
+    by_code: dict[int, list[BlockType]] = {}
+    for block in sorted(spec.blocks, key=lambda b: b.path):
+        by_code.setdefault(block.code, []).append(block)
+    for code, blocks in sorted(by_code.items()):
+        for i, later in enumerate(blocks):
+            for earlier in blocks[:i]:
+                overlap = set(earlier.dialects) & set(later.dialects)
+                if earlier.layouts and later.layouts and not overlap:
+                    continue  # one code, disjoint dialects (0x0055 in spec-1.1 and memdiver-1.0.2)
+                first, second = earlier, later
+                if later.status in ("reserved", "withdrawn") and earlier.status not in ("reserved", "withdrawn"):
+                    first, second = later, earlier  # blame the file that is not reserved
+                what = f"the {first.status} type {first.title!r}" if first.status != "defined" else repr(first.title)
+                shared = f" in dialect(s) {', '.join(sorted(overlap))}" if overlap else ""
+                problems.append(SpecError(second.path + ":code", (
+                    f"code 0x{code:04X} is already taken by {what} ({first.path}){shared}; pick a free code, or, "
+                    f"to define the {first.status} type, add the layout to {first.path} and set its status there")))
     return problems

@@ -83,6 +83,7 @@ class Field:
         cases: Selector value -> sub-type id.
         offset_doc: The offset written in the YAML, or None.
         offset: The offset computed by the checker when constant, else None.
+        status: ``defined`` or ``draft`` (generated only with ``msl codegen --drafts``).
     """
 
     id: str
@@ -114,6 +115,7 @@ class Field:
     cases: dict[int, str] = field(default_factory=dict)
     offset_doc: int | None = None
     offset: int | None = None
+    status: str = "defined"
 
     @property
     def is_int(self) -> bool:
@@ -160,6 +162,9 @@ class Struct:
         dialects: For payload layouts, the dialects that use it.
         payload_versions: For payload layouts, the PayloadVersions it decodes.
         block: For payload layouts, the owning block type id.
+        status: ``defined`` or ``draft`` (payload layouts).
+        since: Version that introduced the layout, or None.
+        base: For payload layouts, the layout whose fields this one extends, or None.
     """
 
     id: str
@@ -173,6 +178,9 @@ class Struct:
     dialects: tuple[str, ...] = ()
     payload_versions: tuple[int, ...] = ()
     block: str | None = None
+    status: str = "defined"
+    since: str | None = None
+    base: str | None = None
 
     @property
     def fixed_size(self) -> int | None:
@@ -193,6 +201,26 @@ class Struct:
 
 
 @dataclass
+class GuessField:
+    """One field of a guessed decoder: id, type (``u1``..``u8``, ``str``, ``bytes``), offset, size."""
+
+    id: str
+    type: str
+    offset: int
+    size: str | None = None
+
+
+@dataclass
+class Guess:
+    """A decoder a tool carries for a block type the spec had not defined (not a definition)."""
+
+    tool: str
+    doc: str
+    spec: str
+    seq: list[GuessField]
+
+
+@dataclass
 class BlockType:
     """One entry of the block registry.
 
@@ -203,7 +231,7 @@ class BlockType:
         doc: Description.
         spec: Spec reference.
         since: ``1.0``, ``1.1``, ``g0`` or a dialect id.
-        status: ``defined``, ``reserved`` or ``withdrawn``.
+        status: ``draft``, ``defined``, ``reserved`` or ``withdrawn``.
         namespace: ``capture`` or ``structural``.
         cap_bit: Capability bit id, or None.
         parent: Block id its ParentUUID names, or None.
@@ -211,6 +239,7 @@ class BlockType:
         layouts: Payload layouts.
         types: Sub-types used by the layouts.
         path: YAML file.
+        guesses: Decoders tools carry for it while it is not defined (``msl spec diff`` uses them).
     """
 
     id: str
@@ -227,6 +256,7 @@ class BlockType:
     layouts: list[Struct]
     types: dict[str, Struct]
     path: str
+    guesses: list[Guess] = field(default_factory=list)
 
     @property
     def dialects(self) -> tuple[str, ...]:
@@ -239,11 +269,23 @@ class BlockType:
 
 @dataclass
 class EnumValue:
-    """One value of an enumeration."""
+    """One value of an enumeration.
+
+    Attributes:
+        value: The code.
+        id: Value id.
+        doc: Description.
+        since: Version that introduced it, or None.
+        status: ``draft``, ``defined``, ``reserved`` or ``withdrawn``.
+        path: YAML path, for messages.
+    """
 
     value: int
     id: str
     doc: str
+    since: str | None = None
+    status: str = "defined"
+    path: str = ""
 
 
 @dataclass
@@ -254,6 +296,7 @@ class Enum:
     doc: str
     spec: str
     values: list[EnumValue]
+    path: str = ""
 
 
 @dataclass
@@ -294,6 +337,7 @@ class Rule:
     since: str
     spec: str
     text: str
+    path: str = ""
 
 
 @dataclass
@@ -320,7 +364,7 @@ class ErratumEntry:
 
 @dataclass
 class Dialect:
-    """A family of files sharing payload layouts."""
+    """A family of files sharing payload layouts (``extends``: the dialect it inherits layouts from)."""
 
     id: str
     title: str
@@ -328,6 +372,9 @@ class Dialect:
     doc: str
     spec: str
     detect: str | None = None
+    extends: str | None = None
+    path: str = ""
+    reads_payload_version: bool = True
 
 
 @dataclass
@@ -368,6 +415,7 @@ class Spec:
         default_write: Dialect the writer emits by default.
         sources: Relative path -> SHA-256 of each YAML file read.
         errata: The errata register (``errata.yaml``), in file order.
+        drafts: True when items with ``status: draft`` were kept (``msl codegen --drafts``).
     """
 
     meta: dict[str, object]
@@ -383,6 +431,24 @@ class Spec:
     default_write: str
     sources: dict[str, str]
     errata: list[ErratumEntry] = field(default_factory=list)
+    drafts: bool = False
+
+    def version_dialects(self) -> dict[str, str]:
+        """Format version id -> the dialect a writer uses for it: the first dialect listing its value."""
+        out: dict[str, str] = {}
+        for v in self.versions:
+            for d in self.dialects:
+                if v.value in d.versions:
+                    out[v.id] = d.id
+                    break
+        return out
+
+    def default_version(self) -> str | None:
+        """The format version id the default write dialect is written with."""
+        for version, dialect in self.version_dialects().items():
+            if dialect == self.default_write:
+                return version
+        return None
 
     def block(self, block_id: str) -> BlockType:
         """The block type with this id."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,24 +13,25 @@ from memslice.conformance.cases import Case
 from memslice.conformance.runner import RunReport
 from memslice.generated.rules import RULES
 
+from memslice.atomic_output import write_file
+
 STATUS_ORDER = ("pass", "fail", "expected-fail", "unexpected-pass", "skipped", "errored")
 MARK = {"pass": "pass", "fail": "**FAIL**", "expected-fail": "xfail", "unexpected-pass": "**XPASS**",
         "skipped": "skip", "errored": "**ERROR**"}
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write a report file: mode 0600, as ``NAME.partial`` renamed when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        data = memoryview(text.encode("utf-8"))
-        while data:
-            data = data[os.write(fd, data):]
-    finally:
-        os.close(fd)
-    os.replace(partial, path)
+def write_text(path: Path, text: str, *, force: bool) -> None:
+    """Write a report file atomically (new file, mode 0600, renamed when complete).
+
+    Args:
+        path: Where to write.
+        text: The content (UTF-8).
+        force: Replace an existing file (see :mod:`memslice.atomic_output`).
+
+    Raises:
+        OutputError: The destination is refused or the file cannot be written.
+    """
+    write_file(path, text, force=force)
 
 
 def to_json(report: RunReport) -> dict[str, Any]:

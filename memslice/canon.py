@@ -12,7 +12,8 @@ import hashlib
 import json
 from typing import Any
 
-from memslice.errors import MslError, TruncatedError
+from memslice.errors import LimitError, MslError, TruncatedError
+from memslice.generated.blocks import memory_region
 from memslice.generated.enums import ENUM_NAMES, FLAG_BITS
 from memslice.pages import STATE_NAMES, runs, state_string
 from memslice.reader import BlockRecord, MslReader
@@ -94,7 +95,7 @@ def value_to_canon(value: Any, info: Any) -> Any:
     raise AssertionError(info.kind)
 
 
-def _region(payload: Any) -> dict[str, Any]:
+def _region(reader: MslReader, rec: BlockRecord, payload: Any) -> dict[str, Any]:
     out = {}
     for info in payload.FIELDS:
         if info.role in ("page_state_map", "page_data"):
@@ -104,8 +105,14 @@ def _region(payload: Any) -> dict[str, Any]:
             out[info.id] = value_to_canon(value, info)
     states = state_string(payload.page_state_map, payload.num_pages)
     out["page_states"] = [[STATE_NAMES[s], str(n)] for s, n in runs(states)]
-    out["captured_bytes"] = f"0x{len(payload.page_data):x}"
-    out["captured_sha256"] = hashlib.sha256(payload.page_data).hexdigest()
+    # PageData streamed through the hash (bounded memory, its inflated size checked)
+    sha = hashlib.sha256()
+    length = 0
+    for piece in reader.iter_page_data(rec):
+        sha.update(piece)
+        length += len(piece)
+    out["captured_bytes"] = f"0x{length:x}"
+    out["captured_sha256"] = sha.hexdigest()
     return out
 
 
@@ -144,17 +151,20 @@ def to_canonical(reader: MslReader, *, check_integrity: bool = True) -> dict[str
     blocks: list[dict[str, Any]] = []
     error: MslError | None = None
     for rec in reader.blocks:
+        region = rec.block_type == memory_region.BLOCK_TYPE
         try:
-            decoded = reader.decode(rec)
+            decoded = reader.decode(rec, page_data=not region)
+            entry = _block_header(rec, decoded.block_id)
+            if decoded.skipped:
+                entry["skipped"] = decoded.skipped
+            elif decoded.payload is not None:
+                entry["payload"] = _region(reader, rec, decoded.payload) if region else struct_to_canon(
+                    decoded.payload)
+        except LimitError:
+            raise  # a limit of ours, not a verdict on the file
         except MslError as exc:
             error = exc
             break
-        entry = _block_header(rec, decoded.block_id)
-        if decoded.skipped:
-            entry["skipped"] = decoded.skipped
-        elif decoded.payload is not None:
-            entry["payload"] = _region(decoded.payload) if rec.block_type == 0x0001 else struct_to_canon(
-                decoded.payload)
         blocks.append(entry)
     doc["blocks"] = blocks
     fault = error or reader.fault

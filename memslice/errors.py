@@ -86,6 +86,14 @@ class UnsupportedError(MslError):
     """The file uses a feature this reader does not implement (e.g. decryption)."""
 
 
+class LimitError(MslError):
+    """The input is well formed so far but needs more than a limit the caller set.
+
+    Raised, for example, when a compressed payload declares more bytes than the
+    reader's ``inflate_budget`` allows; the message says which limit and how to raise it.
+    """
+
+
 class EncodeError(MslError):
     """A value cannot be written because the schema forbids it."""
 
@@ -95,30 +103,83 @@ class IntegrityError(MslError):
 
 
 class CryptoError(MslError):
-    """An encrypted container cannot be opened (base class; exit code 3 and up)."""
+    """An encrypted container cannot be opened (base class).
 
-    exit_code = 3
+    ``exit_code`` is the ``msl`` exit status for the failure, one row each in the table of
+    :mod:`memslice.cli.common` (11-14, apart from ``msl capture``'s 3-9 and "not checked" 10).
+    """
+
+    exit_code = 11
 
 
 class SecretError(CryptoError):
     """No secret, or the wrong kind or size of secret, for the container's KDF/KEM."""
 
-    exit_code = 3
+    exit_code = 11
 
 
 class AuthenticationError(CryptoError):
     """The AEAD tag does not verify: a wrong secret or a modified byte (header, KEM or ciphertext)."""
 
-    exit_code = 4
+    exit_code = 12
 
 
 class ContainerError(CryptoError):
     """The encrypted container's layout is broken (unknown suite, KEMCtLen, CipherLen, tag location)."""
 
-    exit_code = 5
+    exit_code = 13
 
 
 class KdfLimitError(CryptoError):
     """A KDF parameter in the header exceeds the limit this reader accepts (hostile header)."""
 
-    exit_code = 6
+    exit_code = 14
+
+
+class OutputError(MslError):
+    """The output file cannot be created, written or put in place (see :mod:`memslice.atomic_output`).
+
+    The message names the path the user gave, never an internal temporary name, except
+    for a file deliberately kept (``kept``).
+
+    Attributes:
+        path: The destination as the user gave it, or None.
+        kept: A temporary file left on disk on purpose (an incomplete capture that still
+            verifies up to its last whole block), or None.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, kept: str | None = None,
+                 offset: int | None = None, block_index: int | None = None, rule: str | None = None) -> None:
+        self.path = path
+        self.kept = kept
+        super().__init__(message, offset=offset, block_index=block_index, rule=rule)
+
+
+class DestinationExistsError(OutputError):
+    """The destination exists and replacing it was not asked for (``-f/--force``)."""
+
+
+class NotCapturedError(MslError):
+    """A read of the address space touched bytes that were not captured.
+
+    Attributes:
+        address: The first address that was not captured.
+        state: Its page state (``failed``, ``unmapped``, ``not_resident``) or ``absent``
+            (no Memory Region covers it).
+    """
+
+    def __init__(self, message: str, *, address: int = 0, state: str = "absent", **kwargs: object) -> None:
+        self.address = address
+        self.state = state
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+
+    def located(self, *, offset: int | None = None, block_index: int | None = None) -> MslError:
+        """Return a copy with file position information added (address and state kept)."""
+        new = super().located(offset=offset, block_index=block_index)
+        new.address = self.address  # type: ignore[attr-defined]
+        new.state = self.state  # type: ignore[attr-defined]
+        return new
+
+
+class EncryptedError(UnsupportedError):
+    """The blocks are ciphertext and no key was given: the file cannot be looked into."""

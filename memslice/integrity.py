@@ -9,7 +9,6 @@ from typing import Any, Protocol
 import blake3
 
 from memslice.errors import UnsupportedError
-from memslice.generated.enums import HashAlgo
 
 ZERO_HASH = bytes(32)
 _THREADS_FROM = 1 << 22  # use BLAKE3's own threads for inputs of 4 MiB and more
@@ -37,6 +36,9 @@ def hasher_factory(hash_algo: int) -> Callable[[], Hasher]:
     Raises:
         UnsupportedError: 0xFF (other) or an unknown code.
     """
+    # imported here, not at load: ``import memslice`` (and so ``msl codegen``) must not need generated/
+    from memslice.generated.enums import HashAlgo
+
     if hash_algo == HashAlgo.BLAKE3:
         return lambda: blake3.blake3(max_threads=blake3.blake3.AUTO)
     if hash_algo == HashAlgo.SHA256:

@@ -2,13 +2,18 @@
 
 Opening a file reads the header only; the block list is built from the 80-byte block
 headers on first use; payloads are decoded (and inflated) one at a time on request, so a
-multi-gigabyte capture opens at once and memory stays flat. Every fault is an
+multi-gigabyte capture opens at once and memory stays flat. A compressed payload's declared
+size is checked against what its block can hold and against the caller's ``inflate_budget``
+before anything is inflated; :meth:`MslReader.read` inflates only the head of each Memory
+Region (to learn where it lies) and streams just the bytes asked for. Every fault is an
 :class:`~memslice.errors.MslError` that names the offset, the block and the rule; the
 blocks before a fault stay available.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import mmap
 import os
 import re
@@ -18,9 +23,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from memslice.compression import decompress_payload, is_legacy_framing
+from memslice.compression import (
+    DEFAULT_INFLATE_BUDGET,
+    Inflater,
+    check_budget,
+    declared_size,
+    decompress_payload,
+    is_legacy_framing,
+)
 from memslice.errors import (
     BadMagicError,
+    CompressionError,
     FormatError,
     HeaderError,
     MslError,
@@ -29,8 +42,11 @@ from memslice.errors import (
     UnsupportedError,
 )
 from memslice.generated import framing
+from memslice.generated._support import pad8
+from memslice.generated.dialects import DEFAULT_WRITE, VERSION_DIALECTS, VERSIONS
 from memslice.generated.enums import BlockFlags, HeaderFlags
 from memslice.generated.registry import block_id, layout_for
+from memslice.layout_probe import field_span
 from memslice.pages import state_string
 
 _BLOCK_HEADER_SIZE = framing.BLOCK_HEADER_SIZE
@@ -39,7 +55,11 @@ _END_OF_EXTENSION = 0x0FFE
 _MODULE_ENTRY = 0x0002
 _RELATED_DUMP = 0x0041
 _MEMORY_REGION = 0x0001
+_VERSION_DIALECT = {VERSIONS[v]: d for v, d in VERSION_DIALECTS.items()}
+"""Header Version -> the dialect of a file with no other signal (spec/dialects.yaml)."""
 _RUNS = re.compile(r"0+|1+|2+|3+")
+_ADDRESS_SPACE = 1 << 64
+_CHUNK = 1 << 20
 _STATE_NAMES = ("captured", "failed", "unmapped", "not_resident")
 
 
@@ -132,13 +152,16 @@ class Region:
 
     Attributes:
         record: The block.
-        payload: The decoded Memory Region payload.
+        payload: The decoded Memory Region payload (its PageData may be left empty and
+            fetched by :meth:`captured_data` on demand).
         states: One digit (0-3) per page.
+        source: The reader the PageData is fetched from, or None when ``payload`` holds it.
     """
 
     record: BlockRecord
     payload: Any
     states: str = field(repr=False)
+    source: MslReader | None = field(default=None, repr=False, compare=False)
 
     @property
     def base(self) -> int:
@@ -156,8 +179,47 @@ class Region:
         return int(self.payload.page_size)
 
     def captured_data(self) -> memoryview:
-        """The PageData bytes (Captured pages only, in page order)."""
+        """The PageData bytes (Captured pages only, in page order).
+
+        For a compressed block this inflates the whole block (within the reader's budget).
+        """
+        if self.source is not None:
+            return self.source.page_data(self.record)
         return memoryview(self.payload.page_data)
+
+
+@dataclass(frozen=True)
+class _RegionInfo:
+    """Where a Memory Region lies, known without inflating its PageData.
+
+    Attributes:
+        base: BaseAddr.
+        num_pages: Pages with a state.
+        page_size: Bytes per page.
+        data_offset: Offset of PageData in the (inflated) payload.
+        data_length: Bytes of PageData the payload holds or declares.
+    """
+
+    base: int
+    num_pages: int
+    page_size: int
+    data_offset: int
+    data_length: int
+
+    @property
+    def end(self) -> int:
+        """Address just past the last whole page."""
+        return self.base + self.num_pages * self.page_size
+
+
+@functools.cache
+def _head_geometry(layout: Any, endian: str) -> tuple[int, int, int]:
+    """(fixed head size, RegionSize offset, RegionSize width) of a Memory Region layout."""
+    # a probe of zero pages; a non-zero PageSizeLog2 keeps field_span's RegionSize mark of 1
+    # below one page, so the probe still encodes without a map
+    probe = dataclasses.replace(layout(), page_size_log2=1)
+    at, width = field_span(layout, "region_size", probe)
+    return len(probe.encode(endian)), at, width
 
 
 def _endian_of(byte: int) -> str:
@@ -174,6 +236,9 @@ class MslReader:
     Args:
         source: A path, or the file's bytes.
         dialect: ``auto`` (detect), or a dialect id from ``spec/dialects.yaml`` to force.
+        inflate_budget: Most bytes one compressed payload may declare; a larger block is
+            refused with :class:`~memslice.errors.LimitError` before anything is inflated
+            (default :data:`~memslice.compression.DEFAULT_INFLATE_BUDGET`, 1 GiB).
         passphrase: Opens an encrypted file whose KDF is Argon2id.
         key: The raw 32-byte content key of an encrypted file (KDFType none).
         identity: A recipient private key (memdiver's key file bytes) of an encrypted file with a KEM.
@@ -198,8 +263,14 @@ class MslReader:
     """
 
     def __init__(self, source: str | os.PathLike[str] | bytes | bytearray, *, dialect: str = "auto",
+                 inflate_budget: int = DEFAULT_INFLATE_BUDGET,
                  passphrase: str | bytes | None = None, key: bytes | None = None, identity: bytes | None = None,
                  kdf_limits: Any = None) -> None:
+        self.inflate_budget = inflate_budget
+        self._declared: dict[int, int | None] = {}
+        self._region_info: dict[int, _RegionInfo] = {}
+        self._inflated: tuple[int, memoryview] | None = None
+        self._stream: tuple[int, Inflater] | None = None
         self._file = None
         self._mmap: mmap.mmap | None = None
         if isinstance(source, (bytes, bytearray)):
@@ -243,6 +314,8 @@ class MslReader:
     # -- lifetime -------------------------------------------------------------------
     def close(self) -> None:
         """Release the mapping and the file."""
+        self._stream = None  # an open zstd stream reads from the mapping
+        self._inflated = None
         self._view.release()
         if self.container is not None:
             self.container.release()
@@ -404,18 +477,78 @@ class MslReader:
         """The block's on-disk payload (compressed if so)."""
         return self._view[record.payload_offset:record.end]
 
+    def _inflates(self, record: BlockRecord) -> bool:
+        return record.compressed and self.dialect != "g0"
+
+    def _legacy(self) -> bool:
+        return self.dialect == "memdiver-1.0.2"
+
+    def declared_size(self, record: BlockRecord) -> int:
+        """The payload's size once inflated, as its framing declares it (nothing is inflated).
+
+        Raises:
+            CompressionError: The framing's size claims are broken or disagree (V11-C20).
+            LimitError: A compressed payload declares more than ``inflate_budget``.
+        """
+        size = self._claimed(record)
+        try:
+            return check_budget(size, self.inflate_budget)
+        except MslError as exc:
+            raise exc.located(offset=record.payload_offset, block_index=record.index) from None
+
+    def _claimed(self, record: BlockRecord) -> int | None:
+        """The declared inflated size, its framing checked but not the budget (None: undeclared)."""
+        if not self._inflates(record):
+            return record.length - _BLOCK_HEADER_SIZE
+        if record.index not in self._declared:
+            try:
+                self._declared[record.index] = declared_size(self.raw_payload(record), record.comp_algo,
+                                                             self.endian, legacy=self._legacy())
+            except MslError as exc:
+                raise exc.located(offset=record.payload_offset, block_index=record.index) from None
+        return self._declared[record.index]
+
+    def _inflater(self, record: BlockRecord, *, budgeted: bool = True) -> Inflater:
+        size = self.declared_size(record) if budgeted else self._claimed(record)
+        if size is None:
+            size = self.inflate_budget
+        return Inflater(self.raw_payload(record), record.comp_algo, self.endian, size, legacy=self._legacy())
+
     def payload_bytes(self, record: BlockRecord) -> memoryview:
         """The block's payload, inflated when compressed (rule C9 honoured).
 
+        A compressed payload is inflated whole, after its declared size was checked against
+        ``inflate_budget``; the last one inflated is kept (one block at most).
+
         Raises:
             CompressionError: The compressed framing is broken.
+            LimitError: The payload declares more than ``inflate_budget``.
         """
         raw = self.raw_payload(record)
-        if not record.compressed or self.dialect == "g0":
+        if not self._inflates(record):
             return raw
+        if self._inflated is not None and self._inflated[0] == record.index:
+            return self._inflated[1]
+        self._inflated = None
+        self.declared_size(record)
         try:
-            return memoryview(decompress_payload(raw, record.comp_algo, self.endian,
-                                                 legacy=self.dialect == "memdiver-1.0.2"))
+            data = memoryview(decompress_payload(raw, record.comp_algo, self.endian, legacy=self._legacy(),
+                                                 budget=self.inflate_budget))
+        except MslError as exc:
+            raise exc.located(offset=record.payload_offset, block_index=record.index) from None
+        self._inflated = (record.index, data)
+        return data
+
+    def payload_prefix(self, record: BlockRecord, size: int) -> bytes:
+        """The first ``size`` bytes of the (inflated) payload, inflating no more than that.
+
+        Raises:
+            CompressionError: The payload is shorter once inflated, or its framing is broken.
+        """
+        if not self._inflates(record):
+            return bytes(self.raw_payload(record)[:size])
+        try:
+            return self._inflater(record).read(min(size, self.declared_size(record)))
         except MslError as exc:
             raise exc.located(offset=record.payload_offset, block_index=record.index) from None
 
@@ -467,18 +600,28 @@ class MslReader:
         if signals:
             reasons += signals
             return "memdiver-1.0.2"
+        dialect = _VERSION_DIALECT.get(self.version, DEFAULT_WRITE)
         reasons.append(f"Version 0x{self.version:04X} with no memdiver signal")
-        return "spec-1.1"
+        return dialect
 
     # -- payloads -------------------------------------------------------------------
-    def decode(self, record: BlockRecord) -> DecodedBlock:
+    def decode(self, record: BlockRecord, *, page_data: bool = True) -> DecodedBlock:
         """Decode one block's payload with the layout of the file's dialect.
 
         Unknown block types (C3) and unknown payload versions (C7) are skipped, not errors.
 
+        Args:
+            record: The block.
+            page_data: For a Memory Region, False decodes the head and page-state map only
+                (PageData left empty; fetch it with :meth:`page_data` or
+                :meth:`iter_page_data`): its length is checked against the states from the
+                declared size, and nothing past the map is inflated.
+
         Raises:
             PayloadError: The payload does not decode (located by offset and block).
+            FormatError: A Memory Region's end wraps past 2^64 (rule B-5.1-address-range).
             CompressionError: The compressed framing is broken.
+            LimitError: A compressed payload declares more than ``inflate_budget``.
         """
         bid = block_id(record.block_type, self.dialect)
         if bid is None:
@@ -488,6 +631,11 @@ class MslReader:
         if layout is None:
             known = any(layout_for(record.block_type, self.dialect, v) for v in range(0, 4))
             return DecodedBlock(record, bid, None, "unknown-payload-version" if known else "no-layout")
+        if record.block_type == _MEMORY_REGION:
+            payload = self._region_head(record, layout)
+            if page_data:
+                payload.page_data = self.page_data(record)
+            return DecodedBlock(record, bid, payload)
         data = self.payload_bytes(record)
         try:
             payload, used = layout.decode_at(data, 0, len(data), self.endian)
@@ -500,23 +648,175 @@ class MslReader:
         if rest.strip(b"\0"):
             self.warnings.append(
                 f"block {record.index} ({bid}): {len(rest)} bytes after the payload fields are not zero padding")
-        if record.block_type == _MEMORY_REGION:
-            self._check_region(record, payload)
         return DecodedBlock(record, bid, payload)
 
-    def _check_region(self, record: BlockRecord, payload: Any) -> None:
-        page_size = payload.page_size
-        num_pages = payload.num_pages
+    def _region_head(self, record: BlockRecord, layout: Any) -> Any:
+        """Decode a Memory Region's fixed fields and page-state map, leaving PageData empty.
+
+        For a compressed block the declared size is first checked against what a region of
+        that many pages can hold, then only the head and the map are inflated.
+
+        Raises:
+            PayloadError: The head does not decode, or PageData's size does not fit the page
+                states (rule B-5.1-page-data).
+            FormatError: The region's end wraps past 2^64 (rule B-5.1-address-range).
+        """
+        try:
+            if not self._inflates(record) or self._claimed(record) is None:
+                # plain, or a legacy LZ4 frame that declares no size: whole, within the budget
+                raw = self.payload_bytes(record)
+                payload, _ = layout.decode_at(raw, 0, len(raw), self.endian)
+                data_length = len(payload.page_data)
+                data_offset = len(raw) - data_length
+            else:
+                payload, data_offset, data_length = self._inflate_region_head(record, layout)
+        except MslError as exc:
+            base = record.payload_offset if not record.compressed else None
+            err = exc.located(offset=base, block_index=record.index)
+            if exc.block_index is None:
+                err.message = f"memory_region payload: {err.message}"
+            raise type(err)(err.message, offset=err.offset, block_index=err.block_index, rule=err.rule) from None
+        payload.page_data = b""
+        page_size = int(payload.page_size)
+        num_pages = int(payload.num_pages)
+        base = int(payload.base_addr)
+        at = record.payload_offset
+        if base + int(payload.region_size) > _ADDRESS_SPACE or base + num_pages * page_size > _ADDRESS_SPACE:
+            raise FormatError(f"memory_region: BaseAddr 0x{base:X} + RegionSize 0x{int(payload.region_size):X} runs "
+                              "past the end of the 64-bit address space", offset=at, block_index=record.index,
+                              rule="B-5.1-address-range")
         if payload.region_size % page_size:
             self.warnings.append(f"block {record.index}: RegionSize is not a multiple of the page size "
                                  "[rule B-5.1-region-size]")
-        states = state_string(payload.page_state_map, num_pages)
-        captured = states.count("0")
-        if len(payload.page_data) != captured * page_size:
+        captured = state_string(payload.page_state_map, num_pages).count("0")
+        if data_length != captured * page_size:
+            if self._inflates(record):
+                # is it the size claim that lies (V11-C20)? streamed, nothing kept
+                try:
+                    self._inflater(record).finish()
+                except MslError as exc:
+                    raise exc.located(offset=record.payload_offset, block_index=record.index) from None
             raise PayloadError(
                 f"memory_region: {captured} Captured pages need {captured * page_size} bytes of PageData "
-                f"but the payload holds {len(payload.page_data)}", offset=record.payload_offset,
+                f"but the payload {'declares' if self._inflates(record) else 'holds'} {data_length}", offset=at,
                 block_index=record.index, rule="B-5.1-page-data")
+        self._region_info[record.index] = _RegionInfo(base, num_pages, page_size, data_offset, data_length)
+        return payload
+
+    def _inflate_region_head(self, record: BlockRecord, layout: Any) -> tuple[Any, int, int]:
+        """Head and map of a compressed Memory Region: (payload, PageData offset, declared PageData size)."""
+        claimed = self._claimed(record)
+        # the budget bounds what a frame without a declared size may inflate to
+        declared = self.inflate_budget if claimed is None else claimed
+        head_size, at, width = _head_geometry(layout, self.endian)
+        if declared < head_size:
+            raise TruncatedError(f"payload declares {declared} bytes, fewer than the {head_size}-byte head",
+                                 offset=record.payload_offset, rule="B-5.1-page-data")
+        inflater = self._inflater(record, budgeted=False)
+        head = inflater.read(head_size)
+        region_size = int.from_bytes(head[at:at + width], "little" if self.endian == "<" else "big")
+        # the fixed fields alone (their own checks, e.g. C10) with a zero-page RegionSize
+        fixed, _ = layout.decode_at(memoryview(head[:at] + bytes(width) + head[at + width:]), 0, head_size,
+                                    self.endian)
+        sized = dataclasses.replace(fixed, region_size=region_size)
+        num_pages, page_size = int(sized.num_pages), int(sized.page_size)
+        map_size = pad8((num_pages + 3) // 4)
+        capacity = head_size + map_size + num_pages * page_size
+        at_size = record.payload_offset  # where UncompressedSize is
+        if declared > capacity:
+            raise CompressionError(f"compressed payload declares {declared} bytes, more than a region of {num_pages} "
+                               f"pages of {page_size} bytes can hold ({capacity})",
+                               offset=at_size, rule="B-5.1-page-data")
+        if declared < head_size + map_size:
+            raise PayloadError(f"compressed payload declares {declared} bytes, fewer than the head and the "
+                               f"{map_size}-byte page-state map of {num_pages} pages",
+                               offset=at_size, rule="B-5.1-page-data")
+        if int(fixed.base_addr) + region_size > _ADDRESS_SPACE:
+            raise FormatError(f"BaseAddr 0x{int(fixed.base_addr):X} + RegionSize 0x{region_size:X} runs past "
+                              "the end of the 64-bit address space", offset=at_size, rule="B-5.1-address-range")
+        self.declared_size(record)  # the budget, after the checks that name a rule
+        body = head + inflater.read(map_size)
+        payload, _ = layout.decode_at(memoryview(body), 0, len(body), self.endian)
+        self._stream = (record.index, inflater)
+        return payload, len(body), declared - len(body)
+
+    def region_info(self, record: BlockRecord) -> _RegionInfo | None:
+        """Where a Memory Region lies (decoded once, cached; nothing past the map inflated).
+
+        Returns:
+            None for a block that is not a Memory Region of a known payload version.
+        """
+        info = self._region_info.get(record.index)
+        if info is None and record.block_type == _MEMORY_REGION:
+            decoded = self.decode(record, page_data=False)
+            if decoded.payload is not None:
+                info = self._region_info[record.index]
+        return info
+
+    def page_data(self, record: BlockRecord, start: int = 0, length: int | None = None) -> memoryview:
+        """PageData bytes ``[start, start + length)`` of a Memory Region.
+
+        Plain blocks are sliced from the mapping. zstd blocks are streamed: only bytes up to
+        ``start + length`` are inflated, through a bounded buffer, and the stream is kept for
+        a following forward read. An LZ4 block is inflated whole (the LZ4 block format
+        cannot be streamed), within ``inflate_budget``; one such block is kept.
+
+        Raises:
+            ValueError: The range is outside the PageData.
+            CompressionError: The block does not inflate as declared.
+        """
+        info = self.region_info(record)
+        if info is None:
+            raise ValueError(f"block {record.index} is not a decodable Memory Region")
+        if length is None:
+            length = info.data_length - start
+        if start < 0 or length < 0 or start + length > info.data_length:
+            raise ValueError(f"range +0x{start:X}..+0x{start + length:X} is outside the 0x{info.data_length:X} "
+                             f"bytes of PageData of block {record.index}")
+        at = info.data_offset + start
+        if not self._inflates(record):
+            return self.raw_payload(record)[at:at + length]
+        whole = self._inflated is not None and self._inflated[0] == record.index
+        if not whole and start == 0 and length == info.data_length:
+            whole = True
+        stream = self._stream[1] if self._stream is not None and self._stream[0] == record.index else None
+        if stream is None or stream.position > at:
+            stream = self._inflater(record)
+        if whole or not stream.streaming:
+            return self.payload_bytes(record)[at:at + length]
+        try:
+            stream.skip(at - stream.position)
+            out = stream.read(length)
+        except MslError as exc:
+            raise exc.located(offset=record.payload_offset, block_index=record.index) from None
+        self._stream = (record.index, stream)
+        return memoryview(out)
+
+    def iter_page_data(self, record: BlockRecord) -> Iterator[memoryview]:
+        """A Memory Region's whole PageData in chunks of at most 1 MiB, memory flat whatever its size.
+
+        The compressed stream is inflated to its end, so a payload that inflates to more or
+        fewer bytes than declared raises once its chunks are consumed.
+
+        Raises:
+            CompressionError: The block does not inflate to its declared size (V11-C20).
+        """
+        info = self.region_info(record)
+        if info is None:
+            return
+        if not self._inflates(record):
+            raw = self.raw_payload(record)
+            for pos in range(info.data_offset, info.data_offset + info.data_length, _CHUNK):
+                yield raw[pos:min(pos + _CHUNK, info.data_offset + info.data_length)]
+            return
+        try:
+            inflater = self._inflater(record)
+            inflater.skip(info.data_offset)
+            for piece in inflater.chunks(info.data_length):
+                yield memoryview(piece)
+            inflater.finish()
+        except MslError as exc:
+            raise exc.located(offset=record.payload_offset, block_index=record.index) from None
 
     def iter_blocks(self) -> Iterator[DecodedBlock]:
         """Decode every block in file order (stops with the first payload fault)."""
@@ -524,22 +824,27 @@ class MslReader:
             yield self.decode(record)
 
     def regions(self) -> Iterator[Region]:
-        """Every Memory Region block, decoded, in file order."""
+        """Every Memory Region block in file order, head and page states decoded.
+
+        PageData is fetched by :meth:`Region.captured_data` only when asked for.
+        """
         for record in self.blocks:
             if record.block_type != _MEMORY_REGION:
                 continue
-            block = self.decode(record)
+            block = self.decode(record, page_data=False)
             if block.payload is None:
                 continue
             p = block.payload
-            yield Region(record, p, state_string(p.page_state_map, p.num_pages))
+            yield Region(record, p, state_string(p.page_state_map, p.num_pages), self)
 
     def read(self, addr: int, size: int) -> list[Span]:
         """Reconstruct ``size`` bytes of the address space starting at ``addr``.
 
         Pages are taken from every Memory Region that covers them; each returned span
         says its state; only Captured pages carry bytes. Work is per run of equal states,
-        not per page.
+        not per page. Where each region lies is learnt from its head alone (cached); only
+        the regions that overlap the range have their maps decoded, and only the bytes asked
+        for are inflated (streamed), so memory does not grow with the regions' sizes.
 
         Args:
             addr: First virtual address.
@@ -547,6 +852,10 @@ class MslReader:
 
         Returns:
             Spans in address order covering the whole range.
+
+        Raises:
+            FormatError: A region's end wraps past 2^64 (rule B-5.1-address-range).
+            LimitError: A compressed region declares more than ``inflate_budget``.
         """
         end = addr + size
         spans: list[Span] = []
@@ -563,29 +872,36 @@ class MslReader:
                 chunks.append([] if data is None else [data])
 
         chunks: list[list[memoryview]] = []
-        for region in sorted(self.regions(), key=lambda r: r.base):
-            ps = region.page_size
+        overlapping: list[tuple[int, BlockRecord]] = []
+        for record in self.blocks:
+            info = self.region_info(record)
+            if info is not None and info.end > addr and info.base < end:
+                overlapping.append((info.base, record))
+        overlapping.sort(key=lambda item: item[0])
+        for _, record in overlapping:
+            payload = self.decode(record, page_data=False).payload
+            states = state_string(payload.page_state_map, payload.num_pages)
+            base, ps = int(payload.base_addr), int(payload.page_size)
             # pages are whole: a RegionSize that is not a page multiple (a warning, rule
             # B-5.1-region-size) leaves its partial last page without a state
-            region_end = region.base + len(region.states) * ps
-            if region_end <= cursor or region.base >= end:
+            region_end = base + len(states) * ps
+            if region_end <= cursor or base >= end:
                 continue
-            if region.base > cursor:
-                add(cursor, region.base - cursor, "absent", None)
-                cursor = region.base
-            data = region.captured_data()
-            first_page = (cursor - region.base) // ps
-            captured_before = region.states.count("0", 0, first_page)
-            for match in _RUNS.finditer(region.states, first_page):
-                run_start = region.base + match.start() * ps
+            if base > cursor:
+                add(cursor, base - cursor, "absent", None)
+                cursor = base
+            first_page = (cursor - base) // ps
+            captured_before = states.count("0", 0, first_page)
+            for match in _RUNS.finditer(states, first_page):
+                run_start = base + match.start() * ps
                 if run_start >= end:
                     break
-                run_end = min(end, region.base + match.end() * ps)
+                run_end = min(end, base + match.end() * ps)
                 state = int(match.group()[0])
                 piece = None
                 if state == 0:
                     offset = captured_before * ps + (cursor - run_start)
-                    piece = data[offset:offset + run_end - cursor]
+                    piece = self.page_data(record, offset, run_end - cursor)
                     captured_before += match.end() - match.start()
                 add(cursor, run_end - cursor, _STATE_NAMES[state], piece)
                 cursor = run_end
@@ -595,6 +911,26 @@ class MslReader:
             if span.state == "captured":
                 span.data = b"".join(parts)
         return spans
+
+    def address_space(self, fill: int | None = None) -> Any:
+        """A seekable, read-only binary file over the virtual address space (position = address).
+
+        Reading a byte that was not captured raises
+        :class:`~memslice.errors.NotCapturedError` unless ``fill`` (0-255) is given.
+        The view's ``space`` attribute is the :class:`~memslice.address_space.AddressSpace`
+        (page runs, captured extents, streaming).
+
+        Args:
+            fill: Byte for addresses that were not captured, or None to raise.
+
+        Returns:
+            An :class:`~memslice.address_space.AddressSpaceFile`.
+        """
+        from memslice.address_space import AddressSpace
+
+        if fill is not None and not 0 <= fill <= 255:
+            raise ValueError(f"fill byte {fill} is not in 0..255")
+        return AddressSpace(self).open(fill)
 
     def uuid_index(self) -> dict[bytes, BlockRecord]:
         """BlockUUID -> block (spec section 10 step 5)."""

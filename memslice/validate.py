@@ -15,13 +15,14 @@ file is checked against the spec, not against its producer's habits.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from memslice.compression import is_legacy_framing
-from memslice.errors import MslError
+from memslice.compression import DEFAULT_INFLATE_BUDGET, is_legacy_framing
+from memslice.errors import LimitError, MslError
 from memslice.generated import framing
 from memslice.generated.blocks import (
     end_of_capture,
@@ -33,15 +34,17 @@ from memslice.generated.blocks import (
     process_identity,
     thread_context,
 )
-from memslice.generated.dialects import VERSIONS
+from memslice.generated.dialects import DEFAULT_WRITE, VERSION_DIALECTS, VERSIONS
 from memslice.generated.enums import CAP_BIT_BLOCKS, FLAG_BITS, BlockFlags, CapBitmap, HeaderFlags, KdfType, KeyEncap
-from memslice.generated.registry import BLOCK_MODULES, block_id, module_for
+from memslice.generated.registry import BLOCK_MODULES, block_id, module_for, payload_versions
 from memslice.generated.rules import RULES
+from memslice.layout_probe import field_offset
 from memslice.reader import BlockRecord, MslReader
 from memslice.verify import verify
 
 _HDR = framing.BLOCK_HEADER_SIZE
-_NORMATIVE = {VERSIONS["1.0"]: "spec-1.0", VERSIONS["1.1"]: "spec-1.1"}
+_NORMATIVE = {VERSIONS[v]: d for v, d in VERSION_DIALECTS.items()}
+"""Header Version -> the dialect a producer of that version writes (spec/dialects.yaml)."""
 _RESERVED_TYPES_11 = {m.BLOCK_TYPE for m in BLOCK_MODULES if m.STATUS == "reserved"}
 _PRODUCER_OF_CONSUMER_RULE = {"C10": "P14", "C6": "B-4.3-no-type-zero"}
 _HEADER_TO_PRODUCER = {"C1", "B-3.2-major"}
@@ -111,37 +114,6 @@ class ValidationReport:
                 "header_only": self.header_only, "notes": self.notes}
 
 
-def field_offset(cls: type, field_id: str, base: Any = None) -> int:
-    """Offset of a fixed-position field of a generated structure (found by encoding a probe).
-
-    Fields left ``None`` (optional tails, computed lengths) are set to 0 in the probe so that
-    the structure encodes in full.
-
-    Args:
-        cls: A generated structure class.
-        field_id: The field.
-        base: The probe to start from (default: ``cls()``), for fields whose value sizes
-            other fields (a Memory Region's RegionSize needs a PageSizeLog2).
-
-    Raises:
-        KeyError: No such field, or its position depends on the data.
-    """
-    fields = dataclasses.fields(cls)
-    if field_id not in {f.name for f in fields}:
-        raise KeyError(f"{cls.__name__} has no field {field_id}")
-    probe = cls() if base is None else base
-    ints = {f.name: 0 for f in fields if getattr(probe, f.name) is None and str(f.type).startswith("int")}
-    probe = dataclasses.replace(probe, **ints)
-    current = getattr(probe, field_id)
-    mark: object = b"\xff" * len(current) if isinstance(current, bytes) else 1
-    zero = cls.encode(probe, "<")  # type: ignore[attr-defined]
-    marked = cls.encode(dataclasses.replace(probe, **{field_id: mark}), "<")  # type: ignore[attr-defined]
-    for i, (a, b) in enumerate(zip(zero, marked, strict=True)):
-        if a != b:
-            return i
-    raise KeyError(f"{cls.__name__}.{field_id} does not change the encoding")
-
-
 @cache
 def _offsets() -> _At:
     return _At()
@@ -175,11 +147,18 @@ def _flag_mask(flag_set: str) -> int:
     return mask
 
 
-def validate(source: str | Path | bytes, **reader_options: Any) -> ValidationReport:
+def validate(source: str | Path | bytes, progress: Callable[[str, int, int], None] | None = None, *,
+             inflate_budget: int = DEFAULT_INFLATE_BUDGET, **reader_options: Any) -> ValidationReport:
     """Check a capture against every producer rule that the file alone can decide.
+
+    Memory Regions are checked with their PageData streamed (memory flat whatever their
+    size); a compressed block declaring more than ``inflate_budget`` stops the check.
 
     Args:
         source: A path or the file's bytes.
+        progress: Called as ``progress(step, done, total)`` while blocks are checked
+            (``step`` is ``blocks`` then ``hashes``), e.g. to draw a bar.
+        inflate_budget: Most bytes one compressed block may declare.
         **reader_options: Passed to :class:`MslReader` (the secret of an encrypted file).
 
     Returns:
@@ -188,6 +167,7 @@ def validate(source: str | Path | bytes, **reader_options: Any) -> ValidationRep
 
     Raises:
         OSError: The file cannot be read.
+        LimitError: A compressed block declares more than ``inflate_budget`` (no verdict).
     """
     report = ValidationReport(str(source) if not isinstance(source, bytes) else "<bytes>")
     try:
@@ -202,13 +182,14 @@ def validate(source: str | Path | bytes, **reader_options: Any) -> ValidationRep
             report.detected_dialect = probe.dialect
         except MslError as exc:
             report.notes.append(f"dialect detection failed: {exc}")
-    report.validated_as = _NORMATIVE.get(report.version, "spec-1.1")
+    report.validated_as = _NORMATIVE.get(report.version, DEFAULT_WRITE)
     if report.version not in _NORMATIVE:
+        known = ", ".join(f"{v} (0x{VERSIONS[v]:04X})" for v in VERSION_DIALECTS)
         report.add("P1", None, field_offset(framing.FileHeader, "version"),
-                   f"Version 0x{report.version:04X} is neither 1.0 (0x0100) nor 1.1 (0x0101)")
+                   f"Version 0x{report.version:04X} is none of the versions the spec declares: {known}")
     with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as,
-                   **reader_options) as reader:
-        _Checks(reader, report).run()
+                   inflate_budget=inflate_budget, **reader_options) as reader:
+        _Checks(reader, report, progress).run()
     report.findings.sort(key=lambda f: (-1 if f.block is None else f.block, f.offset or 0))
     return report
 
@@ -216,7 +197,9 @@ def validate(source: str | Path | bytes, **reader_options: Any) -> ValidationRep
 class _Checks:
     """The checks of one file; each method adds findings to the report."""
 
-    def __init__(self, reader: MslReader, report: ValidationReport) -> None:
+    def __init__(self, reader: MslReader, report: ValidationReport,
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
+        self.progress = progress or (lambda step, done, total: None)
         self.reader = reader
         self.report = report
         self.v10 = report.validated_as == "spec-1.0"
@@ -240,7 +223,9 @@ class _Checks:
             rule = rule if rule in RULES else "B-4.1-block-length"
             self.add(rule, fault.block_index, fault.offset, f"block stream stops: {fault.message}")
         for rec in records:
+            self.progress("blocks", rec.index, len(records))
             self.block(rec)
+        self.progress("hashes", 0, 1)
         self.order(records)
         self.references(records)
         self.capabilities(records)
@@ -298,9 +283,12 @@ class _Checks:
         if not self.v10 and h.block_type in _RESERVED_TYPES_11:
             self.add("V11-4.3-reserved-types", i, at + o.block_type,
                      f"block type 0x{h.block_type:04X} is reserved in 1.1")
-        known = block_id(h.block_type, self.report.validated_as or "spec-1.1")
-        if known is not None and h.payload_version != 1:
-            self.add("P10", i, at + o.payload_version, f"PayloadVersion is {h.payload_version}, not 1")
+        dialect = self.report.validated_as or DEFAULT_WRITE
+        known = block_id(h.block_type, dialect)
+        versions = payload_versions(h.block_type, dialect)
+        if known is not None and h.payload_version not in (versions or (1,)):
+            self.add("P10", i, at + o.payload_version, f"PayloadVersion is {h.payload_version}; the spec defines "
+                     f"{', '.join(map(str, versions or (1,)))} for {known} in {dialect}")
         if rec.segment > 0 and known is not None and not module_for(known).IN_EXTENSION:
             self.add("V11-P36", i, at, f"{known} is an evidence block type, not allowed in extension segment "
                      f"{rec.segment}")
@@ -312,8 +300,14 @@ class _Checks:
             self.add("V11-P29", i, rec.payload_offset, "compressed payload is a bare zstd frame or an LZ4 frame "
                      "(pre-1.1 MemDiver), not u64 UncompressedSize + one zstd frame / one size-prefixed LZ4 block")
             return
+        region = rec.block_type == memory_region.BLOCK_TYPE
         try:
-            decoded = self.reader.decode(rec)
+            decoded = self.reader.decode(rec, page_data=not region)
+            if region and decoded.payload is not None:
+                for _ in self.reader.iter_page_data(rec):  # inflated size checked, nothing kept
+                    pass
+        except LimitError:
+            raise  # a limit of ours, not a finding about the file
         except MslError as exc:
             rule = _PRODUCER_OF_CONSUMER_RULE.get(exc.rule or "", exc.rule)
             if exc.rule in ("V11-C20", None) and rec.compressed:
@@ -370,22 +364,32 @@ class _Checks:
                  f"the {payload.LAYOUT_ID} layout that only some producers leave out")
 
     def _padding(self, rec: BlockRecord, payload: Any) -> None:
-        """Every byte the canonical encoding writes as padding must be zero (P6, B-1.3-pad-zero)."""
-        stored = bytes(self.reader.payload_bytes(rec))
+        """Every byte the canonical encoding writes as padding must be zero (P6, B-1.3-pad-zero).
+
+        A Memory Region is compared head and page-state map only (PageData has no padding and
+        is streamed by the size check). The comparison is one memcmp; only a payload that
+        differs is searched for its first differing byte.
+        """
         canonical = payload.encode(self.reader.endian)
+        if rec.block_type == memory_region.BLOCK_TYPE:
+            stored = self.reader.payload_prefix(rec, len(canonical))
+            canonical = canonical[:len(stored)]
+        else:
+            stored = bytes(self.reader.payload_bytes(rec))
         where = "inflated payload" if rec.compressed else "payload"
-        for n, (a, b) in enumerate(zip(stored, canonical, strict=False)):
-            if a != b:
-                at = None if rec.compressed else rec.payload_offset + n
-                self.add("B-1.3-pad-zero", rec.index, at, f"{where} byte +0x{n:X} is 0x{a:02X} where the layout "
-                         "has padding or a terminator (0x00)")
-                break
-        rest = stored[len(canonical):]
+        head = stored[:len(canonical)]
+        if head != canonical[:len(head)]:
+            n = next(k for k, (a, b) in enumerate(zip(head, canonical, strict=False)) if a != b)
+            at = None if rec.compressed else rec.payload_offset + n
+            self.add("B-1.3-pad-zero", rec.index, at, f"{where} byte +0x{n:X} is 0x{head[n]:02X} where the layout "
+                     "has padding or a terminator (0x00)")
+        canonical_len = len(canonical)
+        rest = stored[canonical_len:]
         if rest.strip(b"\0"):
-            self.add("B-1.3-pad-zero", rec.index, None if rec.compressed else rec.payload_offset + len(canonical),
+            self.add("B-1.3-pad-zero", rec.index, None if rec.compressed else rec.payload_offset + canonical_len,
                      f"{len(rest)} bytes after the last field of the {where} are not zero padding")
         elif len(rest) >= 8:
-            self.add("P6", rec.index, None if rec.compressed else rec.payload_offset + len(canonical),
+            self.add("P6", rec.index, None if rec.compressed else rec.payload_offset + canonical_len,
                      f"{len(rest)} zero bytes after the last field: more than the padding to 8")
 
     # -- structure ----------------------------------------------------------------------------

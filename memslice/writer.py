@@ -2,8 +2,9 @@
 
 Blocks are written as they are added; a running hasher keeps the End-of-Capture
 FileHash and the hash of the last block (the next PrevHash), so nothing is read back or
-rewritten (rule P7). The file is written under ``<name>.partial`` with mode 0600 and
-renamed to its final name only when it is complete.
+rewritten (rule P7). The file is created new under an unpredictable temporary name
+(``<name>.<random>.partial``, mode 0600, ``O_EXCL|O_NOFOLLOW``; see
+:mod:`memslice.atomic_output`) and renamed to its final name only when it is complete.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from memslice.atomic_output import AtomicFile, check_destination, write_error
 from memslice.compression import compress_parts
 from memslice.errors import EncodeError, MslError
 from memslice.generated import framing
 from memslice.generated.blocks import end_of_capture, end_of_extension, memory_region
-from memslice.generated.dialects import DEFAULT_WRITE, VERSIONS
+from memslice.generated.dialects import DEFAULT_VERSION, VERSION_DIALECTS, VERSIONS
 from memslice.generated.enums import CAP_BIT_BLOCKS, BlockFlags, CapBitmap, CompAlgo, HeaderFlags
 from memslice.generated.registry import module_for
 from memslice.integrity import ZERO_HASH, hasher_factory
@@ -53,40 +55,6 @@ def new_uuid() -> bytes:
     return uuid.uuid4().bytes
 
 
-def open_partial(partial: Path) -> int:
-    """Create (or replace) a partial output file with mode 0600 and return its descriptor.
-
-    The one place memslice's writers create files (the capture writer, ``msl encrypt``/
-    ``decrypt``, key files), so the creation policy is switched here.
-    """
-    open_flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(partial, open_flags, 0o600)
-    os.fchmod(fd, 0o600)
-    return fd
-
-
-def write_small_file(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
-    """Write ``data`` to ``path`` through :func:`open_partial` (``.partial``, 0600, fsync, rename).
-
-    Raises:
-        EncodeError: ``path`` exists and ``overwrite`` is false.
-    """
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise EncodeError(f"{path} exists; not overwritten")
-    partial = path.with_name(path.name + ".partial")
-    fd = open_partial(partial)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(partial, path)
-    return path
-
-
 def _pad8(n: int) -> int:
     return (n + 7) & ~7
 
@@ -95,10 +63,14 @@ class MslWriter:
     """Write a Memory Slice file block by block.
 
     Args:
-        path: Final file name (written as ``path + ".partial"`` until :meth:`finish`).
-        format_version: ``"1.1"`` (default, as memslicer 0.5.2 writes) or ``"1.0"``
-            (strict public spec: header and EoC reserved bytes stay zero, 1.1 block types
-            are refused).
+        path: Final file name (written under a temporary ``NAME.<random>.partial`` name, the
+            :attr:`partial` attribute, until :meth:`finish`). Checked at once: a directory,
+            a missing directory, a special file, or an existing file without ``overwrite``
+            raise :class:`~memslice.errors.OutputError` before anything is written.
+        format_version: A version id ``spec/format.yaml`` declares (``VERSIONS``), written with
+            the dialect ``VERSION_DIALECTS`` names for it; default ``DEFAULT_VERSION`` (``"1.1"``,
+            as memslicer 0.5.2 writes). ``"1.0"`` is the strict public spec: header and EoC
+            reserved bytes stay zero, 1.1 block types are refused.
         endian: ``"<"`` (little-endian) or ``">"`` (big-endian; 1.0 allows it, memdiver
             refuses it).
         compression: Default codec for Memory Region blocks: ``none``, ``zstd`` or ``lz4``.
@@ -112,7 +84,8 @@ class MslWriter:
         clock_source: Header ClockSource.
         dump_uuid: DumpUUID (default: random v4).
         hash_algo: HashAlgo (1.1 only; 0 = BLAKE3).
-        overwrite: Replace an existing final file at :meth:`finish`.
+        overwrite: Replace an existing final file (a regular file, or a symbolic link
+            itself, never its target) at :meth:`finish`.
         max_block_length: Largest BlockLength before a region is split into
             Continuation fragments (the u32 limit; lower only for tests).
         encryption: A :class:`memslice.crypto.producer.EncryptionConfig` to write an encrypted
@@ -125,11 +98,12 @@ class MslWriter:
         ...     w.add_memory_region(0x1000, "0", b"A" * 4096)
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, format_version: str = "1.1", endian: str = "<",
+    def __init__(self, path: str | os.PathLike[str], *, format_version: str | None = None, endian: str = "<",
                  compression: str = "none", cap_bitmap: int = 0, flags: int = 0, os_type: int = 0xFFFF,
                  arch_type: int = 0xFFFF, pid: int = 0, timestamp: int | None = None, clock_source: int = 0,
                  dump_uuid: bytes | None = None, hash_algo: int = 0, overwrite: bool = True,
                  max_block_length: int = _MAX_BLOCK, encryption: Any = None) -> None:
+        format_version = format_version or DEFAULT_VERSION
         if format_version not in VERSIONS:
             raise EncodeError(f"unknown format version {format_version!r} (known: {', '.join(VERSIONS)})")
         if endian not in ("<", ">"):
@@ -144,8 +118,7 @@ class MslWriter:
         if self.strict_10 and (hash_algo or flags & ~HeaderFlags.IMPORTED):
             raise EncodeError("format 1.0 has no HashAlgo and only the Imported flag", rule="P5")
         self.path = Path(path)
-        self.partial = self.path.with_name(self.path.name + ".partial")
-        self.dialect = "spec-1.0" if self.strict_10 else DEFAULT_WRITE
+        self.dialect = VERSION_DIALECTS[format_version]
         self.endian = endian
         self.compression = _COMPRESSION[compression]
         self.overwrite = overwrite
@@ -156,6 +129,8 @@ class MslWriter:
         if encryption is not None:
             from memslice.crypto.producer import StreamSealer
 
+            check_destination(path, force=overwrite)  # before the (deliberately slow) key derivation
+
             self._sealer = StreamSealer(encryption, dump_uuid)  # key derivation before the file is created
             flags |= HeaderFlags.ENCRYPTED
         self.header = framing.FileHeader(
@@ -165,7 +140,11 @@ class MslWriter:
             dump_uuid=dump_uuid, timestamp=time.time_ns() if timestamp is None else timestamp,
             os_type=os_type, arch_type=arch_type, pid=pid, clock_source=clock_source, block_count=0,
             hash_algo=hash_algo)
-        self._fd: int | None = open_partial(self.partial)
+        header_bytes = self.header.encode(endian)
+        self._out = AtomicFile(path, force=overwrite)
+        self.partial = self._out.temp_path
+        """The temporary file being written (renamed to :attr:`path` when complete)."""
+        self._fd: int | None = self._out.fd
         self._file_hasher = self._new_hasher()
         self._segment_hasher: Any = None
         self.blocks_written = 0
@@ -177,14 +156,17 @@ class MslWriter:
         self._pool: ThreadPoolExecutor | None = None
         self._state = "capture"  # capture -> extensions -> closed
         self._encrypting = False
-        header_bytes = self.header.encode(endian)
-        if self._sealer is not None:
-            # header (CipherLen 0) and KEM ciphertext stay clear; they are the AAD and start FileHash
-            header_bytes = self._sealer.prefix(header_bytes, endian)
-            self._write(header_bytes)
-            self._encrypting = True
-        else:
-            self._write(header_bytes)
+        try:
+            if self._sealer is not None:
+                # header (CipherLen 0) and KEM ciphertext stay clear; they are the AAD and start FileHash
+                header_bytes = self._sealer.prefix(header_bytes, endian)
+                self._write(header_bytes)
+                self._encrypting = True
+            else:
+                self._write(header_bytes)
+        except OSError as exc:
+            self._out.discard()
+            raise write_error(exc, self._out.shown) from exc
         self._file_hasher.update(header_bytes)
         self._prev_hash = ZERO_HASH if self._sealer is not None else self._digest(header_bytes)
 
@@ -314,7 +296,7 @@ class MslWriter:
         self._state = "failed"
 
     def _fail(self, exc: OSError) -> None:
-        raise EncodeError(f"cannot write {self.partial}: {exc.strerror or exc}") from exc
+        raise write_error(exc, self._out.shown) from exc
 
     # -- typed blocks ---------------------------------------------------------------
     def add(self, payload: Any, *, block_uuid: bytes | None = None, parent_uuid: bytes | None = None,
@@ -342,7 +324,7 @@ class MslWriter:
         if self.dialect not in cls.DIALECTS:
             raise EncodeError(f"{cls.BLOCK_ID} layout {cls.LAYOUT_ID} is not part of dialect {self.dialect}")
         module = module_for(cls.BLOCK_ID)
-        if module.STATUS != "defined":
+        if module.STATUS not in ("defined", "draft"):  # drafts exist only in msl codegen --drafts bindings
             raise EncodeError(f"{cls.BLOCK_ID} is a {module.STATUS} block type", rule="V11-4.3-reserved-types")
         if self._state == "extensions" and not module.IN_EXTENSION:
             raise EncodeError(f"{cls.BLOCK_ID} is an evidence block, not allowed in an extension segment",
@@ -518,56 +500,78 @@ class MslWriter:
             self.finish_capture(acq_end)
         if self._segment_hasher is not None:
             raise EncodeError("an extension segment is still open: call end_extension()")
-        return self._close(rename=True)
+        return self._commit()
 
     def close_incomplete(self) -> Path:
         """Close without an End-of-Capture (the file reads as incomplete) and rename it."""
-        return self._close(rename=True)
+        return self._commit()
 
     @property
     def closed(self) -> bool:
         """True once the file descriptor is closed (finished, aborted or kept as partial)."""
         return self._fd is None
 
-    def close_partial(self) -> Path:
-        """Close and keep ``NAME.partial`` as it is (no End-of-Capture, no rename).
+    def close_partial(self, size: int | None = None) -> Path:
+        """Close and keep the temporary file as it is (no End-of-Capture, no rename).
 
         Used after a failed write (the partial file then ends on a whole block) or when the
-        caller wants to keep an incomplete capture under its partial name.
+        caller wants to keep an incomplete capture under its temporary name.
+
+        Args:
+            size: Cut the file to this many bytes first (the end of the last whole block).
 
         Returns:
-            The partial file's path.
+            The kept file's path (:attr:`partial`, ``NAME.<random>.partial``).
         """
-        self._close(rename=False)
-        return self.partial
+        if size is not None and self._fd is not None:
+            try:
+                os.ftruncate(self._fd, size)
+                self.bytes_written = size
+            except OSError:
+                pass  # the disk refuses even that; readers will see a truncated last block
+        self._stop_pool()
+        self._fd = None
+        self._state = "closed"
+        return self._out.keep()
 
     def abort(self) -> None:
-        """Close and delete the partial file."""
-        self._close(rename=False)
-        self.partial.unlink(missing_ok=True)
+        """Close and delete the temporary file."""
+        self._stop_pool()
+        self._fd = None
+        self._state = "closed"
+        self._out.discard()
 
-    def _close(self, *, rename: bool) -> Path:
+    def fileno(self) -> int:
+        """The descriptor of the file being written (e.g. for write-back hints); do not close it."""
+        if self._fd is None:
+            raise EncodeError("writer is closed")
+        return self._fd
+
+    def _stop_pool(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
-        if self._fd is not None and rename and self._sealer is not None and self._encrypting:
+
+    def _commit(self) -> Path:
+        """Fsync and rename into place; if that is refused the complete file is kept and named.
+
+        An encrypted file gets its AEAD tag and CipherLen first (the tail of the one message).
+        """
+        self._stop_pool()
+        if self._fd is not None and self._sealer is not None and self._encrypting:
             from memslice.crypto.sealed import write_tail
 
             self._encrypting = False
-            write_tail(self._fd, self._sealer, self.endian)
-        if self._fd is not None:
             try:
-                if rename:
-                    os.fsync(self._fd)
-            finally:
-                os.close(self._fd)
+                write_tail(self._fd, self._sealer, self.endian)
+            except OSError as exc:
                 self._fd = None
-        if rename:
-            if self.path.exists() and not self.overwrite:
-                raise EncodeError(f"{self.path} exists; not overwritten")
-            os.replace(self.partial, self.path)
+                self._state = "closed"
+                self._out.discard()
+                raise write_error(exc, self._out.shown) from exc
+        self._fd = None
         self._state = "closed"
-        return self.path
+        return self._out.commit(keep_on_failure=True)
 
     def __enter__(self) -> MslWriter:
         return self

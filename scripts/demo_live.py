@@ -4,8 +4,9 @@ Starts a throw-away target (``tests/targets/pattern_target.py``) with an EMPTY e
 4 MiB area of the 32-byte reference marker, two reference strings on its heap, two named
 worker threads and a PROT_NONE area. Captures it with ``msl capture`` (the target is frozen
 while its memory is read, then resumed), verifies the file with ``msl verify``, then reads
-the capture back and prints where each pattern lies (address, region type, protection).
-The target is killed at the end; nothing else is captured.
+the capture back and prints where each pattern lies (address, region type, protection), and
+ends with ``msl regions`` of the marker area and ``msl search`` of the marker. The target is
+killed at the end; nothing else is captured.
 
 Usage: ``python scripts/demo_live.py [OUT_DIR]`` (default ``demo-out``).
 """
@@ -89,6 +90,10 @@ def main() -> int:
               f"{oct(capture_path.stat().st_mode & 0o777)}):")
         where(capture_path)
         print(f"\nacquisition report: {report_path}")
+        print(f"\n$ msl regions {capture_path} --addr 0x{marker_addr:x}")
+        subprocess.run([*MSL, "regions", str(capture_path), "--addr", hex(marker_addr)], check=False)
+        print(f"\n$ msl search {capture_path} '{MARKER.decode()}' --max 3")
+        subprocess.run([*MSL, "search", str(capture_path), MARKER.decode(), "--max", "3"], check=False)
         return verified.returncode
     finally:
         target.kill()

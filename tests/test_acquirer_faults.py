@@ -1,7 +1,7 @@
 """Faults and bad input of ``msl capture``, with real processes the tests start.
 
 Races are made deterministic without timing: the capturing process is paused with SIGSTOP
-once its ``.partial`` file has grown past a size (so it is provably mid-capture), the fault is
+once its ``OUT.<random>.partial`` file has grown past a size (so it is provably mid-capture), the fault is
 injected (kill the target, unmap memory, Ctrl-C), then the capture is continued with SIGCONT.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -16,6 +17,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -46,10 +48,20 @@ def _fill_page(index: int) -> bytes:
     return index.to_bytes(8, "little") + b"\xa5" * (PAGE - 8)
 
 
+def _partial(out: Path) -> Path | None:
+    """The capture's temporary file ``OUT.<16 random hex>.partial``, if there is one."""
+    found = [p for p in out.parent.iterdir() if re.fullmatch(re.escape(out.name) + r"\.[0-9a-f]{16}\.partial", p.name)]
+    assert len(found) <= 1, found
+    return found[0] if found else None
+
+
 def _paused_capture(out: Path, args: list[str], at: int) -> subprocess.Popen[str]:
-    """Start a capture and SIGSTOP it once ``out.partial`` holds ``at`` bytes."""
+    """Start a capture and SIGSTOP it once ``OUT.<random>.partial`` holds ``at`` bytes."""
     proc = start_capture(*args)
-    reached = wait_for_size(out.with_name(out.name + ".partial"), at, proc)
+    while _partial(out) is None and proc.poll() is None:
+        time.sleep(0.001)
+    partial = _partial(out)
+    reached = partial is not None and wait_for_size(partial, at, proc)
     assert reached, f"the capture ended before writing {at} bytes: {proc.poll()}"
     os.kill(proc.pid, signal.SIGSTOP)
     return proc
@@ -69,8 +81,8 @@ def test_freeze_stops_every_thread_and_resumes_them(tmp_path: Path) -> None:
             states = thread_states(t.pid)
             assert len(states) == 4 and set(states.values()) == {"t"}  # all in tracing stop
             assert tracer_pid(t.pid) == proc.pid
-            partial = out.with_name(out.name + ".partial")
-            assert not out.exists() and stat.S_IMODE(partial.stat().st_mode) == 0o600
+            partial = _partial(out)
+            assert partial is not None and not out.exists() and stat.S_IMODE(partial.stat().st_mode) == 0o600
         finally:
             os.kill(proc.pid, signal.SIGCONT)
         result = finish(proc)
@@ -319,9 +331,10 @@ def test_disk_full_keeps_a_verifiable_partial(tmp_path: Path) -> None:
         result = finish(proc)
         assert result.returncode == 7
         err = _one_line(result)
-        assert "File too large" in err and ".partial" in err
-        partial = out.with_name(out.name + ".partial")
-        assert not out.exists() and partial.exists() and partial.stat().st_size <= limit
+        partial = _partial(out)
+        assert partial is not None and "File too large" in err and f"kept {partial} " in err
+        assert "RLIMIT_FSIZE" in err
+        assert not out.exists() and partial.stat().st_size <= limit
         assert stat.S_IMODE(partial.stat().st_mode) == 0o600
         assert _verify(partial) == (True, "absent", None)  # whole blocks only, chain intact, no EoC
         assert block_names(partial)[:2] == ["process_identity", "module_list_index"]
@@ -338,7 +351,7 @@ def test_interrupt_closes_without_end_of_capture_and_resumes(tmp_path: Path, sig
         result = finish(proc)
         assert result.returncode == 130
         assert "interrupted" in _one_line(result) and "incomplete" in result.stderr
-        assert out.exists() and not out.with_name(out.name + ".partial").exists()
+        assert out.exists() and _partial(out) is None
         assert _verify(out) == (True, "absent", None)
         names = block_names(out)
         assert "end_of_capture" not in names and "memory_region" in names

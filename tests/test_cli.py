@@ -25,7 +25,7 @@ def test_verify_valid_and_invalid() -> None:
 
 def test_verify_json() -> None:
     out = run("verify", "--json", "--deep", str(SAMPLES / "memdiver-1.0.2/mdw_lz4.msl"))
-    doc = json.loads(out.stdout)
+    doc = json.loads(out.stdout)["result"]
     assert doc["ok"] is True and doc["segments"][0]["segment_hash"] == "ok"
 
 
@@ -40,7 +40,7 @@ def test_not_an_msl_file_gives_one_line_error(tmp_path: Path) -> None:
 
 def test_missing_file() -> None:
     out = run("info", "/nonexistent/file.msl")
-    assert out.returncode == 2 and "No such file" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 74 and "No such file" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_canon_is_deterministic(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from memslice.generated.enums import ArchType, CapBitmap, HeaderFlags, OsType, S
 
 from memslice.cli.cmd_import import make_progress
 from memslice.cli.main import main
+from memslice.errors import DestinationExistsError
 from memslice.reader import MslReader
 from memslice.verify import verify
 from tests.targets_import import harness
@@ -97,7 +98,7 @@ def test_options_that_do_not_fit_the_source(tmp_path: Path) -> None:
     import_dump(src, tmp_path / "c.msl", pid=321)
     with pytest.raises(SourceError, match="is the source itself"):
         import_dump(src, src, overwrite=True)
-    with pytest.raises(FileExistsError):
+    with pytest.raises(DestinationExistsError):
         import_dump(src, tmp_path / "c.msl")
 
 
@@ -156,7 +157,7 @@ def test_cli_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == ""
     with MslReader(out) as reader:
         assert verify(reader).ok and reader.read(0, 8192)[0].data == src.read_bytes()
-    assert main(["import", str(tmp_path / "missing.bin"), "-o", str(out)]) == 2
+    assert main(["import", str(tmp_path / "missing.bin"), "-o", str(out)]) == 74  # I/O error
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert os.stat(out).st_mode & 0o777 == 0o600

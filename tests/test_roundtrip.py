@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import stat
 import struct
 from collections.abc import Callable, Iterator
@@ -36,7 +37,7 @@ from memslice.generated.enums import ENUM_NAMES, FLAG_BITS, BlockFlags, CapBitma
 from memslice.generated.registry import BLOCK_MODULES
 
 from memslice.canon import struct_to_canon
-from memslice.errors import EncodeError
+from memslice.errors import DestinationExistsError, EncodeError
 from memslice.integrity import digest
 from memslice.pages import encode_state_string
 from memslice.reader import BlockRecord, MslReader
@@ -854,16 +855,16 @@ def test_writer_refuses_broken_constraints(spec: Spec, tmp_path: Path, module: M
 # the .partial file
 # ----------------------------------------------------------------------------------------
 def test_partial_renamed_only_on_finish(tmp_path: Path) -> None:
-    """The file is written as <name>.partial (0600 whatever the umask) and renamed at finish."""
+    """The file is written as <name>.<16 random hex>.partial (0600 whatever the umask) and renamed at finish."""
     path = tmp_path / "cap.msl"
     old = os.umask(0)
     try:
         w = MslWriter(path, cap_bitmap=CapBitmap.MEMORY_REGIONS)
     finally:
         os.umask(old)
-    partial = tmp_path / "cap.msl.partial"
-    assert w.partial == partial
-    assert partial.exists() and not path.exists()
+    partial = w.partial
+    assert re.fullmatch(r"cap\.msl\.[0-9a-f]{16}\.partial", partial.name) and partial.parent == tmp_path
+    assert sorted(tmp_path.iterdir()) == [partial] and not path.exists()
     assert _mode(partial) == 0o600
     w.add_memory_region(0x1000, "0", b"z" * 4096)
     w.finish_capture()
@@ -880,12 +881,12 @@ def test_abort_and_incomplete(tmp_path: Path) -> None:
     path = tmp_path / "a.msl"
     w = MslWriter(path)
     w.abort()
-    assert not path.exists() and not (tmp_path / "a.msl.partial").exists()
+    assert list(tmp_path.iterdir()) == []
 
     with pytest.raises(RuntimeError), MslWriter(path, cap_bitmap=CapBitmap.MEMORY_REGIONS) as w2:
         w2.add_memory_region(0x1000, "0", b"z" * 4096)
         raise RuntimeError("acquisition failed")
-    assert not path.exists() and not (tmp_path / "a.msl.partial").exists()
+    assert list(tmp_path.iterdir()) == []
 
     w3 = MslWriter(path, cap_bitmap=CapBitmap.MEMORY_REGIONS)
     w3.add_memory_region(0x1000, "0", b"z" * 4096)
@@ -898,10 +899,10 @@ def test_abort_and_incomplete(tmp_path: Path) -> None:
 
     existing = tmp_path / "keep.msl"
     existing.write_bytes(b"precious")
-    w4 = MslWriter(existing, overwrite=False)
-    with pytest.raises(EncodeError):
-        w4.finish()
+    with pytest.raises(DestinationExistsError):  # refused at once, before anything is written
+        MslWriter(existing, overwrite=False)
     assert existing.read_bytes() == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.msl", "keep.msl"]
 
 
 def test_cap_bitmap_must_match(tmp_path: Path) -> None:

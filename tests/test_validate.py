@@ -340,11 +340,11 @@ def test_cli_exit_codes_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "P11" in out and "block 0 @0x46" in out
     assert msl(["validate", "--json", str(good), str(bad)]) == 1
-    docs = json.loads(capsys.readouterr().out)
+    docs = json.loads(capsys.readouterr().out)["result"]["files"]
     assert [d["ok"] for d in docs] == [True, False]
     assert docs[1]["findings"][0] == {"rule": "P11", "level": "MUST", "block": 0, "offset": "0x46",
                                       "message": docs[1]["findings"][0]["message"]}
-    assert msl(["validate", str(tmp_path / "absent.msl")]) == 2
+    assert msl(["validate", str(tmp_path / "absent.msl")]) == 74
     assert "Traceback" not in capsys.readouterr().err
 
 

@@ -17,9 +17,11 @@ What goes in:
   whole FP/SIMD file is present, ``NT_X86_XSTATE`` from ``xcr0`` and the extended
   components (AVX, MPX, AVX-512, PKRU), ``NT_ARM_TLS`` from ``tpidr_el0``.
 
-What cannot go in: ``NT_FILE`` and ``NT_AUXV`` (a capture has module ranges but not per
-mapping file offsets, and no auxiliary vector), so gdb cannot relocate a PIE executable's
-symbols; ``NT_SIGINFO``; uids. Architectures: x86_64, aarch64 (ELFCLASS64) and x86
+- ``NT_AUXV`` (the vector found in the captured stack, else rebuilt from the captured
+  executable headers) and ``NT_FILE`` (file mappings with offsets), from
+  :mod:`.core_notes`, so that gdb relocates a PIE executable and finds its libraries.
+
+What cannot go in: ``NT_SIGINFO``; uids. Architectures: x86_64, aarch64 (ELFCLASS64) and x86
 (ELFCLASS32, general registers only).
 """
 
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from memslice.acquirer.exporters import core_notes
 from memslice.acquirer.importers.registers import (
     AARCH64_PRSTATUS,
     FXSAVE_SCALARS,
@@ -45,7 +48,8 @@ from memslice.acquirer.importers.registers import (
 from memslice.generated.blocks import process_identity, thread_context, vas_map
 from memslice.generated.enums import ArchType, PageState, Protection, ThreadFlags
 
-from memslice.errors import EncodeError, IntegrityError, UnsupportedError
+from memslice.atomic_output import AtomicFile, check_destination, check_size, write_error
+from memslice.errors import IntegrityError, UnsupportedError
 from memslice.reader import MslReader
 from memslice.verify import verify
 
@@ -287,6 +291,26 @@ def _thread_notes(arch: _Arch, payload: Any, ident: Any, result: ExportResult) -
     return notes
 
 
+def _process_notes(reader: MslReader, arch: _Arch, result: ExportResult) -> list[bytes]:
+    """NT_AUXV and NT_FILE (see :mod:`.core_notes`); what is missing goes to the warnings."""
+    page = next((r.page_size for r in reader.regions()), DATA_ALIGN)
+    notes = []
+    auxv, source = core_notes.auxv_note(reader, arch.bits, page)
+    if auxv:
+        notes.append(_note(b"CORE", core_notes.NT_AUXV, auxv))
+        if source != "stack":
+            result.warnings.append("auxiliary vector not found in the captured stack: NT_AUXV rebuilt from the "
+                                   "executable's headers")
+    else:
+        result.warnings.append(f"no NT_AUXV: {source}")
+    files, count = core_notes.file_note(reader, arch.bits, page)
+    if count:
+        notes.append(_note(b"CORE", core_notes.NT_FILE, files))
+    else:
+        result.warnings.append("no NT_FILE: the capture names no file mapping with a known offset")
+    return notes
+
+
 def _prpsinfo(arch: _Arch, pid: int, ident: Any) -> bytes:
     exe = str(ident.exe_path or "") if ident is not None else ""
     fname = exe.replace("\\", "/").rsplit("/", 1)[-1].encode("utf-8", "surrogateescape")[:15]
@@ -305,7 +329,7 @@ def export_elf_core(capture: str | os.PathLike[str], out: str | os.PathLike[str]
                     check: bool = True, progress: Callable[[int], None] | None = None,
                     total: Callable[[int], None] | None = None,
                     reader_options: dict[str, Any] | None = None) -> ExportResult:
-    """Write ``capture`` as the ELF core ``out`` (``out.partial`` first, mode 0600).
+    """Write ``capture`` as the ELF core ``out`` (created new, mode 0600, renamed into place when complete).
 
     Args:
         capture: The ``.msl`` file.
@@ -323,11 +347,13 @@ def export_elf_core(capture: str | os.PathLike[str], out: str | os.PathLike[str]
         IntegrityError: ``check`` is set and the capture does not verify.
         UnsupportedError: The capture's architecture has no ELF core layout here, or two
             regions hold the same page.
-        FileExistsError: ``out`` exists and ``overwrite`` is false.
+        OutputError: ``out`` is refused (exists and ``overwrite`` is false, a directory, a
+            missing directory, a special file: checked before the capture is read) or
+            cannot be written (e.g. larger than the file size limit); no temporary file is
+            left behind.
     """
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise FileExistsError(errno.EEXIST, "output exists (not overwritten)", str(out))
+    shown = os.fspath(out)
+    out = check_destination(out, force=overwrite)
     result = ExportResult(out)
     with MslReader(capture, **(reader_options or {})) as reader:
         reader.require_clean()
@@ -357,6 +383,7 @@ def export_elf_core(capture: str | os.PathLike[str], out: str | os.PathLike[str]
                     threads.append(payload)
         threads.sort(key=lambda t: 0 if int(t.flags) & ThreadFlags.CURRENT else 1)
         notes = [_prpsinfo(arch, int(reader.header.pid) & 0x7FFFFFFF, ident)]
+        notes += _process_notes(reader, arch, result)
         for t in threads:
             notes += _thread_notes(arch, t, ident, result)
         result.threads = len(threads)
@@ -365,12 +392,12 @@ def export_elf_core(capture: str | os.PathLike[str], out: str | os.PathLike[str]
         if ident is None:
             result.warnings.append("the capture has no Process Identity: NT_PRPSINFO holds only the PID")
         note_data = b"".join(notes)
-        _write(out, arch, runs, note_data, reader, result, progress, total)
+        _write(shown, overwrite, arch, runs, note_data, reader, result, progress, total)
     return result
 
 
-def _write(out: Path, arch: _Arch, runs: list[_Run], note_data: bytes, reader: MslReader, result: ExportResult,
-           progress: Callable[[int], None] | None, total: Callable[[int], None] | None) -> None:
+def _write(out: str, force: bool, arch: _Arch, runs: list[_Run], note_data: bytes, reader: MslReader,
+           result: ExportResult, progress: Callable[[int], None] | None, total: Callable[[int], None] | None) -> None:
     ehsize, phentsize = (64, 56) if arch.bits == 64 else (52, 32)
     shentsize = 64 if arch.bits == 64 else 40
     phnum = 1 + len(runs)
@@ -402,13 +429,14 @@ def _write(out: Path, arch: _Arch, runs: list[_Run], note_data: bytes, reader: M
         phdr += [struct.pack("<IIIIIIII", PT_LOAD, r.offset, r.address, 0, r.length, r.length, r.flags, 1)
                  for r in runs]
         shdr = struct.pack("<IIIIIIIIII", 0, 0, 0, 0, 0, 0, 0, phnum, 0, 0)
-    partial = out.with_name(out.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+    check_size(out, cursor)
+    core = AtomicFile(out, force=force)
+    fd = core.fd
+    assert fd is not None
     try:
-        os.fchmod(fd, 0o600)
         head = ehdr + b"".join(phdr) + note_data + (shdr if xnum else b"")
         _pwrite(fd, head, 0)
-        os.ftruncate(fd, cursor)
+        core.truncate(cursor)
         by_block: dict[int, list[tuple[_Run, int, int, int, bool]]] = {}
         for run in runs:
             at = run.offset
@@ -426,13 +454,13 @@ def _write(out: Path, arch: _Arch, runs: list[_Run], note_data: bytes, reader: M
                 if progress is not None:
                     progress(length)
             del data, payload
-        os.fsync(fd)
+    except OSError as exc:
+        core.discard()
+        raise write_error(exc, out, size=cursor) from exc
     except BaseException:
-        os.close(fd)
-        partial.unlink(missing_ok=True)
+        core.discard()
         raise
-    os.close(fd)
-    os.replace(partial, out)
+    core.commit()
     result.segments = len(runs)
 
 
@@ -441,6 +469,6 @@ def _pwrite(fd: int, data: bytes | memoryview, offset: int) -> None:
     while view:
         n = os.pwrite(fd, view, offset)
         if n <= 0:
-            raise EncodeError(f"cannot write the core at offset {offset}")
+            raise OSError(errno.EIO, f"short write at offset {offset}")
         view = view[n:]
         offset += n

@@ -13,7 +13,6 @@ per file, in the Import Provenance note.
 
 from __future__ import annotations
 
-import errno
 import os
 from pathlib import Path
 
@@ -24,6 +23,8 @@ from memslice.acquirer.importers.minidump import is_minidump, plan_minidump
 from memslice.acquirer.importers.plan import ImportPlan
 from memslice.acquirer.importers.raw import plan_raw
 from memslice.acquirer.importers.source import SourceFile
+
+from memslice.atomic_output import check_destination
 
 FORMATS = ("raw", "elf-core", "minidump")
 """Source formats ``--from`` accepts (besides ``auto``)."""
@@ -107,7 +108,8 @@ def import_dump(src: str | os.PathLike[str], out: str | os.PathLike[str], *, sou
 
     Args:
         src: The source dump.
-        out: The ``.msl`` to write (as ``out.partial`` first, mode 0600).
+        out: The ``.msl`` to write (created new, mode 0600, renamed into place when complete;
+            see :mod:`memslice.atomic_output`).
         source_format: ``auto``, ``raw``, ``elf-core`` or ``minidump``.
         base: Raw only: address of the first byte.
         pid: PID for sources that do not record one.
@@ -123,17 +125,16 @@ def import_dump(src: str | os.PathLike[str], out: str | os.PathLike[str], *, sou
 
     Raises:
         SourceError: The source is malformed or the options do not fit it.
-        FileExistsError: ``out`` exists and ``overwrite`` is false.
+        OutputError: ``out`` is refused (exists and ``overwrite`` is false, a directory, a
+            missing directory, a special file), checked before the source is parsed.
         OSError: A file cannot be read or written.
     """
     progress = progress or Progress()
     out = Path(out)
     with SourceFile(src) as source:
-        for target in (out, out.with_name(out.name + ".partial")):
-            if target.exists() and os.path.samefile(target, source.path):
-                raise SourceError(f"the output {target} is the source itself")
-        if out.exists() and not overwrite:
-            raise FileExistsError(errno.EEXIST, "output exists (not overwritten)", str(out))
+        if out.exists() and os.path.samefile(out, source.path):
+            raise SourceError(f"the output {out} is the source itself")
+        check_destination(out, force=overwrite)
         try:
             plan = plan_import(source, source_format, base=base, pid=pid, page_size=page_size)
             sha = None

@@ -201,7 +201,7 @@ def write_plan(plan: ImportPlan, source: SourceFile, out: str | os.PathLike[str]
                sha256: str | None, compression: str = "none", chunk_bytes: int = DEFAULT_CHUNK_BYTES,
                overwrite: bool = False, progress: Callable[[int], None] | None = None,
                import_time: int | None = None) -> ImportResult:
-    """Write ``plan`` to ``out`` (as ``out.partial``, mode 0600, renamed when complete).
+    """Write ``plan`` to ``out`` (created new under a random temporary name, mode 0600, renamed when complete).
 
     Args:
         plan: What to write.

@@ -20,7 +20,7 @@ import signal
 import time
 from dataclasses import dataclass, field
 
-from memslice.acquirer.errors import AccessDeniedError, TargetGoneError
+from memslice.acquirer.errors import AccessDeniedError, TargetGoneError, denied_hint
 from memslice.acquirer.linux import libc
 from memslice.acquirer.linux.procfs import list_tids, tracer_pid
 
@@ -107,7 +107,7 @@ class Freezer:
             if exc.errno == errno.EPERM and not self._seized:
                 tracer = tracer_pid(self.pid)
                 why = (f"it is already traced by PID {tracer}" if tracer > 0
-                       else "run as root or with CAP_SYS_PTRACE; see kernel.yama.ptrace_scope")
+                       else denied_hint("ptrace"))
                 raise AccessDeniedError(f"cannot freeze PID {self.pid}: ptrace denied ({why}); "
                                         "--no-freeze captures without stopping it", pid=self.pid) from None
             self.result.not_stopped[tid] = f"PTRACE_SEIZE failed: {exc.strerror}"

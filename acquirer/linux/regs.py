@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from memslice.acquirer.importers.registers import FXSAVE_SCALARS, FXSAVE_SIZE, xstate_registers
 from memslice.generated.enums import ArchType, RegisterRole
 
 NT_PRSTATUS = 1
@@ -24,6 +25,10 @@ NT_PRFPREG = 2
 """Floating-point / SIMD registers."""
 NT_ARM_TLS = 0x401
 """arm64 thread pointer (tpidr_el0)."""
+NT_X86_XSTATE = 0x202
+"""x86 XSAVE area (AVX, MPX, AVX-512, PKRU; XCR0 in its software-reserved bytes)."""
+XSTATE_MAX = 1 << 14
+"""Buffer for NT_X86_XSTATE: larger than every XSAVE area (AMX tiles included)."""
 
 _PC, _SP, _FP, _FLAGS, _TLS, _LR = (RegisterRole.PC, RegisterRole.SP, RegisterRole.FP, RegisterRole.FLAGS,
                                     RegisterRole.TLS, RegisterRole.LR)
@@ -67,15 +72,17 @@ _GPR_LAYOUTS: dict[tuple[ArchType, int], list[tuple[str, int, int]]] = {
     (ArchType.ARM32, 18 * 4): _ARM32_GPR,
 }
 
-# struct user_fpregs_struct (x86_64, 512 bytes): name, offset, width.
-_X86_64_FP = ([("fcw", 0, 2), ("fsw", 2, 2), ("ftw", 4, 2), ("fop", 6, 2), ("mxcsr", 24, 4)]
+# struct user_fpregs_struct (x86_64, 512 bytes = the FXSAVE area): name, offset, width. Every
+# scalar (fip, fdp and mxcsr_mask included) is kept: the ELF core exporter rebuilds
+# NT_FPREGSET only from a complete set.
+_X86_64_FP = (list(FXSAVE_SCALARS)
               + [(f"st{i}", 32 + 16 * i, 10) for i in range(8)]
               + [(f"xmm{i}", 160 + 16 * i, 16) for i in range(16)])
 # struct user_fpsimd_state (arm64, 528 bytes).
 _ARM64_FP = [(f"v{i}", 16 * i, 16) for i in range(32)] + [("fpsr", 512, 4), ("fpcr", 516, 4)]
 
 _FP_LAYOUTS: dict[tuple[ArchType, int], list[tuple[str, int, int]]] = {
-    (ArchType.X86_64, 512): _X86_64_FP,
+    (ArchType.X86_64, FXSAVE_SIZE): _X86_64_FP,
     (ArchType.ARM64, 528): _ARM64_FP,
 }
 
@@ -112,6 +119,16 @@ def decode_fp(arch: ArchType, raw: bytes) -> list[Register]:
     if layout is None:
         return []
     return [Register(name, bytes(raw[off:off + width])) for name, off, width in layout]
+
+
+def decode_xstate(raw: bytes) -> list[Register]:
+    """Decode an x86 ``NT_X86_XSTATE`` regset: ``xcr0`` and the enabled extended components.
+
+    Components XCR0 enables but XSTATE_BV marks unused are their initial value (zeros), as
+    the kernel and gdb define them.
+    """
+    values, _short = xstate_registers(raw)
+    return [Register(v.name, bytes(v.value), int(v.roles)) for v in values]
 
 
 def decode_arm_tls(raw: bytes) -> list[Register]:

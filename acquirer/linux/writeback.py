@@ -5,7 +5,8 @@ Without it every captured byte sits dirty in the page cache until the writer's f
 ``sync_file_range(SYNC_FILE_RANGE_WRITE)`` on the part already written lets the disk work
 in parallel with the capture, so the final ``fsync`` waits only for the tail. The call can
 block while the device queue is full, so it runs on its own thread; it uses its own
-read-only descriptor of the ``.partial`` file and never touches the writer's.
+duplicate of the writer's descriptor (never the file's name, which another user could
+swap) and never touches the writer's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-from pathlib import Path
 
 _SYNC_FILE_RANGE_WRITE = 2
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -27,11 +27,11 @@ class WritebackStarter:
     """Ask for write-back of each further ``step`` bytes of a growing file, off the caller's thread.
 
     Args:
-        path: The file being written.
+        fd: A descriptor of the file being written (duplicated here).
         step: Bytes between two requests.
     """
 
-    def __init__(self, path: Path, step: int = 32 << 20) -> None:
+    def __init__(self, fd: int, step: int = 32 << 20) -> None:
         self.step = step
         self._size = 0
         self._started = 0
@@ -39,7 +39,7 @@ class WritebackStarter:
         self._closing = False
         self._thread: threading.Thread | None = None
         try:
-            self._fd: int | None = os.open(path, os.O_RDONLY | os.O_CLOEXEC) if _sync_file_range else None
+            self._fd: int | None = os.dup(fd) if _sync_file_range else None
         except OSError:
             self._fd = None
         if self._fd is not None:

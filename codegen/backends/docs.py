@@ -4,8 +4,9 @@ Pages (Markdown): ``README.md`` (index, versions, dialects, constants, how to re
 ``framing.md`` (file header, block header and the framing rules), ``registry.md`` (the block
 registry by version and dialect), ``blocks/<id>.md`` (one page per block type: every payload
 layout and sub-type as a field table), ``enums.md`` (enumerations and flag sets),
-``rules.md`` (numbered conformance rules) and ``errata.md`` (where the public spec, the 1.1
-tools and this schema differ). Figures (SVG): one byte-layout figure per structure under
+``rules.md`` (numbered conformance rules), ``errata.md`` (where the public spec, the 1.1
+tools and this schema differ) and ``changelog.md`` (what each version introduced).
+Figures (SVG): one byte-layout figure per structure under
 ``figures/``, drawn to scale for the fixed head (rows of 8 bytes), embedded in the pages.
 
 Everything is a pure function of the model, so the output is byte-identical across runs
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from memslice.codegen.backends.changelog import changelog_page
 from memslice.codegen.model import FIXED_SIZES, INT_SIZES, BlockType, Field, Spec, Struct
 
 # -- figure geometry (pixels) ---------------------------------------------------------------
@@ -415,6 +417,9 @@ def meaning_text(f: Field, doc: StructDoc, spec: Spec) -> str:
     parts = [prose(f.doc)]
     if f.since:
         parts.append(f"Since {prose(f.since)}.")
+    if f.status != "defined":
+        parts.append(f"Status: {f.status}" + (" (generated only with `msl codegen --drafts`)." if f.status == "draft"
+                                              else "."))
     if f.role:
         parts.append(prose(_ROLES.get(f.role, f"Role {f.role}.")))
     if f.format == "addr":
@@ -845,6 +850,14 @@ def _register(spec: Spec) -> list[Any]:
 
 
 # -- pages ----------------------------------------------------------------------------------
+def _lifecycle(item: Any) -> str:
+    """`` (since 1.2; draft)`` for an item whose ``since`` or non-default ``status`` the YAML gives, else ``""``."""
+    parts = [f"since {item.since}"] if getattr(item, "since", None) else []
+    if getattr(item, "status", "defined") != "defined":
+        parts.append(item.status)
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _banner(source: str) -> str:
     return (f"<!-- Generated from spec/{source} by `msl codegen`. -->\n"
             "<!-- Do not edit: change the YAML and regenerate; `msl codegen --check` verifies this file. -->")
@@ -941,6 +954,10 @@ class _Renderer:
             meta.append("Dialects: " + ", ".join(
                 f"[{d}]({rel_link(doc.page, 'README.md#' + anchor('dialect', d))})" for d in s.dialects))
             meta.append("PayloadVersion: " + ", ".join(str(v) for v in s.payload_versions))
+            if s.base:
+                meta.append(f"Extends layout `{s.base}`: its fields first, then the new ones at the tail")
+            if s.since or s.status != "defined":
+                meta.append("Lifecycle:" + _lifecycle(s).strip(" ()").join([" ", ""]))
         meta.append(struct_summary(doc))
         if s.packed:
             meta.append("Packed (exempt from the 8-byte alignment promise): " + prose(s.packed))
@@ -1043,7 +1060,7 @@ class _Renderer:
         for e in spec.enums.values():
             digits = _enum_digits(spec, e.id, self.docs)
             enums.append({"id": e.id, "text": prose(e.doc), "spec": spec_ref(e.spec), "used": enum_use.get(e.id, []),
-                          "rows": [(hex_code(v.value, digits), str(v.value), code(v.id), prose(v.doc))
+                          "rows": [(hex_code(v.value, digits), str(v.value), code(v.id), prose(v.doc + _lifecycle(v)))
                                      for v in e.values]})
         flags = []
         for fs in spec.flags.values():
@@ -1119,6 +1136,7 @@ def _all_pages(r: _Renderer) -> Iterable[tuple[str, str]]:
     yield "enums.md", r.enums()
     yield "rules.md", r.rules()
     yield "errata.md", r.errata()
+    yield "changelog.md", changelog_page(r.spec, _banner("*.yaml"))
     for doc in r.docs:
         yield doc.figure, r.figure(doc)
 

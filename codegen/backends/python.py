@@ -683,7 +683,8 @@ def generate_python(spec: Spec, out_dir: Path, templates: Path) -> dict[Path, st
         banner=banner(spec, "rules.yaml"), rules=list(spec.rules.values()))
     files[out_dir / "dialects.py"] = env.get_template("python_dialects.py.j2").render(
         banner=banner(spec, "dialects.yaml and format.yaml"), dialects=spec.dialects,
-        versions=spec.versions, default_write=spec.default_write)
+        versions=spec.versions, default_write=spec.default_write, version_dialects=spec.version_dialects(),
+        default_version=spec.default_version())
     # framing structures
     classes: list[list[str]] = []
     module_structs: list[str] = []

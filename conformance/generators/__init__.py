@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-RECIPE_MODULES = ("header", "blocks", "truncated", "payloads", "integrity", "real", "encrypted")
+RECIPE_MODULES = ("header", "blocks", "truncated", "payloads", "integrity", "real", "versions", "encrypted")
 """``recipes_<name>.py`` modules, imported in this order."""
 
 

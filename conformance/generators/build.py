@@ -9,7 +9,6 @@ makes any more: ids are never renamed or dropped).
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from memslice.conformance.generators import Built, all_recipes
 from memslice.conformance.normalize import contract_document, rejection
 from memslice.conformance.vocabulary import EXIT_ACCEPT
 
+from memslice.atomic_output import write_file
 from memslice.canon import dumps
 from memslice.errors import MslError
 from memslice.reader import MslReader
@@ -150,16 +150,8 @@ def render_case(case_id: str, built: Built) -> dict[str, bytes]:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-    os.replace(partial, path)
+    """Replace one corpus file (regenerating the corpus rewrites it by design)."""
+    write_file(path, data, force=True)
 
 
 def _existing(root: Path) -> set[str]:

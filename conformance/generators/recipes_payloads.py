@@ -27,6 +27,7 @@ from memslice.generated.blocks import (
     module_list_index,
     process_identity,
 )
+from memslice.generated.dialects import DEFAULT_VERSION
 from memslice.generated.enums import BlockFlags, CapBitmap, HeaderFlags
 from memslice.generated.registry import BLOCK_MODULES, module_for
 
@@ -102,7 +103,8 @@ def _register_block_type(module: ModuleType) -> None:
     def build(seed: str) -> Built:
         data = _typed_capture(seed, [module])
         return Built(data, f"A capture holding one {module.TITLE} block (type 0x{module.BLOCK_TYPE:04X}) with "
-                     "every field filled from the schema.", "1.1", ["C2", "C3", "C5"], "required", "valid",
+                     "every field filled from the schema.", DEFAULT_VERSION, ["C2", "C3", "C5"],
+                     "required" if module.STATUS == "defined" else "optional", "valid",
                      {"generator": f"values.build_payload({module.BLOCK_ID}) through MslWriter.add, after a Process "
                       "Identity and an empty Module List Index (and the parent block the type names)"},
                      expect={"result": "complete", "integrity.chain": "ok", "integrity.file_hash": "ok"})

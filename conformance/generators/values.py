@@ -12,8 +12,10 @@ memdiver's Related Dump TargetHash) are left out, as a newly built structure lea
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
@@ -35,8 +37,8 @@ class Unbuildable(MslError):
 
 @cache
 def spec_model() -> Spec:
-    """The format as data, loaded from the source tree's ``spec/``."""
-    return load_spec(REPO_ROOT / "spec")
+    """The format as data, loaded from the source tree's ``spec/`` (or ``$MEMSLICE_SPEC_DIR``, for a changed copy)."""
+    return load_spec(Path(os.environ.get("MEMSLICE_SPEC_DIR") or REPO_ROOT / "spec"))
 
 
 #: layout id -> field values that must be given, not derived (count names shared by two

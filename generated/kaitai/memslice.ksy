@@ -2161,7 +2161,8 @@ types:
           - id: state
             type: u1
             doc: |
-              State: Linux TCP state code (0x01 ESTABLISHED, 0x0A LISTEN, ...); 0x00 = not applicable.
+              State: Linux TCP state code (values: enum tcp_state; 0x01 ESTABLISHED, 0x0A LISTEN, ...); 0x00 =
+              not applicable.
             doc-ref: memslice format catalogue, section 6.12
           - id: reserved
             type: u1
@@ -4391,6 +4392,12 @@ enums:
       doc: |
         Other.
   address_family:
+    0x01:
+      id: unix
+      doc: |
+        Unix-domain socket (AF_UNIX); memslicer 0.5.2's Linux collector writes one row per
+        /proc/net/unix socket with Protocol 0, State 0 and zero addresses and ports, for PID attribution
+        (cat:6.12).
     0x02:
       id: ipv4
       doc: |
@@ -4400,6 +4407,10 @@ enums:
       doc: |
         IPv6 (AF_INET6).
   ip_protocol:
+    0x00:
+      id: none
+      doc: |
+        No transport protocol (the Unix-domain socket rows of memslicer 0.5.2).
     0x06:
       id: tcp
       doc: |
@@ -4408,6 +4419,59 @@ enums:
       id: udp
       doc: |
         UDP.
+  tcp_state:
+    0x00:
+      id: none
+      doc: |
+        Not applicable (UDP and Unix-domain rows).
+    0x01:
+      id: established
+      doc: |
+        ESTABLISHED.
+    0x02:
+      id: syn_sent
+      doc: |
+        SYN_SENT.
+    0x03:
+      id: syn_recv
+      doc: |
+        SYN_RECV.
+    0x04:
+      id: fin_wait1
+      doc: |
+        FIN_WAIT1.
+    0x05:
+      id: fin_wait2
+      doc: |
+        FIN_WAIT2.
+    0x06:
+      id: time_wait
+      doc: |
+        TIME_WAIT.
+    0x07:
+      id: close
+      doc: |
+        CLOSE (also an unconnected UDP socket).
+    0x08:
+      id: close_wait
+      doc: |
+        CLOSE_WAIT.
+    0x09:
+      id: last_ack
+      doc: |
+        LAST_ACK.
+    0x0a:
+      id: listen
+      doc: |
+        LISTEN.
+    0x0b:
+      id: closing
+      doc: |
+        CLOSING.
+    0x0c:
+      id: new_syn_recv
+      doc: |
+        NEW_SYN_RECV.
   connectivity_row_type:
     0x01:
       id: ipv4_route
@@ -4584,6 +4648,14 @@ enums:
       id: udp
       doc: |
         UDP.
+    0x83:
+      id: raw6
+      doc: |
+        RAW6 (/proc/net/sockstat6; memslicer 0.5.2).
+    0x84:
+      id: frag6
+      doc: |
+        FRAG6 (/proc/net/sockstat6; memslicer 0.5.2).
     0xff:
       id: sockets_used
       doc: |

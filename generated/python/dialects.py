@@ -16,6 +16,7 @@ class Dialect(NamedTuple):
         versions: Header Version values it is written with.
         doc: What sets it apart.
         detect: How a reader recognises it, or None.
+        extends: The dialect whose layouts it inherits, or None.
     """
 
     id: str
@@ -23,6 +24,7 @@ class Dialect(NamedTuple):
     versions: tuple[int, ...]
     doc: str
     detect: str | None
+    extends: str | None = None
 
 
 DIALECTS: dict[str, Dialect] = {
@@ -74,5 +76,11 @@ DIALECTS: dict[str, Dialect] = {
 VERSIONS: dict[str, int] = {"1.0": 0x0100, "1.1": 0x0101}
 """Format version id -> header Version value."""
 
+VERSION_DIALECTS: dict[str, str] = {"1.0": "spec-1.0", "1.1": "spec-1.1"}
+"""Format version id -> the dialect a writer emits for it (the first dialect listing the version)."""
+
 DEFAULT_WRITE = "spec-1.1"
 """The dialect the writer emits unless told otherwise."""
+
+DEFAULT_VERSION = "1.1"
+"""The format version id of ``DEFAULT_WRITE``."""

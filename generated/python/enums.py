@@ -2,7 +2,7 @@
 # Do not edit: change the YAML and regenerate.
 """Enumerations (IntEnum) and flag sets (IntFlag) of the format.
 
-``ENUM_NAMES`` and ``FLAG_BITS`` give the same facts as plain tables for code that
+``ENUM_NAMES``, ``ENUM_DOCS`` and ``FLAG_BITS`` give the same facts as plain tables for code that
 must render values it does not know (unknown codes stay integers).
 """
 
@@ -414,6 +414,11 @@ class HandleTypeMemdiver(IntEnum):
 class AddressFamily(IntEnum):
     """Address family of a connection. (spec 1.1:6.4)"""
 
+    UNIX = 0x1
+    """Unix-domain socket (AF_UNIX); memslicer 0.5.2's Linux collector writes one row per
+    /proc/net/unix socket with Protocol 0, State 0 and zero addresses and ports, for PID attribution
+    (cat:6.12).
+    """
     IPV4 = 0x2
     """IPv4 (AF_INET)."""
     IPV6 = 0xA
@@ -424,10 +429,46 @@ class AddressFamily(IntEnum):
 class IpProtocol(IntEnum):
     """Transport protocol of a connection. (spec 1.1:6.4)"""
 
+    NONE = 0x0
+    """No transport protocol (the Unix-domain socket rows of memslicer 0.5.2)."""
     TCP = 0x6
     """TCP."""
     UDP = 0x11
     """UDP."""
+
+
+
+class TcpState(IntEnum):
+    """Linux TCP socket state (include/net/tcp_states.h), as /proc/net/tcp reports it; 0 = not
+    applicable (UDP, Unix). (spec cat:6.12)
+    """
+
+    NONE = 0x0
+    """Not applicable (UDP and Unix-domain rows)."""
+    ESTABLISHED = 0x1
+    """ESTABLISHED."""
+    SYN_SENT = 0x2
+    """SYN_SENT."""
+    SYN_RECV = 0x3
+    """SYN_RECV."""
+    FIN_WAIT1 = 0x4
+    """FIN_WAIT1."""
+    FIN_WAIT2 = 0x5
+    """FIN_WAIT2."""
+    TIME_WAIT = 0x6
+    """TIME_WAIT."""
+    CLOSE = 0x7
+    """CLOSE (also an unconnected UDP socket)."""
+    CLOSE_WAIT = 0x8
+    """CLOSE_WAIT."""
+    LAST_ACK = 0x9
+    """LAST_ACK."""
+    LISTEN = 0xA
+    """LISTEN."""
+    CLOSING = 0xB
+    """CLOSING."""
+    NEW_SYN_RECV = 0xC
+    """NEW_SYN_RECV."""
 
 
 
@@ -562,6 +603,10 @@ class SockstatFamily(IntEnum):
     """UDP6."""
     UDP = 0x11
     """UDP."""
+    RAW6 = 0x83
+    """RAW6 (/proc/net/sockstat6; memslicer 0.5.2)."""
+    FRAG6 = 0x84
+    """FRAG6 (/proc/net/sockstat6; memslicer 0.5.2)."""
     SOCKETS_USED = 0xFF
     """The 'sockets: used' line."""
 
@@ -1119,12 +1164,29 @@ ENUM_NAMES: dict[str, dict[int, str]] = {
         0x7: "other",
     },
     "address_family": {
+        0x1: "unix",
         0x2: "ipv4",
         0xA: "ipv6",
     },
     "ip_protocol": {
+        0x0: "none",
         0x6: "tcp",
         0x11: "udp",
+    },
+    "tcp_state": {
+        0x0: "none",
+        0x1: "established",
+        0x2: "syn_sent",
+        0x3: "syn_recv",
+        0x4: "fin_wait1",
+        0x5: "fin_wait2",
+        0x6: "time_wait",
+        0x7: "close",
+        0x8: "close_wait",
+        0x9: "last_ack",
+        0xA: "listen",
+        0xB: "closing",
+        0xC: "new_syn_recv",
     },
     "connectivity_row_type": {
         0x1: "ipv4_route",
@@ -1183,6 +1245,8 @@ ENUM_NAMES: dict[str, dict[int, str]] = {
         0xA: "tcp6",
         0xB: "udp6",
         0x11: "udp",
+        0x83: "raw6",
+        0x84: "frag6",
         0xFF: "sockets_used",
     },
     "ksb_tag": {
@@ -1281,6 +1345,367 @@ ENUM_NAMES: dict[str, dict[int, str]] = {
     },
 }
 """Enum id -> value -> value id (the canonical JSON names)."""
+
+ENUM_DOCS: dict[str, dict[int, str]] = {
+    "endianness": {
+        0x1: "Little-endian.",
+        0x2: "Big-endian.",
+    },
+    "os_type": {
+        0x0: "Windows.",
+        0x1: "Linux.",
+        0x2: "macOS.",
+        0x3: "Android.",
+        0x4: "iOS / iPadOS.",
+        0x5: "FreeBSD.",
+        0x6: "NetBSD.",
+        0x7: "OpenBSD.",
+        0x8: "QNX.",
+        0x9: "Fuchsia.",
+        0xFFFF: "Unknown.",
+    },
+    "arch_type": {
+        0x0: "x86 (32-bit).",
+        0x1: "x86-64.",
+        0x2: "ARM64 / AArch64.",
+        0x3: "ARM32.",
+        0x4: "MIPS32.",
+        0x5: "MIPS64.",
+        0x6: "RISC-V RV32.",
+        0x7: "RISC-V RV64.",
+        0x8: "PowerPC 32.",
+        0x9: "PowerPC 64.",
+        0xA: "IBM s390x.",
+        0xB: "LoongArch64.",
+        0xFFFF: "Unknown.",
+    },
+    "clock_source": {
+        0x0: "Unknown.",
+        0x1: "CLOCK_REALTIME.",
+        0x2: "CLOCK_MONOTONIC_RAW.",
+        0x3: "QueryPerformanceCounter.",
+        0x4: "mach_absolute_time.",
+        0xFF: "Other.",
+    },
+    "hash_algo": {
+        0x0: "BLAKE3-256 (the only algorithm of 1.0).",
+        0x1: "SHA-256.",
+        0x2: "SHA-512/256.",
+        0xFF: "Other (not verifiable).",
+    },
+    "enc_algo": {
+        0x1: "AES-256-GCM, 12-byte nonce, 16-byte tag.",
+        0x2: "XChaCha20-Poly1305, 24-byte nonce, 16-byte tag.",
+    },
+    "kdf_type": {
+        0x0: "Raw 32-byte content key supplied out of band.",
+        0x1: "Argon2id from a passphrase.",
+    },
+    "key_encap": {
+        0x0: "No KEM.",
+        0x1: "X25519 (32-byte ciphertext).",
+        0x2: "ML-KEM-768 (1088-byte ciphertext).",
+        0x3: "ML-KEM-1024 (1568-byte ciphertext).",
+        0x4: "X25519 + ML-KEM-768 hybrid (1120 bytes).",
+        0xFF: "Other.",
+    },
+    "comp_algo": {
+        0x0: "Not compressed.",
+        0x1: "One zstd frame after the u64 size prefix.",
+        0x2: "One LZ4 block with a 4-byte size prefix, after the u64 size prefix.",
+        0x3: 'Reserved ("extended" algorithm id); not decodable.',
+    },
+    "page_state": {
+        0x0: "Read; PageSize bytes stored in PageData.",
+        0x1: "Mapped but unreadable; no bytes.",
+        0x2: "Gone at read time (TOCTOU); no bytes.",
+        0x3: "1.1: mapped, never touched, zero content, no bytes. 1.0: reserved, treat as Failed.",
+    },
+    "region_type": {
+        0x0: "Unknown.",
+        0x1: "Heap.",
+        0x2: "Stack.",
+        0x3: "Executable image / shared object.",
+        0x4: "File mapping.",
+        0x5: "Anonymous memory.",
+        0x6: "Shared memory.",
+        0xFF: "Other.",
+    },
+    "key_type": {
+        0x0: "Unknown.",
+        0x1: "Pre-Master Secret.",
+        0x2: "Master Secret.",
+        0x3: "Session key (symmetric).",
+        0x4: "Handshake Secret.",
+        0x5: "Application Traffic Secret.",
+        0x6: "RSA private key.",
+        0x7: "ECDH private key.",
+        0x8: "IKE SA key.",
+        0x9: "ESP/AH key.",
+        0xA: "SSH session key.",
+        0xB: "WireGuard key.",
+        0xC: "ML-KEM private key (memdiver 1.0.2 only, dialect memdiver-1.0.2).",
+        0xFFFF: "Other.",
+    },
+    "protocol": {
+        0x0: "Unknown.",
+        0x1: "TLS 1.2.",
+        0x2: "TLS 1.3.",
+        0x3: "DTLS 1.2.",
+        0x4: "DTLS 1.3.",
+        0x5: "QUIC.",
+        0x6: "IKEv2 / IPsec.",
+        0x7: "SSH.",
+        0x8: "WireGuard.",
+        0x9: "PQ-TLS hybrid.",
+        0xFFFF: "Other.",
+    },
+    "confidence": {
+        0x0: "Region belongs to a crypto library; no key located.",
+        0x1: "Pattern match; may be a false positive.",
+        0x2: "Observed at the KDF; exact offset and length.",
+    },
+    "key_state": {
+        0x0: "Unknown.",
+        0x1: "Active at capture.",
+        0x2: "Expired or zeroed.",
+    },
+    "relationship": {
+        0x0: "Unknown.",
+        0x1: "Parent process.",
+        0x2: "Child process.",
+        0x3: "Shares memory.",
+        0x4: "IPC peer.",
+        0x5: "Same thread group.",
+        0xFFFF: "Other.",
+    },
+    "source_format": {
+        0x0: "Unknown.",
+        0x1: "Raw byte stream.",
+        0x2: "ELF core dump.",
+        0x3: "Windows Minidump.",
+        0x4: "macOS core dump (memdiver: existing .msl).",
+        0x5: "ProcDump (memdiver: regioned raw).",
+        0xFFFF: "Other.",
+    },
+    "thread_state": {
+        0x0: "Unknown.",
+        0x1: "Running.",
+        0x2: "Sleeping.",
+        0x3: "Stopped.",
+        0x4: "Waiting.",
+        0x5: "Uninterruptible sleep.",
+        0x6: "Halted.",
+        0x7: "Zombie.",
+    },
+    "name_source": {
+        0x0: "Unspecified.",
+        0x1: "Read from the live process.",
+        0x2: "From the imported source's metadata.",
+        0x3: "Made up by the producer (not trusted).",
+    },
+    "handle_type_memslicer": {
+        0x0: "Unknown.",
+        0x1: "Regular file.",
+        0x2: "Directory.",
+        0x3: "Socket.",
+        0x4: "Pipe.",
+        0x5: "Device.",
+        0x6: "Registry key.",
+        0xFF: "Other.",
+    },
+    "handle_type_memdiver": {
+        0x0: "Unknown.",
+        0x1: "Regular file.",
+        0x2: "Directory.",
+        0x3: "Socket.",
+        0x4: "Pipe.",
+        0x5: "Mutex.",
+        0x6: "Timer.",
+        0x7: "Other.",
+    },
+    "address_family": {
+        0x1: "Unix-domain socket (AF_UNIX); memslicer 0.5.2's Linux collector writes one row per /proc/net/unix socket with Protocol 0, State 0 and zero addresses and ports, for PID attribution (cat:6.12).",  # noqa: E501
+        0x2: "IPv4 (AF_INET).",
+        0xA: "IPv6 (AF_INET6).",
+    },
+    "ip_protocol": {
+        0x0: "No transport protocol (the Unix-domain socket rows of memslicer 0.5.2).",
+        0x6: "TCP.",
+        0x11: "UDP.",
+    },
+    "tcp_state": {
+        0x0: "Not applicable (UDP and Unix-domain rows).",
+        0x1: "ESTABLISHED.",
+        0x2: "SYN_SENT.",
+        0x3: "SYN_RECV.",
+        0x4: "FIN_WAIT1.",
+        0x5: "FIN_WAIT2.",
+        0x6: "TIME_WAIT.",
+        0x7: "CLOSE (also an unconnected UDP socket).",
+        0x8: "CLOSE_WAIT.",
+        0x9: "LAST_ACK.",
+        0xA: "LISTEN.",
+        0xB: "CLOSING.",
+        0xC: "NEW_SYN_RECV.",
+    },
+    "connectivity_row_type": {
+        0x1: "IPv4 route.",
+        0x2: "IPv6 route.",
+        0x3: "ARP / neighbour entry.",
+        0x4: "Packet socket.",
+        0x5: "Interface counters.",
+        0x6: "Per-family socket counts.",
+        0x7: "SNMP / MIB counter.",
+    },
+    "persistence_source": {
+        0x1: "systemd system unit.",
+        0x2: "systemd user unit.",
+        0x3: "System crontab.",
+        0x4: "User crontab.",
+        0x5: "rc.local.",
+        0x6: "/etc/profile.d.",
+        0x7: "/etc/pam.d.",
+        0x8: "udev rules.",
+        0x9: "modprobe.d.",
+        0xA: "systemd generators.",
+        0xB: "modules-load.d.",
+    },
+    "kernel_module_state": {
+        0x0: "Unknown.",
+        0x1: "Live.",
+        0x2: "Loading.",
+        0x3: "Unloading.",
+    },
+    "build_id_source": {
+        0x0: "None.",
+        0x1: "Live read.",
+        0x2: "/proc/PID/map_files.",
+        0x3: "The file on disk.",
+        0x4: "A captured region.",
+        0x5: "Added after capture.",
+    },
+    "omission_reason": {
+        0x1: "Excluded by module pattern.",
+        0x2: "Outside the capture scope.",
+    },
+    "node_kind": {
+        0x1: "Virtual address.",
+        0x2: "Offset.",
+        0x3: "Symbol.",
+    },
+    "edge_kind": {
+        0x1: "Pointer.",
+        0x2: "Call.",
+        0x3: "Import.",
+    },
+    "sockstat_family": {
+        0x2: "TCP.",
+        0x3: "RAW.",
+        0x4: "FRAG.",
+        0xA: "TCP6.",
+        0xB: "UDP6.",
+        0x11: "UDP.",
+        0x83: "RAW6 (/proc/net/sockstat6; memslicer 0.5.2).",
+        0x84: "FRAG6 (/proc/net/sockstat6; memslicer 0.5.2).",
+        0xFF: "The 'sockets: used' line.",
+    },
+    "ksb_tag": {
+        0x1: "Kernel page size in bytes. Value: u32.",
+        0x2: "GNU build id of the running kernel. Value: bytes.",
+        0x3: "Virtual address of the kernel text after KASLR. Value: u64.",
+        0x4: "Base of the kernel direct map (PAGE_OFFSET). Value: u64.",
+        0x5: "1 = 5-level paging enabled. Value: u8.",
+        0x6: "1 = page-table isolation active. Value: u8.",
+        0x7: "SHA-256 of the kernel BTF blob. Value: bytes (32).",
+        0x8: "Size of the kernel BTF blob in bytes. Value: u64.",
+        0x9: "SHA-256 of vmcoreinfo. Value: bytes.",
+        0xA: "SHA-256 of the kernel config. Value: bytes.",
+        0xB: "CLOCK_REALTIME at collection (ns). Value: u64.",
+        0xC: "CLOCK_MONOTONIC at collection (ns). Value: u64.",
+        0xD: "CLOCK_BOOTTIME at collection (ns). Value: u64.",
+        0xE: "Current kernel clocksource name. Value: str.",
+        0xF: "Transparent huge page mode. Value: str.",
+        0x10: "1 = kernel same-page merging active. Value: u8.",
+        0x11: "Direct map covered by 4 KiB pages (KiB). Value: u64.",
+        0x12: "Direct map covered by 2 MiB pages (KiB). Value: u64.",
+        0x13: "Direct map covered by 1 GiB pages (KiB). Value: u64.",
+        0x14: "zram devices as a JSON document. Value: str (JSON).",
+        0x15: "1 = zswap enabled. Value: u8.",
+    },
+    "target_introspection_tag": {
+        0x0: "Never a real tag: Tag = Len = 0 is the block's zero padding and ends the rows.",
+        0x1: "PID of the tracer (TracerPid). Value: u32.",
+        0x2: "Audit login uid. Value: u32.",
+        0x3: "Audit session id. Value: u32.",
+        0x4: "SELinux context of the target. Value: str.",
+        0x5: "Fingerprint of the target's namespaces. Value: str.",
+        0x6: "Namespace scope of the target relative to the collector. Value: str.",
+        0x7: "PSS from smaps_rollup (KiB). Value: u64.",
+        0x8: "Swap from smaps_rollup (KiB). Value: u64.",
+        0x9: "Anonymous huge pages (KiB). Value: u64.",
+        0xA: "Number of RWX regions. Value: u32.",
+        0xB: "cgroup of the target. Value: str.",
+        0xC: "Current working directory. Value: str.",
+        0xD: "Root directory. Value: str.",
+        0xE: "Effective capabilities (CapEff). Value: str.",
+        0xF: "Ambient capabilities (CapAmb). Value: str.",
+        0x10: "NoNewPrivs. Value: u8.",
+        0x11: "Seccomp mode. Value: u8.",
+        0x12: "CoreDumping. Value: u8.",
+        0x13: "Number of threads. Value: u32.",
+        0x14: "Caught-signal mask (SigCgt). Value: str.",
+        0x15: "Characters read (/proc/PID/io rchar). Value: u64.",
+        0x16: "Characters written (wchar). Value: u64.",
+        0x17: "Bytes read from storage (read_bytes). Value: u64.",
+        0x18: "Bytes written to storage (write_bytes). Value: u64.",
+        0x19: "Core-file size limit. Value: str.",
+        0x1A: "Locked-memory limit. Value: str.",
+        0x1B: "Open-files limit. Value: str.",
+        0x1C: "Execution domain (personality), hex. Value: str.",
+        0x1D: "Process ancestry chain. Value: str.",
+        0x1E: "1 = executable name and comm differ. Value: u8.",
+        0x1F: "The process environment as read (memslicer's stand-in for the reserved Environment Block 0x0014). Value: raw bytes.",  # noqa: E501
+        0x20: "Environment keys whose values were redacted. Value: str (comma-joined).",
+    },
+    "block_type": {
+        0x1: "Memory Region",
+        0x2: "Module Entry",
+        0x10: "Module List Index",
+        0x11: "Thread Context",
+        0x12: "File Descriptor",
+        0x13: "Network Connection",
+        0x14: "Environment Block",
+        0x15: "Security Token",
+        0x20: "Key Hint",
+        0x30: "Import Provenance",
+        0x40: "Process Identity",
+        0x41: "Related Dump",
+        0x50: "System Context",
+        0x51: "Process Table",
+        0x52: "Connection Table",
+        0x53: "Handle Table",
+        0x54: "Connectivity Table",
+        0x55: "Connectivity Table (memdiver)",
+        0x56: "Persistence Manifest",
+        0x57: "Kernel Module List",
+        0x58: "Target Introspection",
+        0x59: "Physical Memory Map",
+        0x5A: "Module BuildId Manifest",
+        0x5B: "Region Omission Manifest",
+        0xFFE: "End of Extension",
+        0xFFF: "End of Capture",
+        0x1000: "Block Index Table",
+        0x1001: "VAS Map",
+        0x1002: "Region Classification",
+        0x1003: "Pointer Graph",
+        0x2001: "Structure Candidate",
+        0x2002: "Analyst Annotation",
+        0x2003: "Diff Result",
+        0x2004: "Scan Signature",
+    },
+}
+"""Enum id -> value -> the value's doc (e.g. a TLV tag's "Value: u32." type)."""
 
 FLAG_BITS: dict[str, tuple[tuple[str, int, int, str | None], ...]] = {
     "header_flags": (

@@ -108,6 +108,11 @@ def layout_for(block_type: int, dialect: str, payload_version: int) -> type | No
     return LAYOUTS.get((block_type, dialect, payload_version))
 
 
+def payload_versions(block_type: int, dialect: str) -> tuple[int, ...]:
+    """The PayloadVersions the spec defines for a block type in a dialect (empty: no layout)."""
+    return tuple(sorted(v for (t, d, v) in LAYOUTS if t == block_type and d == dialect))
+
+
 def block_id(block_type: int, dialect: str) -> str | None:
     """The block id of a type code in a dialect, or None for an unknown type."""
     names = BLOCK_NAMES.get(block_type)

@@ -105,6 +105,11 @@ RULES: dict[str, Rule] = {
         "Block type 0x0000 never appears in a valid file."),
     "B-5.1-region-size": Rule("B-5.1-region-size", "MUST", "producer", "1.0", "5.1",
         "RegionSize is a multiple of 2^PageSizeLog2."),
+    "B-5.1-address-range": Rule("B-5.1-address-range", "MUST", "producer", "1.0", "5.1",
+        (
+            "A region lies inside the 64-bit address space: BaseAddr + RegionSize does not exceed 2^64 (a consumer "
+            "rejects a region whose end wraps)."
+        )),
     "B-5.1-page-data": Rule("B-5.1-page-data", "MUST", "producer", "1.0", "5.1",
         "PageData holds exactly PageSize bytes for every Captured page, in page order."),
     "B-5.1-continuation": Rule("B-5.1-continuation", "MUST", "producer", "1.0", "5.1",

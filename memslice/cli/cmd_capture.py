@@ -1,8 +1,10 @@
 """Capture a live process (``msl capture PID|NAME -o OUT.msl``).
 
 Exit codes: 0 complete; 3 no such process; 4 ambiguous name; 5 access denied (ptrace or
-``/proc``); 6 output exists (use ``--force``); 7 the output could not be written (the
-``.partial`` file is kept, verifiable up to its last complete block); 8 the target exited
+``/proc``); 6 output exists (use ``-f/--force``); 7 the output cannot be used (a directory,
+a missing directory, a special file) or could not be written (the partial file
+``OUT.<random>.partial`` is kept, verifiable up to its last complete block, and named in the
+message); 8 the target exited
 before anything was captured; 9 unsupported platform or architecture; 70 internal error;
 130 interrupted (Ctrl-C or SIGTERM: the file is closed without End-of-Capture and the
 target resumed); 2 usage errors.
@@ -18,13 +20,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
-from memslice.cli.common import EXIT_OK, add_encrypt_options, encryption_config
-
-EXIT_INTERRUPTED = 130
-"""The capture was stopped by Ctrl-C or SIGTERM."""
-EXIT_INTERNAL = 70
-"""A bug: an unexpected exception (reported in one line)."""
+from memslice.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_IO,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_encrypt_options,
+    encryption_config,
+)
 
 
 def _arg(parse: Callable[[str], object]) -> Callable[[str], object]:
@@ -53,29 +59,58 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def _write_report(write: Callable[[object, Path], None], report: object, path: Path) -> None:
+def _write_report(write: Callable[..., None], report: object, path: Path, force: bool) -> None:
+    from memslice.errors import OutputError
+
     try:
-        write(report, path)
-    except OSError as exc:
-        print(f"msl capture: cannot write report {path}: {exc.strerror}", file=sys.stderr)
+        write(report, path, force=force)
+    except OutputError as exc:
+        print(f"msl capture: report not written: {exc}", file=sys.stderr)
+
+
+def _add_custody(report: Any) -> None:
+    """Tool version, and the written file's SHA-256 and recorded FileHash, in the report."""
+    from memslice.cli.scripting import custody, tool_version
+    from memslice.errors import MslError
+    from memslice.reader import MslReader
+
+    report.tool = {"name": "msl", "version": tool_version()}
+    if not report.output or not Path(report.output).exists():
+        return
+    try:
+        with MslReader(report.output) as reader:
+            report.chain_of_custody = custody(report.output, reader)
+    except (MslError, OSError) as exc:
+        report.chain_of_custody = {"path": report.output, "error": str(exc)}
 
 
 def _cmd_capture(args: argparse.Namespace) -> int:
-    from memslice.acquirer.engine import capture
+    from memslice.acquirer.engine import capture, check_outputs
     from memslice.acquirer.errors import AcquireError
     from memslice.acquirer.linux.target import resolve
     from memslice.acquirer.options import CaptureOptions
     from memslice.acquirer.progress import TerminalProgress
     from memslice.acquirer.report import write_report
+    from memslice.errors import CryptoError
 
     options = CaptureOptions(
         output=Path(args.output), compression=args.compress, format_version=args.format, freeze=args.freeze,
         filter_prot=args.filter_prot or 0, filter_addr=list(args.filter_addr or []), scope=args.scope,
-        force=args.force, report=Path(args.report) if args.report else None,
-        encryption=encryption_config(args) if args.encrypt else None)
+        force=args.force, report=Path(args.report) if args.report else None, investigate=args.investigate,
+        case_ref=args.case_ref, redact_env=[k for k in (args.redact_env or "").split(",") if k])
+    if options.investigate and options.format_version != "1.1":
+        print("msl capture: --investigate needs --format 1.1 (the tables are 1.1 block types)", file=sys.stderr)
+        return EXIT_USAGE
     stop = threading.Event()
     progress = TerminalProgress(sys.stderr) if not args.quiet else None
     try:
+        check_outputs(options, typed=(args.output, args.report))  # before a process is even looked up
+        if args.encrypt:  # after the destination check: a prompt only once the output is known to be writable
+            try:
+                options.encryption = encryption_config(args)
+            except OSError as exc:  # an unreadable --key-file / --recipient / --passphrase-file
+                print(f"msl capture: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+                return EXIT_IO
         pid = resolve(args.target)
         with _stop_on_signals(stop):
             report = capture(pid, options, stop=stop, progress=progress)
@@ -84,7 +119,10 @@ def _cmd_capture(args: argparse.Namespace) -> int:
             progress.finish()
         print(f"msl capture: {exc}", file=sys.stderr)
         if options.report is not None and exc.report is not None:
-            _write_report(write_report, exc.report, options.report)
+            _write_report(write_report, exc.report, options.report, args.force)
+        return exc.exit_code
+    except CryptoError as exc:  # no usable secret for --encrypt (exit code of the table, 11-14)
+        print(f"msl capture: {exc}", file=sys.stderr)
         return exc.exit_code
     except Exception as exc:  # the one place a bug becomes a one-line message, never a traceback
         print(f"msl capture: internal error: {type(exc).__name__}: {exc} (please report)", file=sys.stderr)
@@ -92,7 +130,8 @@ def _cmd_capture(args: argparse.Namespace) -> int:
     if progress is not None:
         progress.finish()
     if options.report is not None:
-        _write_report(write_report, report, options.report)
+        _add_custody(report)
+        _write_report(write_report, report, options.report, args.force)
     if not args.quiet:
         print("\n".join(report.summary_lines()))
     if report.outcome == "interrupted":
@@ -109,9 +148,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser(
         "capture", help="capture a live process into a .msl file (Linux: /proc and ptrace)",
-        description="Capture the memory, threads and modules of one running process. The file is written as "
-                    "OUT.partial (mode 0600) and renamed when complete. Exit codes: 3 no such process, 4 ambiguous "
-                    "name, 5 access denied, 6 output exists, 7 write failed, 8 target exited, 130 interrupted.")
+        description="Capture the memory, threads and modules of one running process. The file is created new as "
+                    "OUT.<random>.partial (mode 0600) and renamed when complete; the output and report "
+                    "destinations are checked before the process is touched. Exit codes: 3 no such process, "
+                    "4 ambiguous name, 5 access denied, 6 output exists, 7 output unusable or write failed, "
+                    "8 target exited, 130 interrupted.")
     p.add_argument("target", metavar="PID|NAME", help="process id, or a name that matches exactly one process")
     p.add_argument("-o", "--output", required=True, metavar="OUT.msl", help="output file")
     p.add_argument("-c", "--compress", choices=("none", "zstd", "lz4"), default="none",
@@ -128,8 +169,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="keep mappings overlapping this hex range (repeatable)")
     p.add_argument("--scope", type=_arg(parse_scope), metavar="KINDS",
                    help="keep only these kinds: heap,stack,image,anon,file,shared,other")
+    p.add_argument("--investigate", action="store_true",
+                   help="investigation mode: also record the host and target tables (processes, connections, "
+                        "open files, kernel modules, persistence files, target introspection)")
+    p.add_argument("--case-ref", metavar="TEXT", help="case reference recorded in the System Context")
+    p.add_argument("--redact-env", metavar="KEY,...",
+                   help="environment variables to redact besides the usual secret names (token, key, password...)")
     p.add_argument("--report", metavar="R.json", help="write the JSON acquisition report here")
-    p.add_argument("--force", action="store_true", help="replace OUT.msl if it exists")
+    p.add_argument("-f", "--force", action="store_true",
+                   help="replace OUT.msl (and R.json) if it exists as a regular file (a symbolic link is replaced "
+                        "itself, never followed)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line, no summary")
     p.add_argument("--encrypt", action="store_true",
                    help="write an encrypted capture (plaintext never reaches the disk); secret options below")

@@ -1,4 +1,8 @@
-"""Generate ``generated/`` from ``spec/`` (``msl codegen [--check]``)."""
+"""Generate ``generated/`` from ``spec/`` (``msl codegen [--check] [--drafts]``).
+
+This command must work when ``generated/`` is broken (that is when it is needed), so neither
+this module nor anything it imports may import ``memslice.generated``.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from memslice.cli.common import EXIT_FAIL, EXIT_OK, REPO_ROOT
+from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, REPO_ROOT
 
 
 def _cmd_codegen(args: argparse.Namespace) -> int:
     from memslice.codegen.driver import run_codegen
     from memslice.codegen.errors import SpecError, SpecErrors
 
+    if args.drafts and Path(args.out).resolve() == (REPO_ROOT / "generated").resolve():
+        print("msl codegen: --drafts never writes the committed generated/ (msl codegen --check compares it "
+              "without drafts); give --out DIR", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        result = run_codegen(Path(args.spec), Path(args.out), check=args.check)
+        result = run_codegen(Path(args.spec), Path(args.out), check=args.check, drafts=args.drafts)
     except (SpecError, SpecErrors) as exc:
         print(f"msl codegen: spec/ is invalid:\n{exc}", file=sys.stderr)
         return EXIT_FAIL
@@ -29,10 +37,13 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
     print(f"msl codegen: {len(result.changed)} of {len(result.written)} files updated, {len(result.stale)} removed")
     return EXIT_OK
 
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``msl codegen`` to the parser."""
     p = sub.add_parser("codegen", help="generate generated/ from spec/ (or --check for drift)")
     p.add_argument("--check", action="store_true", help="compare only; exit 1 when generated/ is out of date")
+    p.add_argument("--drafts", action="store_true",
+                   help="also generate items marked 'status: draft' (never for the committed generated/)")
     p.add_argument("--spec", default=str(REPO_ROOT / "spec"), help="spec folder (default: %(default)s)")
     p.add_argument("--out", default=str(REPO_ROOT / "generated"), help="output folder (default: %(default)s)")
     p.set_defaults(func=_cmd_codegen)

@@ -12,7 +12,7 @@ import argparse
 import json
 import os
 import shlex
-import shutil
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from memslice.atomic_output import check_destination, write_file
 from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -56,6 +57,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from memslice.conformance.console import progress_bar
     from memslice.conformance.runner import load_known_failures, run, updated_known_failures
 
+    for out in (args.json, args.junit):
+        if out:
+            check_destination(out, force=args.force)  # before any case runs
     adapter, default_known = _adapter(args.adapter)
     known_path = Path(args.known_failures) if args.known_failures else default_known
     known = load_known_failures(known_path)
@@ -76,15 +80,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"STALE known failure {entry}: no such case")
     print(rep.summary_line(result))
     if args.json:
-        rep.write_text(Path(args.json), rep.dumps_json(rep.to_json(result)))
+        rep.write_text(Path(args.json), rep.dumps_json(rep.to_json(result)), force=args.force)
     if args.junit:
-        rep.write_text(Path(args.junit), rep.to_junit(result))
+        rep.write_text(Path(args.junit), rep.to_junit(result), force=args.force)
     if args.update_known_failures:
         if known_path is None:
             print("msl conformance: --update-known-failures needs --known-failures FILE", file=sys.stderr)
             return EXIT_USAGE
         doc = updated_known_failures(result, known, result.capabilities.get("version"))
-        rep.write_text(known_path, yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110))
+        # rewriting the file it was asked to update: replacing it is the point
+        rep.write_text(known_path, yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110), force=True)
         print(f"wrote {known_path} ({len(doc['failures'])} entries)")
         return EXIT_OK
     return EXIT_FAIL if result.failed else EXIT_OK
@@ -93,30 +98,63 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     cases = _cases(args)
     if args.json:
-        print(json.dumps([{"id": c.id, "spec": c.spec, "level": c.level, "kind": c.kind, "features": c.features,
-                           "rules": c.rules} for c in cases], indent=2))
-        return EXIT_OK
+        from memslice.cli.scripting import emit
+
+        return emit(args, {"cases": [{"id": c.id, "spec": c.spec, "level": c.level, "kind": c.kind,
+                                      "features": c.features, "rules": c.rules} for c in cases]})
     for c in cases:
         features = f"  [{', '.join(c.features)}]" if c.features else ""
         print(f"{c.id}  {c.spec} {c.level} {c.kind}  {' '.join(c.rules)}{features}")
     return EXIT_OK
 
 
+def _copy_tree(src: Path, dst: Path) -> None:
+    """Copy a folder of regular files into the new folder ``dst`` (0700), files 0600, links skipped."""
+    os.mkdir(dst, 0o700)
+    for entry in sorted(src.iterdir()):
+        if entry.is_symlink() or entry.name.endswith(".partial"):
+            continue
+        if entry.is_dir():
+            _copy_tree(entry, dst / entry.name)
+        elif entry.is_file():
+            write_file(dst / entry.name, entry.read_bytes(), force=False)
+
+
+def _copy_target(target: Path) -> str | None:
+    """Create ``target`` (0700), or accept an empty folder only this user can write; else why not."""
+    try:
+        target.mkdir(mode=0o700, parents=True)
+        return None
+    except FileExistsError:
+        pass
+    st = target.lstat()
+    if not stat.S_ISDIR(st.st_mode):
+        return f"{target} exists and is not a directory"
+    if any(target.iterdir()):
+        return f"{target} exists and is not empty"
+    if st.st_uid != os.geteuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"{target} is writable by other users; give a new folder"
+    return None
+
+
 def _cmd_copy(args: argparse.Namespace) -> int:
     from memslice.conformance import PACKAGE_DIR
 
     target = Path(args.dir)
-    if target.exists() and any(target.iterdir()):
-        print(f"msl conformance copy: {target} exists and is not empty", file=sys.stderr)
+    why = _copy_target(target)
+    if why is not None:
+        print(f"msl conformance copy: {why}", file=sys.stderr)
         return EXIT_USAGE
-    target.mkdir(parents=True, exist_ok=True)
     cases = _cases(args)
-    for case in cases:
-        shutil.copytree(case.path, target / "cases" / case.id, ignore=shutil.ignore_patterns("*.partial"))
-    shutil.copytree(PACKAGE_DIR / "schemas", target / "schemas", ignore=shutil.ignore_patterns("*.partial"))
-    shutil.copy2(PACKAGE_DIR / "contract.md", target / "contract.md")
-    for path in target.rglob("*"):
-        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    for case in cases:  # everything below is inside the 0700 folder just made: nobody else can plant there
+        folder = target
+        for part in ("cases", *Path(case.id).parts[:-1]):
+            folder = folder / part
+            if not folder.is_dir():
+                os.mkdir(folder, 0o700)
+        _copy_tree(case.path, folder / Path(case.id).name)
+    _copy_tree(PACKAGE_DIR / "schemas", target / "schemas")
+    write_file(target / "contract.md", (PACKAGE_DIR / "contract.md").read_bytes(), force=False)
     print(f"copied {len(cases)} cases, the schemas and contract.md to {target}")
     return EXIT_OK
 
@@ -128,11 +166,19 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
     from memslice.conformance.console import progress_bar
     from memslice.conformance.runner import load_known_failures, run
 
+    names = [name for name in IMPLEMENTATIONS if not args.only or name in args.only]
+    if args.output != "-":
+        check_destination(args.output, force=args.force)  # before any implementation runs
+    if args.reports:
+        Path(args.reports).mkdir(mode=0o700, parents=True, exist_ok=True)
+        for name in names:
+            for suffix in ("json", "xml"):
+                check_destination(Path(args.reports) / f"conformance-{name}.{suffix}", force=args.force)
     cases = _cases(args)
     all_ids = {c.id for c in load_cases(Path(args.cases))}
     reports, pending = [], {}
     for name, impl in IMPLEMENTATIONS.items():
-        if args.only and name not in args.only:
+        if name not in names:
             continue
         why = unavailable(impl)
         if why is not None:
@@ -145,14 +191,15 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
         print(rep.summary_line(result))
         reports.append(result)
         if args.reports:
-            rep.write_text(Path(args.reports) / f"conformance-{name}.json", rep.dumps_json(rep.to_json(result)))
-            rep.write_text(Path(args.reports) / f"conformance-{name}.xml", rep.to_junit(result))
+            rep.write_text(Path(args.reports) / f"conformance-{name}.json", rep.dumps_json(rep.to_json(result)),
+                           force=args.force)
+            rep.write_text(Path(args.reports) / f"conformance-{name}.xml", rep.to_junit(result), force=args.force)
     titles = {name: impl.title for name, impl in IMPLEMENTATIONS.items()}
     text = rep.matrix_markdown(cases, reports, pending, titles)
     if args.output == "-":
         sys.stdout.write(text)
     else:
-        rep.write_text(Path(args.output), text)
+        rep.write_text(Path(args.output), text, force=args.force)
         print(f"wrote {args.output}")
     return EXIT_FAIL if any(r.failed for r in reports) else EXIT_OK
 
@@ -167,6 +214,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             print(f"{s.status:<10} {s.id}{': ' + s.detail if s.detail else ''}")
     done = sum(1 for s in statuses if s.status in ("ok", "written"))
     print(f"{done} case(s) {'up to date' if args.verify else 'written'}, {len(bad)} problem(s)")
+    if args.verify and not args.case:
+        from memslice.conformance.coverage import corpus_coverage
+
+        print("\n".join(corpus_coverage(Path(args.cases)).lines()))  # informational: never fails the run
     return EXIT_FAIL if bad else EXIT_OK
 
 
@@ -189,6 +240,10 @@ def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
             return func(args)
         except (AdapterError, CorpusError) as exc:
             print(f"msl conformance {args.conformance_command}: {exc}", file=sys.stderr)
+            from memslice.cli.scripting import emit, error_doc, wants_json
+
+            if wants_json(args):
+                return emit(args, None, exit_code=EXIT_USAGE, error=error_doc(exc))
             return EXIT_USAGE
 
     return run
@@ -228,6 +283,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.add_argument("--strict", action="store_true", help="recommended and optional failures fail the run too")
     r.add_argument("--json", metavar="REPORT", help="write a JSON report")
     r.add_argument("--junit", metavar="REPORT", help="write a JUnit XML report")
+    r.add_argument("-f", "--force", action="store_true", help="replace existing --json/--junit files")
     r.add_argument("--update-known-failures", action="store_true",
                    help="rewrite the known-failure file so that this run is clean (reasons kept)")
     r.add_argument("--verbose", "-v", action="store_true", help="also print expected failures and skips")
@@ -249,6 +305,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     m.add_argument("--output", "-o", default="docs/conformance-matrix.md", help="file to write, - for stdout")
     m.add_argument("--only", action="append", metavar="NAME", help="only this implementation (repeatable)")
     m.add_argument("--reports", metavar="DIR", help="also write conformance-<name>.json and .xml (JUnit) here")
+    m.add_argument("-f", "--force", action="store_true", help="replace existing output and report files")
     m.set_defaults(func=_guarded(_cmd_matrix))
 
     g = cmds.add_parser("generate", help="rebuild the corpus from its recipes (source tree only)")

@@ -8,9 +8,11 @@ from memslice.cli.common import EXIT_OK, add_encrypt_options, encryption_config
 
 
 def _cmd_encrypt(args: argparse.Namespace) -> int:
+    from memslice.atomic_output import check_destination
     from memslice.crypto.convert import convert
     from memslice.reader import MslReader
 
+    check_destination(args.output, force=args.force)  # before a prompt, a KDF or a verify
     config = encryption_config(args)
     with MslReader(args.file) as reader:
         if reader.encrypted:
@@ -29,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("file", metavar="IN")
     p.add_argument("-o", "--output", required=True, metavar="OUT")
     p.add_argument("--no-verify", action="store_true", help="convert even if the input does not verify")
-    p.add_argument("-f", "--force", action="store_true", help="overwrite OUT")
+    p.add_argument("-f", "--force", action="store_true", help="replace OUT if it exists")
     p.add_argument("-q", "--quiet", action="store_true")
     add_encrypt_options(p)
     p.set_defaults(func=_cmd_encrypt)

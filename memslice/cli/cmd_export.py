@@ -10,8 +10,10 @@ from memslice.cli.common import EXIT_OK, add_secret_options, reader_options
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from memslice.acquirer.exporters import export_elf_core
+    from memslice.atomic_output import check_destination
     from memslice.cli.cmd_import import make_progress
 
+    check_destination(args.output, force=args.force)  # before the capture is opened
     bar = make_progress(sys.stderr.isatty() and not args.quiet)
     try:
         result = export_elf_core(args.file, args.output, overwrite=args.force, check=not args.no_verify,
@@ -36,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", required=True, metavar="OUT.core", help="the file to write")
     p.add_argument("--to", dest="target", default="elf-core", choices=["elf-core"], help="target format")
     p.add_argument("--no-verify", action="store_true", help="export even if the capture's hashes do not verify")
-    p.add_argument("-f", "--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("-f", "--force", action="store_true",
+                   help="replace an existing output file (a symbolic link is replaced itself, never followed)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     add_secret_options(p)
     p.set_defaults(func=_cmd_export)

@@ -50,7 +50,9 @@ def make_progress(enabled: bool) -> Any:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from memslice.acquirer.importers import import_dump
+    from memslice.atomic_output import check_destination
 
+    check_destination(args.output, force=args.force)  # before the source is opened
     result = import_dump(args.file, args.output, source_format=args.source_format, base=args.base, pid=args.pid,
                          page_size=args.page_size, compression=args.compress, overwrite=args.force,
                          hash_source=not args.no_hash,
@@ -68,7 +70,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``msl import`` to the parser."""
     p = sub.add_parser("import", help="import a raw dump, ELF core or minidump as a Memory Slice file",
                        description="Import a dump in another format (spec section 9). The source is only read; "
-                                   "the output is written as OUT.partial (mode 0600) and renamed when complete.")
+                                   "the output is created new as OUT.<random>.partial (mode 0600) and renamed when "
+                                   "complete.")
     p.add_argument("file", metavar="SRC", help="the dump to import")
     p.add_argument("-o", "--output", required=True, metavar="OUT.msl", help="the Memory Slice file to write")
     p.add_argument("--from", dest="source_format", default="auto",
@@ -83,6 +86,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--compress", default="none", choices=["none", "zstd", "lz4"],
                    help="codec for Memory Region payloads (default none)")
     p.add_argument("--no-hash", action="store_true", help="do not record the source's SHA-256 (saves one read)")
-    p.add_argument("-f", "--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("-f", "--force", action="store_true",
+                   help="replace an existing output file (a symbolic link is replaced itself, never followed)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=_cmd_import)

@@ -1,4 +1,4 @@
-"""Constants shared by the ``msl`` subcommands."""
+"""Constants shared by the ``msl`` subcommands: exit codes and option help."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from memslice.errors import MslError, SecretError
+from memslice.errors import AuthenticationError, ContainerError, CryptoError, KdfLimitError, MslError, SecretError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 """The source tree (``spec/`` and ``generated/`` live here in an editable install)."""
@@ -19,9 +19,71 @@ EXIT_OK = 0
 EXIT_FAIL = 1
 """The file is invalid, rejected, or a check failed."""
 EXIT_USAGE = 2
-"""Usage or I/O error (no such file, permission denied)."""
+"""Usage error: a bad option or argument (argparse uses 2 as well)."""
+EXIT_NOT_CHECKED = 10
+"""The file could not be checked (encrypted without a key): neither valid nor invalid."""
+EXIT_SECRET = SecretError.exit_code
+"""11: a secret was needed but none was given (a command that must decrypt), or it is of the
+wrong kind or size for the file's KDF/KEM."""
+EXIT_AUTH = AuthenticationError.exit_code
+"""12: the AEAD tag does not verify: a wrong secret, or a modified byte."""
+EXIT_CONTAINER = ContainerError.exit_code
+"""13: the encrypted container is broken (CipherLen, KEMCtLen, suite, data after the tag)."""
+EXIT_KDF_LIMIT = KdfLimitError.exit_code
+"""14: the header's Argon2id parameters exceed --kdf-max-memory or the time/lanes caps."""
+EXIT_INTERNAL = 70
+"""A bug: an unexpected exception, reported in one line (sysexits EX_SOFTWARE)."""
+EXIT_IO = 74
+"""I/O error: no such file, permission denied, a read or write failed (sysexits EX_IOERR)."""
+EXIT_INTERRUPTED = 130
+"""Interrupted by Ctrl-C or SIGTERM."""
+
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (EXIT_OK, "valid / done"),
+    (EXIT_FAIL, "invalid: a check failed or the file was rejected"),
+    (EXIT_USAGE, "usage error (bad option or argument; an output that exists without -f)"),
+    (EXIT_NOT_CHECKED, "not checked (e.g. encrypted without a key)"),
+    (EXIT_SECRET, "encrypted: secret missing (a command that must decrypt) or of the wrong kind or size"),
+    (EXIT_AUTH, "encrypted: authentication failed (wrong secret or a modified byte)"),
+    (EXIT_CONTAINER, "encrypted: broken container (CipherLen, KEMCtLen, suite, data after the tag)"),
+    (EXIT_KDF_LIMIT, "encrypted: Argon2id parameters above --kdf-max-memory or the time/lanes caps"),
+    (EXIT_IO, "I/O error (no such file, permission denied, read or write failed)"),
+    (EXIT_INTERNAL, "internal error (please report)"),
+    (EXIT_INTERRUPTED, "interrupted (Ctrl-C, SIGTERM)"),
+)
+"""The exit codes every ``msl`` command uses, with their meaning (``msl --help``, README)."""
+
+SEVERITY = {EXIT_OK: 0, EXIT_NOT_CHECKED: 1, EXIT_FAIL: 2, EXIT_SECRET: 3, EXIT_AUTH: 4, EXIT_CONTAINER: 5,
+            EXIT_KDF_LIMIT: 6, EXIT_USAGE: 7, EXIT_IO: 8, EXIT_INTERNAL: 9, EXIT_INTERRUPTED: 10}
+"""Order of exit codes when a command checks several files and exits with the worst."""
+
+
+def worst(codes: list[int]) -> int:
+    """The most severe of several exit codes (0 for none)."""
+    return max(codes, key=lambda c: SEVERITY.get(c, SEVERITY[EXIT_INTERNAL]), default=EXIT_OK)
+
+
+def error_exit_code(exc: MslError) -> int:
+    """The exit code of an error: its own for decryption failures (11-14), else 1 (invalid)."""
+    return int(exc.exit_code) if isinstance(exc, CryptoError) else EXIT_FAIL
+
+
+def exit_code_table() -> str:
+    """The exit-code table as plain text lines."""
+    return "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES)
+
 
 DIALECT_HELP = "dialect to decode with: auto, spec-1.0, spec-1.1, memdiver-1.0.2, g0"
+
+
+def add_inflate_budget(parser: argparse.ArgumentParser) -> None:
+    """Add ``--inflate-budget BYTES``: the most one compressed block may declare (MslReader's budget)."""
+    from memslice.compression import DEFAULT_INFLATE_BUDGET
+
+    parser.add_argument("--inflate-budget", type=int, default=DEFAULT_INFLATE_BUDGET, metavar="BYTES",
+                        help="refuse compressed blocks that declare more than BYTES inflated "
+                             "(default %(default)s, 1 GiB)")
+
 
 PASSPHRASE_ENV = "MSL_PASSPHRASE"  # noqa: S105 (the variable name, not a secret)
 """Environment variable holding the passphrase of an encrypted capture."""

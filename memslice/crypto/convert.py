@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from memslice.atomic_output import check_destination
 from memslice.errors import IntegrityError
 from memslice.generated.enums import BlockFlags, HeaderFlags
 from memslice.reader import MslReader
@@ -38,19 +39,19 @@ def convert(reader: MslReader, out: str | Path, *, encryption: Any = None, overw
     Raises:
         IntegrityError: ``check`` is set and the source does not verify.
         SecretError: An encrypted source opened without its secret.
+        OutputError: ``out`` is refused (exists without ``overwrite``, a directory, ...):
+            checked before the source is verified; no temporary file is left behind.
     """
     reader.require_clean()
     if reader.encrypted and reader.container is None:
         from memslice.errors import SecretError
 
         raise SecretError("the source is encrypted: give its secret to convert it")
+    out = check_destination(out, force=overwrite)  # before the source is verified
     if check:
         report = verify(reader)
         if not report.ok:
             raise IntegrityError("the source does not verify: " + "; ".join(report.problems[:3]))
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise FileExistsError(17, "output exists (not overwritten)", str(out))
     h = reader.header
     writer = MslWriter(out, endian=reader.endian, cap_bitmap=h.cap_bitmap,
                        flags=h.flags & ~HeaderFlags.ENCRYPTED, os_type=h.os_type, arch_type=h.arch_type, pid=h.pid,

@@ -12,6 +12,7 @@
 //    the same .ksy are rewritten to `from PKG import foo`.
 // Exit status: 0 on success, 1 when the .ksy does not compile, 2 on a usage error.
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const yaml = require('js-yaml');
@@ -95,11 +96,22 @@ function describe(e) {
   return String(e.message != null ? e.message : e).trimEnd();
 }
 
-// Files are written as NAME.partial and renamed when complete.
+// Files are created new under an unpredictable name (NAME.<16 random hex>.partial, O_EXCL and
+// O_NOFOLLOW, mode 0600), fsynced and renamed when complete, as memslice/atomic_output.py does.
 function writeAtomic(dest, text) {
   fs.mkdirSync(path.dirname(dest), { recursive: true });
-  const tmp = dest + '.partial';
-  fs.writeFileSync(tmp, text, { mode: 0o600 });
+  const tmp = `${dest}.${crypto.randomBytes(8).toString('hex')}.partial`;
+  const c = fs.constants;
+  const fd = fs.openSync(tmp, c.O_WRONLY | c.O_CREAT | c.O_EXCL | c.O_NOFOLLOW, 0o600);
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.unlinkSync(tmp);
+    throw e;
+  }
+  fs.closeSync(fd);
   fs.renameSync(tmp, dest);
 }
 

@@ -55,8 +55,8 @@ class ConnectionEntry:
         pid: Owning process id. (PID, +0x00, spec 1.1:6.4.)
         family: Address family (0x02 IPv4, 0x0A IPv6). (Family, +0x04, spec 1.1:6.4.)
         protocol: Transport protocol (0x06 TCP, 0x11 UDP). (Protocol, +0x05, spec 1.1:6.4.)
-        state: Linux TCP state code (0x01 ESTABLISHED, 0x0A LISTEN, ...); 0x00 = not applicable.
-            (State, +0x06, spec cat:6.12.)
+        state: Linux TCP state code (values: enum tcp_state; 0x01 ESTABLISHED, 0x0A LISTEN, ...);
+            0x00 = not applicable. (State, +0x06, spec cat:6.12.)
         reserved: Reserved; zero. (Reserved, +0x07, spec 1.1:6.4.)
         local_addr: Local address in network byte order; IPv4 in the first 4 bytes, rest zero.
             (LocalAddr, +0x08, spec 1.1:6.4.)

@@ -9,7 +9,8 @@ can emit it. 1.1 reserves it: producers MUST NOT emit it until a payload is defi
 (V11-4.3-reserved-types). No producer writes it. memdiver (the pre-1.1 tree and 1.0.2) carries a
 guessed decoder (u32 count at 0, then per pair u16 key length, u16 value length, key pad8, value
 pad8, starting at 4) that falls back to a generic block on any error; that guess is not a
-definition and is deliberately not modelled here. Readers skip such blocks by BlockLength (C3).
+definition (it is recorded under `guesses:`, so that `msl spec diff` can say what memdiver makes
+of a later definition). Readers skip such blocks by BlockLength (C3).
 """
 
 from __future__ import annotations

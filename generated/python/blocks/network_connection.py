@@ -8,8 +8,8 @@ payload (erratum E10), so no conformant producer can emit it. 1.1 reserves it: p
 NOT emit it until a payload is defined (V11-4.3-reserved-types). No producer writes it. memdiver
 (the pre-1.1 tree and 1.0.2) carries a guessed decoder (u16 local port at 0, u16 remote port at
 2, u16 protocol at 4, raw addresses from 8) that falls back to a generic block on any error;
-that guess is not a definition and is deliberately not modelled here. Readers skip such blocks
-by BlockLength (C3).
+that guess is not a definition (it is recorded under `guesses:`, so that `msl spec diff` can say
+what memdiver makes of a later definition). Readers skip such blocks by BlockLength (C3).
 """
 
 from __future__ import annotations
