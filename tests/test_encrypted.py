@@ -296,13 +296,13 @@ def test_cli_exit_codes(rawkey_file: Path, tmp_path: Path, capsys: pytest.Captur
     bad = tmp_path / "bad"
     bad.write_bytes(bytes(32))
     assert main(["verify", str(rawkey_file), "--key-file", str(key)]) == 0
-    assert main(["verify", str(rawkey_file), "--key-file", str(bad)]) == 4
-    assert main(["verify", str(rawkey_file), "--identity", str(key)]) == 3
+    assert main(["verify", str(rawkey_file), "--key-file", str(bad)]) == 12
+    assert main(["verify", str(rawkey_file), "--identity", str(key)]) == 11
     assert main(["info", str(rawkey_file)]) == 0
     out = capsys.readouterr().out
     assert "AES-256-GCM, KDF none (raw key), KEM none" in out and "--key-file" in out
     rawkey_file.write_bytes(rawkey_file.read_bytes()[:-8])
-    assert main(["verify", str(rawkey_file), "--key-file", str(key)]) == 5
+    assert main(["verify", str(rawkey_file), "--key-file", str(key)]) == 13
     err = capsys.readouterr().err
     assert "Traceback" not in err and "CipherLen" in err
 
