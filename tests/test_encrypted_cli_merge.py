@@ -129,3 +129,18 @@ def test_msl_encrypt_and_keygen_refuse_an_existing_output(files: dict[str, Path]
     pub.write_bytes(b"keep me")
     assert main(["keygen", "--kem", "x25519", "-o", str(tmp_path / "k")]) == 2
     assert not (tmp_path / "k.key").exists() and pub.read_bytes() == b"keep me"
+
+
+def test_examiner_commands_read_an_encrypted_capture_with_its_secret(files: dict[str, Path], samples: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from memslice.reader import MslReader
+    from tests.conftest import MARKER
+
+    with MslReader(samples / MD / "mdw_plain.msl") as plain:  # the same capture, unencrypted (samples README)
+        expected = sum(bytes(r.captured_data()).count(MARKER) for r in plain.regions())
+    assert expected > 0
+    enc, key = str(files["enc"]), str(files["key"])
+    assert main(["search", enc, MARKER.decode(), "-c", "--key-file", key]) == 0
+    assert str(expected) in capsys.readouterr().out
+    assert main(["search", enc, MARKER.decode(), "-c"]) == 10  # no secret: not checked
+    assert main(["regions", enc, "--key-file", str(files["bad"])]) == 12
