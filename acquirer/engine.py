@@ -449,9 +449,11 @@ class _Capture:
                 raise
             kept = writer.close_partial(block_start) if not writer.closed else writer.partial
             self.report.output = str(kept)
+            what = ("ciphertext without its AEAD tag: it cannot be authenticated" if self.options.encryption
+                    else "hash chain verifiable up to the last complete block")
             raise OutputWriteError(
                 f"{write_error(cause, str(self.options.output)).message}; kept {kept} "
-                f"({writer.bytes_written} bytes, hash chain verifiable up to the last complete block)",
+                f"({writer.bytes_written} bytes, {what})",
                 partial=str(kept), pid=self.pid) from None
 
     def _close_keep_partial(self) -> None:
