@@ -420,7 +420,8 @@ class _Capture:
                 self.options.output, format_version=self.options.format_version, compression=self.options.compression,
                 cap_bitmap=int(caps), flags=int(flags), os_type=OsType.LINUX, arch_type=int(identity.arch),
                 pid=self.pid, timestamp=self.report.timing.get("started_ns") or time.time_ns(),
-                clock_source=ClockSource.CLOCK_REALTIME, overwrite=self.options.force)
+                clock_source=ClockSource.CLOCK_REALTIME, overwrite=self.options.force,
+                encryption=self.options.encryption)
         except OutputError as exc:
             raise _acquire_error(exc, self.pid) from None
         except OSError as exc:
@@ -448,9 +449,11 @@ class _Capture:
                 raise
             kept = writer.close_partial(block_start) if not writer.closed else writer.partial
             self.report.output = str(kept)
+            what = ("ciphertext without its AEAD tag: it cannot be authenticated" if self.options.encryption
+                    else "hash chain verifiable up to the last complete block")
             raise OutputWriteError(
                 f"{write_error(cause, str(self.options.output)).message}; kept {kept} "
-                f"({writer.bytes_written} bytes, hash chain verifiable up to the last complete block)",
+                f"({writer.bytes_written} bytes, {what})",
                 partial=str(kept), pid=self.pid) from None
 
     def _close_keep_partial(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from memslice.generated.enums import Protection, RegionType
 
@@ -49,6 +50,8 @@ class CaptureOptions:
         investigate: Investigation mode: write the host and target tables (1.1 only).
         case_ref: Case reference recorded in the System Context.
         redact_env: Environment variables redacted on top of the default secret names.
+        encryption: A :class:`memslice.crypto.producer.EncryptionConfig` to write an encrypted
+            capture (the plaintext never reaches the disk), or None.
     """
 
     output: Path
@@ -65,6 +68,7 @@ class CaptureOptions:
     investigate: bool = False
     case_ref: str | None = None
     redact_env: list[str] = field(default_factory=list)
+    encryption: Any = None
 
 
 def parse_prot(text: str) -> int:

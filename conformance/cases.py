@@ -58,6 +58,15 @@ class Case:
         return self.path / INPUT
 
     @property
+    def secret_args(self) -> list[str]:
+        """``read`` options giving an encrypted input's secret file (empty for plain inputs)."""
+        secret = self.meta.get("secret")
+        if not secret:
+            return []
+        option = {"key": "--key-file", "passphrase": "--passphrase-file", "identity": "--identity"}[secret["kind"]]
+        return [option, str(self.path / secret["file"])]
+
+    @property
     def level(self) -> str:
         """``required``, ``recommended`` or ``optional``."""
         return str(self.meta["level"])

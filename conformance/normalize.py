@@ -61,6 +61,10 @@ _ERROR_CLASS_BY_RULE = {
     "B-3-header-size": "bad-header-size",
     "B-3.2-major": "unsupported-version",
     "V11-C15": "encryption-header",
+    "V11-10.2-no-plaintext": "authentication",
+    "V11-10.2-tag": "encryption-container",
+    "V11-10.3-kem": "encryption-container",
+    "V11-10.5-argon2-min": "kdf-limit",
     "C6": "invalid-block-type",
     "B-4.1-block-length": "bad-block-length",
     "C10": "page-size",
@@ -165,8 +169,11 @@ def contract_document(reader: MslReader) -> tuple[int, dict[str, Any]]:
     if "segments" in integrity and presented < len(report.segments):
         integrity["segments"] = integrity["segments"][:presented]
         last = max((reader.blocks[int(b["index"])].end for b in kept), default=reader.header_size)
-        integrity["trailing_bytes"] = f"0x{reader.size - last:x}"
-    if reader.encrypted and "trailing_bytes" in integrity:
+        if reader.container is not None:  # decrypted: trailing data inside the message and failing sealed segments
+            integrity["trailing_bytes"] = f"0x{report.trailing_bytes:x}"
+        else:
+            integrity["trailing_bytes"] = f"0x{reader.size - last:x}"
+    if reader.encrypted and reader.container is None and "trailing_bytes" in integrity:
         integrity["trailing_bytes"] = "0x0"
     for block in doc["blocks"]:
         if block.get("skipped") == "no-layout":

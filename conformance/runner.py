@@ -405,7 +405,8 @@ def run_case(adapter: Adapter, caps: dict[str, Any], case: Case, *, timeout: flo
     reason = skip_reason(case, caps)
     if reason is not None:
         return CaseResult(case.id, case.level, "skipped", reason, rules=case.rules)
-    outcome = execute([*adapter.command, "read", str(case.input)], timeout=timeout, memory_mb=memory_mb)
+    outcome = execute([*adapter.command, "read", str(case.input), *case.secret_args], timeout=timeout,
+                      memory_mb=memory_mb)
     return judge(case, caps, outcome)
 
 

@@ -23,6 +23,8 @@ FEATURES: dict[str, str] = {
     "encryption": "recognises the Encrypted flag: result `encrypted`, the `encryption` header, no blocks",
     "error-class": "prints `error_class` when it rejects a file",
     "error-rule": "prints `rule`, the id in spec/rules.yaml that requires the rejection, when it rejects a file",
+    "decryption": "opens encrypted files with the secret the case gives (`read FILE --key-file F | --passphrase-file F"
+                  " | --identity F`): verifies the tag first, then reads them like plain files",
     "write": "writes captures (producer side; not exercised by msl-conformance/1)",
 }
 """Capability feature -> what an adapter that declares it promises."""
@@ -56,6 +58,10 @@ ERROR_CLASSES: dict[str, str] = {
     "compression": "a compressed payload does not inflate to its UncompressedSize (V11-C20)",
     "payload": "a payload does not decode with its layout",
     "unsupported": "the file needs an algorithm the format leaves undefined (HashAlgo 0xFF, CompAlgo 11)",
+    "authentication": "the AEAD tag of an encrypted file does not verify (V11-10.2-no-plaintext)",
+    "encryption-container": "an encrypted file's layout is broken: KEMCtLen, CipherLen, data after the tag "
+                            "(V11-10.2-tag, V11-10.3-kem)",
+    "kdf-limit": "Argon2id parameters above what the reader accepts (hostile header)",
 }
 """Error class printed with a rejection (``error_class``) -> meaning."""
 

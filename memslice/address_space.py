@@ -173,14 +173,14 @@ class AddressSpace:
         reader: An open :class:`~memslice.reader.MslReader`.
 
     Raises:
-        EncryptedError: The capture is encrypted.
+        EncryptedError: The capture is encrypted and the reader was opened without its secret.
         MslError: A Memory Region does not decode.
     """
 
     def __init__(self, reader: MslReader) -> None:
-        if reader.encrypted:
-            raise EncryptedError("the capture is encrypted: its blocks are ciphertext and this tool does not decrypt "
-                                 "(not checked)", offset=0)
+        if reader.encrypted and reader.container is None:
+            raise EncryptedError("the capture is encrypted and no secret was given (--passphrase-file, --key-file "
+                                 "or --identity): its blocks are ciphertext (not checked)", offset=0)
         self.reader = reader
         self.regions: list[RegionInfo] = []
         self._sources: dict[int, _Source] = {}

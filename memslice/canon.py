@@ -171,7 +171,7 @@ def to_canonical(reader: MslReader, *, check_integrity: bool = True) -> dict[str
     if fault is not None:
         doc["error"] = {"class": type(fault).__name__, "message": str(fault), "rule": fault.rule,
                         "offset": None if fault.offset is None else f"0x{fault.offset:x}"}
-    if reader.encrypted:
+    if reader.encrypted and reader.container is None:  # no secret given: header only
         doc["result"] = "encrypted"
     elif fault is not None and not isinstance(fault, TruncatedError):
         doc["result"] = "rejected"

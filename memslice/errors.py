@@ -102,6 +102,40 @@ class IntegrityError(MslError):
     """A hash of the chain, the FileHash or a SegmentHash does not match."""
 
 
+class CryptoError(MslError):
+    """An encrypted container cannot be opened (base class).
+
+    ``exit_code`` is the ``msl`` exit status for the failure, one row each in the table of
+    :mod:`memslice.cli.common` (11-14, apart from ``msl capture``'s 3-9 and "not checked" 10).
+    """
+
+    exit_code = 11
+
+
+class SecretError(CryptoError):
+    """No secret, or the wrong kind or size of secret, for the container's KDF/KEM."""
+
+    exit_code = 11
+
+
+class AuthenticationError(CryptoError):
+    """The AEAD tag does not verify: a wrong secret or a modified byte (header, KEM or ciphertext)."""
+
+    exit_code = 12
+
+
+class ContainerError(CryptoError):
+    """The encrypted container's layout is broken (unknown suite, KEMCtLen, CipherLen, tag location)."""
+
+    exit_code = 13
+
+
+class KdfLimitError(CryptoError):
+    """A KDF parameter in the header exceeds the limit this reader accepts (hostile header)."""
+
+    exit_code = 14
+
+
 class OutputError(MslError):
     """The output file cannot be created, written or put in place (see :mod:`memslice.atomic_output`).
 

@@ -239,11 +239,22 @@ class MslReader:
         inflate_budget: Most bytes one compressed payload may declare; a larger block is
             refused with :class:`~memslice.errors.LimitError` before anything is inflated
             (default :data:`~memslice.compression.DEFAULT_INFLATE_BUDGET`, 1 GiB).
+        passphrase: Opens an encrypted file whose KDF is Argon2id.
+        key: The raw 32-byte content key of an encrypted file (KDFType none).
+        identity: A recipient private key (memdiver's key file bytes) of an encrypted file with a KEM.
+        kdf_limits: Caps on Argon2id parameters (:class:`memslice.crypto.kdf.KdfLimits`).
+
+    An encrypted file opened with its secret reads exactly like a plain one: its tag is
+    verified in one streaming pass before anything is decrypted, then ranges are decrypted
+    on demand. Offsets are then those of the plaintext file (header with CipherLen zeroed,
+    KEM ciphertext, block stream). Without a secret, the cleartext header is available and
+    the block list is empty.
 
     Raises:
         BadMagicError: Not a Memory Slice file (rule C1).
         HeaderError: Bad Endianness, HeaderSize or version (C1, C2, B-3.2-major).
         TruncatedError: The file ends inside the header.
+        CryptoError: An encrypted file cannot be opened with the secret given (subclasses say why).
 
     Example:
         >>> with MslReader("capture.msl") as msl:          # doctest: +SKIP
@@ -252,7 +263,9 @@ class MslReader:
     """
 
     def __init__(self, source: str | os.PathLike[str] | bytes | bytearray, *, dialect: str = "auto",
-                 inflate_budget: int = DEFAULT_INFLATE_BUDGET) -> None:
+                 inflate_budget: int = DEFAULT_INFLATE_BUDGET,
+                 passphrase: str | bytes | None = None, key: bytes | None = None, identity: bytes | None = None,
+                 kdf_limits: Any = None) -> None:
         self.inflate_budget = inflate_budget
         self._declared: dict[int, int | None] = {}
         self._region_info: dict[int, _RegionInfo] = {}
@@ -273,8 +286,23 @@ class MslReader:
             else:
                 self._view = memoryview(b"")
         self.size = len(self._view)
+        self.file_size = self.size
         self.warnings: list[str] = []
-        self._parse_header()
+        self.container: Any = None
+        self.stream_start = 0
+        self._file_view = self._view
+        try:
+            self._parse_header()
+            self.stream_start = self.header_size
+            if self.encrypted and any(v is not None for v in (passphrase, key, identity)):
+                from memslice.crypto.reader_hook import open_plaintext
+
+                self.container, self._view = open_plaintext(self, passphrase, key, identity, kdf_limits)
+                self.size = len(self._view)
+                self.stream_start = self.container.stream_start
+        except BaseException:
+            self.close()
+            raise
         self._records: list[BlockRecord] | None = None
         self.fault: MslError | None = None
         self.stream_end: str = ""
@@ -289,6 +317,9 @@ class MslReader:
         self._stream = None  # an open zstd stream reads from the mapping
         self._inflated = None
         self._view.release()
+        if self.container is not None:
+            self.container.release()
+        self._file_view.release()
         if self._mmap is not None:
             try:
                 self._mmap.close()
@@ -380,12 +411,12 @@ class MslReader:
     def _scan(self) -> list[BlockRecord]:
         records: list[BlockRecord] = []
         view = self._view
-        if self.encrypted:
+        if self.encrypted and self.container is None:
             self.stream_end = "encrypted"
             assert self.encryption is not None
             self.trailing_offset = None
             return records
-        pos = self.header_size
+        pos = self.stream_start
         segment = 0
         while True:
             if self.size - pos < _BLOCK_HEADER_SIZE:
@@ -556,7 +587,7 @@ class MslReader:
         for rec in records:
             payload_len = rec.length - _BLOCK_HEADER_SIZE
             if rec.compressed:
-                if is_legacy_framing(self.raw_payload(rec)):
+                if is_legacy_framing(self._view[rec.payload_offset:min(rec.end, rec.payload_offset + 12)]):
                     signals.append(f"block {rec.index} uses MemDiver's legacy compression framing")
                     break
                 continue
@@ -567,7 +598,8 @@ class MslReader:
                 signals.append(f"block {rec.index} is a 56-byte Related Dump")
                 break
             if rec.block_type == _MODULE_ENTRY and payload_len >= 0x18:
-                lp, lv = struct.unpack_from(self.endian + "HH", self._view, rec.payload_offset + 0x10)
+                at = rec.payload_offset + 0x10
+                lp, lv = struct.unpack(self.endian + "HH", self._view[at:at + 4])
                 if payload_len == 0x18 + ((lp + 7) & ~7) + ((lv + 7) & ~7) + 32:
                     signals.append(f"block {rec.index} Module Entry ends after DiskHash (no NativeBlob)")
                     break

@@ -46,7 +46,8 @@ def find_literal(space: AddressSpace, pattern: bytes, start: int = 0, end: int =
         raise ValueError("empty pattern")
     keep = len(pattern) - 1
     short = re.compile(re.escape(pattern)) if len(pattern) < _SHORT else None
-    mm = space.reader.data.obj  # the mmap (or bytes) under the reader: searched in place, no copy
+    # the mmap (or bytes) under the reader: searched in place, no copy (a decrypted view has none)
+    mm = getattr(space.reader.data, "obj", None)
     if not hasattr(mm, "find"):
         mm = None
     for extent in space.extents(start, end):

@@ -35,7 +35,7 @@ from memslice.generated.blocks import (
     thread_context,
 )
 from memslice.generated.dialects import DEFAULT_WRITE, VERSION_DIALECTS, VERSIONS
-from memslice.generated.enums import CAP_BIT_BLOCKS, FLAG_BITS, BlockFlags, CapBitmap, HeaderFlags
+from memslice.generated.enums import CAP_BIT_BLOCKS, FLAG_BITS, BlockFlags, CapBitmap, HeaderFlags, KdfType, KeyEncap
 from memslice.generated.registry import BLOCK_MODULES, block_id, module_for, payload_versions
 from memslice.generated.rules import RULES
 from memslice.layout_probe import field_offset
@@ -148,7 +148,7 @@ def _flag_mask(flag_set: str) -> int:
 
 
 def validate(source: str | Path | bytes, progress: Callable[[str, int, int], None] | None = None, *,
-             inflate_budget: int = DEFAULT_INFLATE_BUDGET) -> ValidationReport:
+             inflate_budget: int = DEFAULT_INFLATE_BUDGET, **reader_options: Any) -> ValidationReport:
     """Check a capture against every producer rule that the file alone can decide.
 
     Memory Regions are checked with their PageData streamed (memory flat whatever their
@@ -159,6 +159,7 @@ def validate(source: str | Path | bytes, progress: Callable[[str, int, int], Non
         progress: Called as ``progress(step, done, total)`` while blocks are checked
             (``step`` is ``blocks`` then ``hashes``), e.g. to draw a bar.
         inflate_budget: Most bytes one compressed block may declare.
+        **reader_options: Passed to :class:`MslReader` (the secret of an encrypted file).
 
     Returns:
         The report (never raises for a defect of the file; a file that cannot even be
@@ -170,7 +171,7 @@ def validate(source: str | Path | bytes, progress: Callable[[str, int, int], Non
     """
     report = ValidationReport(str(source) if not isinstance(source, bytes) else "<bytes>")
     try:
-        probe = MslReader(source if isinstance(source, bytes) else Path(source))
+        probe = MslReader(source if isinstance(source, bytes) else Path(source), **reader_options)
     except MslError as exc:
         rule = exc.rule if exc.rule in RULES and exc.rule not in _HEADER_TO_PRODUCER else "P1"
         report.add(rule, None, exc.offset, f"header: {exc.message}")
@@ -187,7 +188,7 @@ def validate(source: str | Path | bytes, progress: Callable[[str, int, int], Non
         report.add("P1", None, field_offset(framing.FileHeader, "version"),
                    f"Version 0x{report.version:04X} is none of the versions the spec declares: {known}")
     with MslReader(source if isinstance(source, bytes) else Path(source), dialect=report.validated_as,
-                   inflate_budget=inflate_budget) as reader:
+                   inflate_budget=inflate_budget, **reader_options) as reader:
         _Checks(reader, report, progress).run()
     report.findings.sort(key=lambda f: (-1 if f.block is None else f.block, f.offset or 0))
     return report
@@ -208,7 +209,9 @@ class _Checks:
 
     def run(self) -> None:
         self.header()
-        if self.reader.encrypted:
+        if self.reader.encrypted and self.reader.container is not None:
+            self.encryption()
+        if self.reader.encrypted and self.reader.container is None:
             self.report.header_only = True
             self.report.notes.append("encrypted: the block stream is ciphertext; only the header was validated "
                                      "(every PrevHash must be zero, rule V11-10.6-zero-prev)")
@@ -467,6 +470,21 @@ class _Checks:
                 self.add("P8", None, at, f"CapBitmap bit {bit_id} is set without such blocks")
         if h.flags & HeaderFlags.INVESTIGATION and not h.cap_bitmap & CapBitmap.SYSTEM_CONTEXT:
             self.add("V11-9-investigation", None, at, "Investigation flag without CapBitmap bit 11 (SystemContext)")
+
+    def encryption(self) -> None:
+        """An opened encrypted file: Argon2id minimums and zero PrevHash fields (1.1 section 10)."""
+        enc = self.reader.encryption
+        if enc.kdf_type == KdfType.ARGON2ID and enc.key_encap == KeyEncap.NONE:
+            from memslice.crypto.kdf import Argon2Params
+
+            low = Argon2Params(enc.kdf_time, enc.kdf_memory, enc.kdf_lanes).below_minimum()
+            if low:
+                self.add("V11-10.5-argon2-min", None, framing.HEADER_SIZE_PLAIN,
+                         f"Argon2id parameters below the minimum: {', '.join(low)}")
+        for rec in self.reader.blocks:
+            if bytes(rec.header.prev_hash) != bytes(framing.HASH_SIZE):
+                self.add("V11-10.6-zero-prev", rec.index, rec.offset + self.at.prev_hash,
+                         "PrevHash of a block in an encrypted file is not zero")
 
     def integrity(self) -> None:
         report = verify(self.reader)

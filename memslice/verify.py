@@ -53,6 +53,9 @@ class VerifyReport:
         trailing_bytes: Bytes after the last verified block or segment (V11-C14).
         problems: Human-readable findings, each naming its rule.
         structural: The fault that stopped the block walk, if any.
+        tag: ``ok`` when an encrypted file's AEAD tag verified at open, ``n/a`` for plain files,
+            ``not-checked`` when no secret was given.
+        sealed: Sealed extension segments of an encrypted file (``memslice.crypto.sealed``).
     """
 
     chain: str = "not-checked"
@@ -65,13 +68,17 @@ class VerifyReport:
     trailing_bytes: int = 0
     problems: list[str] = field(default_factory=list)
     structural: MslError | None = None
+    tag: str = "n/a"
+    sealed: list = field(default_factory=list)  # type: ignore[type-arg]
 
     @property
     def ok(self) -> bool:
         """True when nothing checked failed and the file is complete."""
-        return (self.chain == "ok" and self.file_hash == "ok" and self.block_count != "mismatch"
+        chain_ok = self.chain == "ok" or (self.chain == "not-checked" and self.tag == "ok")
+        return (chain_ok and self.file_hash == "ok" and self.block_count != "mismatch"
                 and self.structural is None
-                and all(s.segment_hash == "ok" and s.block_count == "ok" for s in self.segments))
+                and all(s.segment_hash == "ok" and s.block_count == "ok" for s in self.segments)
+                and all(s.ok for s in self.sealed))
 
 
 def verify(reader: MslReader) -> VerifyReport:
@@ -88,11 +95,15 @@ def verify(reader: MslReader) -> VerifyReport:
     report.structural = reader.fault
     if reader.fault is not None:
         report.problems.append(f"block walk stopped: {reader.fault}")
-    if reader.encrypted:
+    if reader.encrypted and reader.container is None:
         report.chain = "not-checked"
-        report.problems.append("encrypted file: PrevHash fields are zero and the chain is not verified "
-                               "(rule V11-C16); FileHash needs decryption")
+        report.tag = "not-checked"
+        report.problems.append("encrypted file: give its secret to verify it (tag, FileHash, BlockCount); "
+                               "PrevHash fields are zero and not chained (rule V11-C16)")
         return report
+    encrypted = reader.container is not None
+    if encrypted:
+        report.tag = "ok"
     # bytes 0x39-0x3F are reserved before 1.1 (C5): a 1.0 or draft file is always BLAKE3
     new_hasher = hasher_factory(reader.header.hash_algo if reader.version >= 0x0101 else 0)
     eoc = reader.eoc
@@ -105,7 +116,7 @@ def verify(reader: MslReader) -> VerifyReport:
         return h.digest()
 
     file_hasher = new_hasher()
-    file_hasher.update(reader.header_bytes)
+    file_hasher.update(data[:reader.stream_start])  # header (CipherLen zeroed) and KEM ciphertext when encrypted
     expected = digest(reader.header_bytes)
     segment_hasher = None
     segment_start_index = 0
@@ -115,14 +126,23 @@ def verify(reader: MslReader) -> VerifyReport:
         for rec in records:
             if rec.segment == -1:
                 break
-            view = data[rec.offset:rec.end]
-            future = pool.submit(digest, view)
-            if rec.segment == 0 and rec.block_type != _EOC:
-                file_hasher.update(view)
-            elif rec.segment > 0 and rec.block_type != _EOX:
-                assert segment_hasher is not None
-                segment_hasher.update(view)
-            if bytes(rec.header.prev_hash) != expected:
+            if encrypted:
+                # PrevHash is zero and not chained (V11-C16); hash the plaintext in flat-memory pieces
+                running = file_hasher if rec.segment == 0 and rec.block_type != _EOC else (
+                    segment_hasher if rec.segment > 0 and rec.block_type != _EOX else None)
+                if running is not None:
+                    for piece in data.iter_range(rec.offset, rec.end):
+                        running.update(piece)
+                future = None
+            else:
+                view = data[rec.offset:rec.end]
+                future = pool.submit(digest, view)
+                if rec.segment == 0 and rec.block_type != _EOC:
+                    file_hasher.update(view)
+                elif rec.segment > 0 and rec.block_type != _EOX:
+                    assert segment_hasher is not None
+                    segment_hasher.update(view)
+            if not encrypted and bytes(rec.header.prev_hash) != expected:
                 chain_ok = False
                 report.bad_blocks.append(rec.index)
                 if report.first_bad_block is None:
@@ -143,13 +163,18 @@ def verify(reader: MslReader) -> VerifyReport:
                                                       rec.index - segment_start_index + 1, segment_no, report))
                 segment_hasher = new_hasher()
                 segment_start_index = rec.index + 1
-            expected = future.result()
-    report.chain = "ok" if chain_ok else "broken"
-    last_end = max((r.end for r in records if r.segment != -1), default=reader.header_size)
+            if future is not None:
+                expected = future.result()
+    report.chain = "not-checked" if encrypted else ("ok" if chain_ok else "broken")
+    last_end = max((r.end for r in records if r.segment != -1), default=reader.stream_start)
     report.trailing_bytes = reader.size - last_end
     if report.trailing_bytes:
         report.problems.append(f"{report.trailing_bytes} bytes after offset 0x{last_end:X} are trailing data, "
                                "not part of any verified segment [rule V11-C14]")
+    if encrypted:  # after the tag: sealed segments, then trailing data
+        from memslice.crypto.sealed import check_sealed
+
+        check_sealed(reader, report)
     if eoc is None:
         report.problems.append("no End-of-Capture block: the capture may be incomplete [rule PS1]")
     return report

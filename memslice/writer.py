@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from memslice.atomic_output import AtomicFile, write_error
+from memslice.atomic_output import AtomicFile, check_destination, write_error
 from memslice.compression import compress_parts
 from memslice.errors import EncodeError, MslError
 from memslice.generated import framing
@@ -25,7 +25,7 @@ from memslice.generated.blocks import end_of_capture, end_of_extension, memory_r
 from memslice.generated.dialects import DEFAULT_VERSION, VERSION_DIALECTS, VERSIONS
 from memslice.generated.enums import CAP_BIT_BLOCKS, BlockFlags, CapBitmap, CompAlgo, HeaderFlags
 from memslice.generated.registry import module_for
-from memslice.integrity import hasher_factory
+from memslice.integrity import ZERO_HASH, hasher_factory
 from memslice.pages import encode_state_string, state_string
 
 _MAX_BLOCK = framing.MAX_BLOCK_LENGTH
@@ -88,6 +88,10 @@ class MslWriter:
             itself, never its target) at :meth:`finish`.
         max_block_length: Largest BlockLength before a region is split into
             Continuation fragments (the u32 limit; lower only for tests).
+        encryption: A :class:`memslice.crypto.producer.EncryptionConfig` to write an encrypted
+            capture (1.1 section 10): 128-byte header, every PrevHash zero, the block stream
+            one AEAD message encrypted as it is written (plaintext never reaches the disk),
+            compression per block before encryption, tag and CipherLen at :meth:`finish`.
 
     Example:
         >>> with MslWriter("out.msl", cap_bitmap=CapBitmap.MEMORY_REGIONS) as w:   # doctest: +SKIP
@@ -98,7 +102,7 @@ class MslWriter:
                  compression: str = "none", cap_bitmap: int = 0, flags: int = 0, os_type: int = 0xFFFF,
                  arch_type: int = 0xFFFF, pid: int = 0, timestamp: int | None = None, clock_source: int = 0,
                  dump_uuid: bytes | None = None, hash_algo: int = 0, overwrite: bool = True,
-                 max_block_length: int = _MAX_BLOCK) -> None:
+                 max_block_length: int = _MAX_BLOCK, encryption: Any = None) -> None:
         format_version = format_version or DEFAULT_VERSION
         if format_version not in VERSIONS:
             raise EncodeError(f"unknown format version {format_version!r} (known: {', '.join(VERSIONS)})")
@@ -106,8 +110,10 @@ class MslWriter:
             raise EncodeError(f"endian must be '<' or '>', not {endian!r}")
         if compression not in _COMPRESSION:
             raise EncodeError(f"compression must be one of {', '.join(_COMPRESSION)}")
-        if flags & HeaderFlags.ENCRYPTED:
-            raise EncodeError("this writer does not encrypt; Encrypted flag refused")
+        if flags & HeaderFlags.ENCRYPTED and encryption is None:
+            raise EncodeError("the Encrypted flag is set by passing 'encryption', not flags")
+        if encryption is not None and format_version == "1.0":
+            raise EncodeError("encryption is a 1.1 feature", rule="P5")
         self.strict_10 = format_version == "1.0"
         if self.strict_10 and (hash_algo or flags & ~HeaderFlags.IMPORTED):
             raise EncodeError("format 1.0 has no HashAlgo and only the Imported flag", rule="P5")
@@ -118,10 +124,20 @@ class MslWriter:
         self.overwrite = overwrite
         self.max_block_length = max_block_length
         self._new_hasher = hasher_factory(hash_algo)
+        dump_uuid = dump_uuid or new_uuid()
+        self._sealer: Any = None
+        if encryption is not None:
+            from memslice.crypto.producer import StreamSealer
+
+            check_destination(path, force=overwrite)  # before the (deliberately slow) key derivation
+
+            self._sealer = StreamSealer(encryption, dump_uuid)  # key derivation before the file is created
+            flags |= HeaderFlags.ENCRYPTED
         self.header = framing.FileHeader(
-            endianness=1 if endian == "<" else 2, header_size=framing.HEADER_SIZE_PLAIN,
+            endianness=1 if endian == "<" else 2,
+            header_size=framing.HEADER_SIZE_ENCRYPTED if encryption is not None else framing.HEADER_SIZE_PLAIN,
             version=VERSIONS[format_version], flags=flags, cap_bitmap=cap_bitmap,
-            dump_uuid=dump_uuid or new_uuid(), timestamp=time.time_ns() if timestamp is None else timestamp,
+            dump_uuid=dump_uuid, timestamp=time.time_ns() if timestamp is None else timestamp,
             os_type=os_type, arch_type=arch_type, pid=pid, clock_source=clock_source, block_count=0,
             hash_algo=hash_algo)
         header_bytes = self.header.encode(endian)
@@ -139,13 +155,20 @@ class MslWriter:
         self._types_written: set[int] = set()
         self._pool: ThreadPoolExecutor | None = None
         self._state = "capture"  # capture -> extensions -> closed
+        self._encrypting = False
         try:
-            self._write(header_bytes)
+            if self._sealer is not None:
+                # header (CipherLen 0) and KEM ciphertext stay clear; they are the AAD and start FileHash
+                header_bytes = self._sealer.prefix(header_bytes, endian)
+                self._write(header_bytes)
+                self._encrypting = True
+            else:
+                self._write(header_bytes)
         except OSError as exc:
             self._out.discard()
             raise write_error(exc, self._out.shown) from exc
         self._file_hasher.update(header_bytes)
-        self._prev_hash = self._digest(header_bytes)
+        self._prev_hash = ZERO_HASH if self._sealer is not None else self._digest(header_bytes)
 
     # -- low level ------------------------------------------------------------------
     def _digest(self, data: bytes | memoryview) -> bytes:
@@ -155,11 +178,18 @@ class MslWriter:
 
     def _write(self, data: bytes | memoryview) -> None:
         assert self._fd is not None
+        size = len(data)
+        if self._encrypting:
+            from memslice.crypto.producer import write_encrypted
+
+            write_encrypted(self._fd, self._sealer, data)
+            self.bytes_written += size
+            return
         view = memoryview(data)
         while view:
             n = os.write(self._fd, view)
             view = view[n:]
-        self.bytes_written += len(data)
+        self.bytes_written += size
 
     def _emit(self, chunks: Sequence[bytes | memoryview], block_hasher: Any) -> None:
         """Write chunks and feed the hashers; large chunks hash on two workers while writing."""
@@ -242,7 +272,7 @@ class MslWriter:
         except OSError as exc:
             self._truncate_to(block_start)
             self._fail(exc)
-        self._prev_hash = block_hasher.digest()
+        self._prev_hash = ZERO_HASH if self._sealer is not None else block_hasher.digest()
         self.blocks_written += 1
         if self._state == "capture":
             self._capture_blocks += 1
@@ -523,8 +553,22 @@ class MslWriter:
             self._pool = None
 
     def _commit(self) -> Path:
-        """Fsync and rename into place; if that is refused the complete file is kept and named."""
+        """Fsync and rename into place; if that is refused the complete file is kept and named.
+
+        An encrypted file gets its AEAD tag and CipherLen first (the tail of the one message).
+        """
         self._stop_pool()
+        if self._fd is not None and self._sealer is not None and self._encrypting:
+            from memslice.crypto.sealed import write_tail
+
+            self._encrypting = False
+            try:
+                write_tail(self._fd, self._sealer, self.endian)
+            except OSError as exc:
+                self._fd = None
+                self._state = "closed"
+                self._out.discard()
+                raise write_error(exc, self._out.shown) from exc
         self._fd = None
         self._state = "closed"
         return self._out.commit(keep_on_failure=True)

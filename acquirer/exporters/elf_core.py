@@ -327,7 +327,8 @@ def _prpsinfo(arch: _Arch, pid: int, ident: Any) -> bytes:
 
 def export_elf_core(capture: str | os.PathLike[str], out: str | os.PathLike[str], *, overwrite: bool = False,
                     check: bool = True, progress: Callable[[int], None] | None = None,
-                    total: Callable[[int], None] | None = None) -> ExportResult:
+                    total: Callable[[int], None] | None = None,
+                    reader_options: dict[str, Any] | None = None) -> ExportResult:
     """Write ``capture`` as the ELF core ``out`` (created new, mode 0600, renamed into place when complete).
 
     Args:
@@ -337,6 +338,7 @@ def export_elf_core(capture: str | os.PathLike[str], out: str | os.PathLike[str]
         check: Verify the capture's hashes first and refuse a file that fails.
         progress: Called with the number of memory bytes written after each piece.
         total: Called once with the number of memory bytes to write.
+        reader_options: Passed to :class:`MslReader` (the secret of an encrypted capture).
 
     Returns:
         What was written.
@@ -353,7 +355,7 @@ def export_elf_core(capture: str | os.PathLike[str], out: str | os.PathLike[str]
     shown = os.fspath(out)
     out = check_destination(out, force=overwrite)
     result = ExportResult(out)
-    with MslReader(capture) as reader:
+    with MslReader(capture, **(reader_options or {})) as reader:
         reader.require_clean()
         if check:
             report = verify(reader)

@@ -12,6 +12,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 CONTRACT = "msl-conformance/1"
@@ -70,22 +71,29 @@ def emit(doc: dict[str, Any]) -> None:
 
 def main(capabilities: dict[str, Any], read: Callable[[str], tuple[int, dict[str, Any] | None]],
          argv: list[str] | None = None) -> int:
-    """Dispatch ``capabilities`` / ``read FILE``; any crash of the tool is exit status 2.
+    """Dispatch ``capabilities`` / ``read FILE [SECRET-OPTION FILE]``; any crash of the tool is exit status 2.
 
     ``read`` returns the exit status and the document to print (None for a bare
-    rejection); the tool's own prints go to stderr meanwhile.
+    rejection); the tool's own prints go to stderr meanwhile. With a secret option
+    (``--key-file``, ``--passphrase-file``, ``--identity``: feature ``decryption``) it is
+    called as ``read(FILE, (kind, bytes))``.
     """
     args = sys.argv[1:] if argv is None else argv
     if args == ["capabilities"]:
         emit(capabilities)
         return EXIT_ACCEPT
-    if len(args) != 2 or args[0] != "read":
-        print("usage: ADAPTER capabilities | read FILE", file=sys.stderr)
+    secret_kinds = {"--key-file": "key", "--passphrase-file": "passphrase", "--identity": "identity"}
+    if not (args[:1] == ["read"] and (len(args) == 2 or (len(args) == 4 and args[2] in secret_kinds))):
+        print("usage: ADAPTER capabilities | read FILE [--key-file F | --passphrase-file F | --identity F]",
+              file=sys.stderr)
         return EXIT_ADAPTER_ERROR
     real_stdout = sys.stdout
     sys.stdout = sys.stderr
     try:
-        status, doc = read(args[1])
+        if len(args) == 4:
+            status, doc = read(args[1], (secret_kinds[args[2]], Path(args[3]).read_bytes()))  # type: ignore[call-arg]
+        else:
+            status, doc = read(args[1])
     except Exception:  # noqa: BLE001 - an adapter failure is reported as such, never as a verdict
         traceback.print_exc()
         return EXIT_ADAPTER_ERROR

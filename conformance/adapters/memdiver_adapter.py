@@ -56,7 +56,7 @@ CAPABILITIES = {
     "homepage": "https://pypi.org/project/memdiver/",
     "spec_versions": ["1.0", "1.1"],
     "features": ["header", "zstd", "lz4", "continuation", "regions", "payloads", "verify-chain", "verify-file-hash",
-                 "verify-block-count", "extension-segments"],
+                 "verify-block-count", "extension-segments", "decryption"],
     "payload_fields": {
         "process_identity": ["ppid", "session_id", "start_time", "exe_path", "cmd_line"],
         "key_hint": ["region_uuid", "region_offset", "len_key", "key_type", "protocol", "confidence", "key_state",
@@ -186,20 +186,29 @@ def _payload(renderers: dict[int, tuple[Any, Any]], hdr: Any, payload: bytes) ->
         return None
 
 
-def read(path: str) -> tuple[int, dict[str, Any] | None]:
-    """Open, walk and verify ``path`` with memdiver."""
+def read(path: str, secret: tuple[str, bytes] | None = None) -> tuple[int, dict[str, Any] | None]:
+    """Open, walk and verify ``path`` with memdiver (``secret``: feature decryption)."""
+    from memdiver.msl.enums import TagStatus
     from memdiver.msl.integrity import verify_chain
     from memdiver.msl.reader import MslReader
 
     logging.disable(logging.CRITICAL)
-    reader = MslReader(Path(path))
+    keys: dict[str, Any] = {}
+    if secret is not None:
+        kind, data = secret
+        keys = {"key": {"key": data}, "passphrase": {"passphrase": data},
+                "identity": {"kem_private_key": data}}[kind]
+    reader = MslReader(Path(path), **keys)
     try:
         reader.open()
-    except ValueError as exc:
-        return rejected(f"MslReader.open: {exc}")
+    except Exception as exc:  # noqa: BLE001 - memdiver raises its own crypto/auth errors, all rejections here
+        return rejected(f"MslReader.open: {type(exc).__name__}: {exc}")
+    shift = 0
     try:
         if reader.file_header.encrypted:
-            return rejected("encrypted file: memdiver exposes no block stream without key material")
+            if getattr(reader, "tag_status", None) != TagStatus.VALID:
+                return rejected(f"encrypted file: tag status {getattr(reader, 'tag_status', None)}")
+            shift = reader._ciphertext_start()  # its offsets are in the decrypted stream (block 0 at 0)
         walked = list(reader.iter_blocks(merge_cont=False))
         headers = [hdr for hdr, _payload in walked]
         numbers = {seg.headers[i].file_offset: seg.index + 1 for seg in reader.scan_extension_segments()
@@ -209,7 +218,8 @@ def read(path: str) -> tuple[int, dict[str, Any] | None]:
         blocks = []
         for hdr in headers + ext:
             segment = numbers.get(hdr.file_offset, 0) if hdr in ext else 0
-            blocks.append(block_entry(len(blocks), hdr.file_offset, hdr.block_type, hdr.flags, hdr.block_length,
+            blocks.append(block_entry(len(blocks), hdr.file_offset + shift, hdr.block_type, hdr.flags,
+                                      hdr.block_length,
                                       hdr.payload_version, hdr.block_uuid.bytes, hdr.parent_uuid.bytes,
                                       bytes(hdr.prev_hash), segment))
         regions = {r.block_header.file_offset: r for r in reader.collect_regions()}
@@ -229,6 +239,8 @@ def read(path: str) -> tuple[int, dict[str, Any] | None]:
         doc = {"canon": "msl-canon/1", "result": "complete" if eoc_present else "truncated",
                "header": _header(reader.file_header), "blocks": blocks,
                "integrity": _integrity(report, eoc_present, [h.file_offset for h in headers + ext])}
+        if shift:
+            doc["integrity"]["chain"] = "not-checked"  # zero PrevHash, the tag protects the stream (V11-C16)
         return EXIT_ACCEPT, doc
     except ValueError as exc:
         return rejected(f"{type(exc).__name__}: {exc}")

@@ -3,7 +3,7 @@
 Usage::
 
     python -m memslice.conformance.adapters.reference capabilities
-    python -m memslice.conformance.adapters.reference read FILE
+    python -m memslice.conformance.adapters.reference read FILE [--key-file F | --passphrase-file F | --identity F]
 
 This is the whole adapter; a third party writes the same three branches around its own
 parser (``contract.md``).
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from pathlib import Path
 
 from memslice.conformance import CONTRACT_VERSION
 from memslice.conformance.normalize import contract_document, rejection
@@ -36,10 +37,17 @@ CAPABILITIES = {
 }
 
 
-def read(path: str) -> int:
-    """Print the canonical document of ``path``; return the exit status."""
+_SECRET_OPTIONS = {"--key-file": "key", "--passphrase-file": "passphrase", "--identity": "identity"}
+
+
+def read(path: str, secret: tuple[str, str] | None = None) -> int:
+    """Print the canonical document of ``path`` (opened with ``secret``, an option and its file); return the status."""
+    options = {}
+    if secret is not None:
+        data = Path(secret[1]).read_bytes()
+        options[_SECRET_OPTIONS[secret[0]]] = data.rstrip(b"\r\n") if secret[0] == "--passphrase-file" else data
     try:
-        reader = MslReader(path)
+        reader = MslReader(path, **options)
     except MslError as exc:  # refused while reading the header
         print(dumps(rejection(exc, in_header=True)), end="")
         return EXIT_REJECT
@@ -57,9 +65,9 @@ def main(argv: list[str]) -> int:
     if argv == ["capabilities"]:
         print(json.dumps(CAPABILITIES, indent=2, sort_keys=True))
         return 0
-    if len(argv) == 2 and argv[0] == "read":
+    if argv[:1] == ["read"] and (len(argv) == 2 or (len(argv) == 4 and argv[2] in _SECRET_OPTIONS)):
         try:
-            return read(argv[1])
+            return read(argv[1], (argv[2], argv[3]) if len(argv) == 4 else None)
         except OSError as exc:
             print(f"reference adapter: {exc}", file=sys.stderr)
             return EXIT_ADAPTER_ERROR

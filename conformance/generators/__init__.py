@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-RECIPE_MODULES = ("header", "blocks", "truncated", "payloads", "integrity", "real", "versions", "golden")
+RECIPE_MODULES = ("header", "blocks", "truncated", "payloads", "integrity", "real", "versions", "golden", "encrypted")
 """``recipes_<name>.py`` modules, imported in this order."""
 
 
@@ -54,6 +54,8 @@ class Built:
         read_as: Dialect the reference reader is forced to for expected.json (``auto``).
         alternatives: Feature-specific second expectations.
         notes: Free text for ``case.yaml``.
+        secret: ``(kind, bytes)`` for an encrypted input: ``key``, ``passphrase`` or ``identity``
+            (written beside the input; adapters with ``decryption`` get it as a file option).
     """
 
     data: bytes
@@ -71,6 +73,7 @@ class Built:
     read_as: str = "auto"
     alternatives: list[Alternative] = field(default_factory=list)
     notes: str | None = None
+    secret: tuple[str, bytes] | None = None
 
 
 Recipe = Callable[[str], Built]

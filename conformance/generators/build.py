@@ -44,10 +44,12 @@ class CaseStatus:
     detail: str = ""
 
 
-def reference_document(data: bytes, dialect: str = "auto") -> tuple[int, dict[str, Any]]:
+def reference_document(data: bytes, dialect: str = "auto",
+                       secret: tuple[str, bytes] | None = None) -> tuple[int, dict[str, Any]]:
     """What the reference adapter prints for ``data`` (status, document), in process."""
+    options = {secret[0]: secret[1].decode() if secret[0] == "passphrase" else secret[1]} if secret else {}
     try:
-        reader = MslReader(data, dialect=dialect)
+        reader = MslReader(data, dialect=dialect, **options)
     except MslError as exc:
         return 1, rejection(exc, in_header=True)
     with reader:
@@ -99,7 +101,7 @@ def expected_documents(case_id: str, built: Built) -> dict[str, dict[str, Any]]:
         docs[EXPECTED] = {"canon": "msl-canon/1", "result": "rejected", "error_class": built.reject,
                           "rule": built.reject_rule or REJECTION_RULES[built.reject]}
     else:
-        status, doc = reference_document(built.data, built.read_as)
+        status, doc = reference_document(built.data, built.read_as, built.secret)
         if status != EXIT_ACCEPT:
             raise GenerationError(f"{case_id}: the reference reader rejects the file ({doc.get('error_class')}: "
                                   f"{doc.get('message')}) but the recipe expects it to be read")
@@ -108,7 +110,7 @@ def expected_documents(case_id: str, built: Built) -> dict[str, dict[str, Any]]:
             raise GenerationError(f"{case_id}: the reference document contradicts the recipe: {'; '.join(wrong)}")
         docs[EXPECTED] = doc
     for alt in built.alternatives:
-        _status, doc = reference_document(built.data, alt.dialect)
+        _status, doc = reference_document(built.data, alt.dialect, built.secret)
         docs[f"expected.{alt.feature}.json"] = doc
     return docs
 
@@ -129,7 +131,13 @@ def case_meta(case_id: str, built: Built) -> dict[str, Any]:
         meta["notes"] = built.notes
     if built.expect and not built.reject:
         meta["facts"] = dict(built.expect)
+    if built.secret:
+        meta["secret"] = {"kind": built.secret[0], "file": SECRET_FILES[built.secret[0]]}
     return meta
+
+
+SECRET_FILES = {"key": "secret.key", "passphrase": "secret.passphrase", "identity": "secret.identity"}
+"""Secret kind -> its file in the case folder."""
 
 
 _SPEC_OF_VERSION = {0x0100: "1.0", 0x0101: "1.1"}
@@ -152,6 +160,8 @@ def render_case(case_id: str, built: Built) -> dict[str, bytes]:
              META: yaml.safe_dump(case_meta(case_id, built), sort_keys=False, allow_unicode=True, width=110).encode()}
     for name, doc in expected_documents(case_id, built).items():
         files[name] = dumps(doc).encode("utf-8")
+    if built.secret:
+        files[SECRET_FILES[built.secret[0]]] = built.secret[1]
     return files
 
 

@@ -326,6 +326,43 @@ types:
             doc: |
               CipherLen: Primary ciphertext length (1.1.1); 0 = not recorded, the tag is the last 16 bytes.
             doc-ref: Memory Slice 1.1.0, section 10.7
+      sealed_header:
+        doc: |
+          The 64-byte cleartext header of a sealed extension segment (1.1.1 Table 27a), after the primary
+          tag (only when CipherLen is non-zero) or after the previous segment's tag. It is followed by
+          SegCipherLen bytes of ciphertext and a 16-byte tag. Little-endian always.
+        doc-ref: Memory Slice 1.1.0, section 10.8
+        seq:
+          - id: magic
+            contents: MSLS
+            doc: |
+              Magic: Sealed segment magic. Consumers reject other bytes (rule C1).
+            doc-ref: Memory Slice 1.1.0, section 10.8
+          - id: seal_hdr_size
+            type: u2
+            doc: |
+              SealHdrSize: 64.
+            doc-ref: Memory Slice 1.1.0, section 10.8
+          - id: seg_index
+            type: u2
+            doc: |
+              SegIndex: 1-based, consecutive.
+            doc-ref: Memory Slice 1.1.0, section 10.8
+          - id: seg_cipher_len
+            type: u8
+            doc: |
+              SegCipherLen: Ciphertext (= plaintext) bytes, tag excluded; more than 0.
+            doc-ref: Memory Slice 1.1.0, section 10.8
+          - id: nonce
+            size: 24
+            doc: |
+              Nonce: Fresh nonce; the cipher-sized prefix is used, the rest zero.
+            doc-ref: Memory Slice 1.1.0, section 10.8
+          - id: reserved
+            size: 24
+            doc: |
+              Reserved: Reserved: producers write zero, consumers ignore it (rules P5, C5).
+            doc-ref: Memory Slice 1.1.0, section 10.8
       block_header:
         doc: |
           The 80-byte header in front of every block payload.

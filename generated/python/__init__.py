@@ -46,7 +46,7 @@ SPEC_SOURCES: dict[str, str] = {
     "dialects.yaml": "e00bc108cc35ce24e59b5fa8457d6b0977b082181e6aa7e86b0e5476b1a91929",
     "enums.yaml": "f6786a5f9d65facab088b45625f3107e4b4bcfc787cdbccb6ce601da1fedb472",
     "errata.yaml": "8b0c69a9b09b3e548c4caf2a4c3ffab37a45c4bff8a2dc91149826a954820f87",
-    "format.yaml": "7f3b45ac493b8b1a90480dafdd486d364384dd17909fabac85649c00975d0227",
-    "rules.yaml": "c0c4751e4f02afe0a56946acf843822458e6c5cde1e59d2f3b6a0ca7c51b1f64",
+    "format.yaml": "a5673ecbd7d8e7288235ffdf378bd24521d2d7d0bf9a8b03d36931c83f566f72",
+    "rules.yaml": "a4c175134dba6868342c871086b277bfb8ba9c542405fa3c37dc7e550580e8dd",
 }
 """SHA-256 of every YAML file this package was generated from."""

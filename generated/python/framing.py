@@ -103,11 +103,57 @@ ALIGNMENT = 8
 COMPRESSED_SIZE_PREFIX = 8
 """Bytes of the u64 UncompressedSize that starts every compressed payload. (spec 1.1:4.2.1)"""
 
+AEAD_TAG_SIZE = 16
+"""Bytes of the AEAD tag after the primary ciphertext and after each sealed segment (both suites). (spec 1.1:10.2)"""
+
+CEK_SIZE = 32
+"""Bytes of the content-encryption key (every suite). (spec 1.1:10.1)"""
+
+AES_GCM_NONCE_SIZE = 12
+"""Nonce bytes AES-256-GCM uses (the prefix of the 24-byte Nonce field). (spec 1.1:10.2)"""
+
+XCHACHA_NONCE_SIZE = 24
+"""Nonce bytes XChaCha20-Poly1305 uses (the whole Nonce field). (spec 1.1:10.2)"""
+
+ARGON2ID_MIN_TIME = 3
+"""Smallest Argon2id time cost a producer may write. (spec 1.1:10.5)"""
+
+ARGON2ID_MIN_MEMORY_KIB = 65536
+"""Smallest Argon2id memory (KiB) a producer may write. (spec 1.1:10.5)"""
+
+ARGON2ID_MIN_LANES = 4
+"""Smallest Argon2id parallelism a producer may write. (spec 1.1:10.5)"""
+
+KEM_CT_X25519 = 32
+"""KEMCtLen of X25519 (the ephemeral public key). (spec 1.1:10.3)"""
+
+KEM_CT_ML_KEM_768 = 1088
+"""KEMCtLen of ML-KEM-768 (FIPS 203). (spec 1.1:10.3)"""
+
+KEM_CT_ML_KEM_1024 = 1568
+"""KEMCtLen of ML-KEM-1024 (FIPS 203). (spec 1.1:10.3)"""
+
+KEM_CT_HYBRID = 1120
+"""KEMCtLen of X25519 + ML-KEM-768: X25519 ciphertext then ML-KEM-768 ciphertext. (spec 1.1:10.3)"""
+
+CEK_INFO = b"MSL-CEK-v1"
+"""HKDF-BLAKE3 info deriving the CEK from a KEM shared secret (salt = DumpUUID). (spec 1.1:10.4)"""
+
+SEG_KEY_INFO = b"MSL-SEG-v1"
+"""HKDF-BLAKE3 info prefix of a sealed segment key (then LE16 index). (spec 1.1:10.8)"""
+
+SEAL_MAGIC = b"MSLS"
+"""Magic of a sealed extension segment's header. (spec 1.1:10.8)"""
+
+SEAL_HEADER_SIZE = 64
+"""SealHdrSize of a sealed extension segment. (spec 1.1:10.8)"""
+
 
 _FRAMING_0_0 = {"<": Struct("<8sBBHIQ16sQHHIBIB2s"), ">": Struct(">8sBBHIQ16sQHHIBIB2s")}
 _FRAMING_1_0 = {"<": Struct("<BBBBIIBBH24s16sQ"), ">": Struct(">BBBBIIBBH24s16sQ")}
-_FRAMING_2_0 = {"<": Struct("<4sHHIHH16s16s32s"), ">": Struct(">4sHHIHH16s16s32s")}
-_FRAMING_3_0 = {"<": Struct("<Q"), ">": Struct(">Q")}
+_FRAMING_2_0 = {"<": Struct("<4sHHQ24s24s"), ">": Struct(">4sHHQ24s24s")}
+_FRAMING_3_0 = {"<": Struct("<4sHHIHH16s16s32s"), ">": Struct(">4sHHIHH16s16s32s")}
+_FRAMING_4_0 = {"<": Struct("<Q"), ">": Struct(">Q")}
 
 
 @dataclass(slots=True)
@@ -445,6 +491,116 @@ class EncryptionHeader:
 
 
 @dataclass(slots=True)
+class SealedHeader:
+    """Structure ``sealed_header``.
+
+    The 64-byte cleartext header of a sealed extension segment (1.1.1 Table 27a), after the primary
+    tag (only when CipherLen is non-zero) or after the previous segment's tag. It is followed by
+    SegCipherLen bytes of ciphertext and a 16-byte tag. Little-endian always.
+
+    Spec: 1.1:10.8. Source: format.yaml:types.sealed_header.
+
+    Attributes:
+        magic: Sealed segment magic. (Magic, +0x00, spec 1.1:10.8.)
+        seal_hdr_size: 64. (SealHdrSize, +0x04, spec 1.1:10.8.)
+        seg_index: 1-based, consecutive. (SegIndex, +0x06, spec 1.1:10.8.)
+        seg_cipher_len: Ciphertext (= plaintext) bytes, tag excluded; more than 0. (SegCipherLen,
+            +0x08, spec 1.1:10.8.)
+        nonce: Fresh nonce; the cipher-sized prefix is used, the rest zero. (Nonce, +0x10, spec
+            1.1:10.8.)
+        reserved: Reserved; zero. (Reserved, +0x28, spec 1.1:10.8.)
+    """
+
+    SIZE: ClassVar[int] = 64
+    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
+        FieldInfo("magic", "bytes", "dec", None, None, None, False, "Magic"),
+        FieldInfo("seal_hdr_size", "int", "dec", None, None, None, False, "SealHdrSize"),
+        FieldInfo("seg_index", "int", "dec", None, None, None, False, "SegIndex"),
+        FieldInfo("seg_cipher_len", "int", "dec", None, None, None, False, "SegCipherLen"),
+        FieldInfo("nonce", "bytes", "dec", None, None, None, False, "Nonce"),
+        FieldInfo("reserved", "bytes", "dec", None, None, None, True, "Reserved"),
+    )
+
+    magic: bytes = b'MSLS'
+    seal_hdr_size: int = 0
+    seg_index: int = 0
+    seg_cipher_len: int = 0
+    nonce: bytes = bytes(24)
+    reserved: bytes = bytes(24)
+
+    @classmethod
+    def decode(cls, data: bytes | bytearray | memoryview, endian: str = "<") -> SealedHeader:
+        """Decode a whole buffer as one SealedHeader.
+
+        Args:
+            data: The bytes (a payload, or the structure alone).
+            endian: "<" for little-endian files, ">" for big-endian ones.
+
+        Returns:
+            The decoded structure.
+
+        Raises:
+            TruncatedError: The data ends inside the structure.
+            ConstraintError: A field has a value a consumer must reject.
+        """
+        view = memoryview(data)
+        obj, _ = cls.decode_at(view, 0, len(view), endian)
+        return obj
+
+    @classmethod
+    def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[SealedHeader, int]:
+        """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
+        need(view, pos, 64, end, "SealedHeader.magic")
+        (
+            f_magic,
+            f_seal_hdr_size,
+            f_seg_index,
+            f_seg_cipher_len,
+            f_nonce,
+            f_reserved,
+        ) = _FRAMING_2_0[endian].unpack_from(view, pos)
+        if f_magic != b"MSLS":
+            raise reject("SealedHeader.magic", f_magic, None, "must be b'MSLS'", pos)
+        pos += 64
+        obj = cls(
+            magic=f_magic,
+            seal_hdr_size=f_seal_hdr_size,
+            seg_index=f_seg_index,
+            seg_cipher_len=f_seg_cipher_len,
+            nonce=f_nonce,
+            reserved=f_reserved,
+        )
+        return obj, pos
+
+    def encode(self, endian: str = "<") -> bytes:
+        """Encode to bytes (length and count fields left as None are computed)."""
+        return b"".join(self.encode_parts(endian))
+
+    def encode_parts(self, endian: str = "<") -> list[bytes | memoryview]:
+        """Encode as a list of byte chunks, without copying large data such as page bytes."""
+        parts: list[bytes | memoryview] = []
+        f_seal_hdr_size = self.seal_hdr_size
+        f_seg_index = self.seg_index
+        f_seg_cipher_len = self.seg_cipher_len
+        parts.append(_FRAMING_2_0[endian].pack(
+            self.magic,
+            f_seal_hdr_size,
+            f_seg_index,
+            f_seg_cipher_len,
+            self.nonce,
+            self.reserved or bytes(24),
+        ))
+        return parts
+
+    def check(self) -> list[Finding]:
+        """Constraints from the schema that this value breaks (reserved fields, ranges, ...)."""
+        found: list[Finding] = []
+        if self.reserved != bytes(24):
+            found.append(Finding("reserved", "P5", "reserved field is not zero"))
+        return found
+
+
+@dataclass(slots=True)
 class BlockHeader:
     """Structure ``block_header``.
 
@@ -521,7 +677,7 @@ class BlockHeader:
             f_block_uuid,
             f_parent_uuid,
             f_prev_hash,
-        ) = _FRAMING_2_0[endian].unpack_from(view, pos)
+        ) = _FRAMING_3_0[endian].unpack_from(view, pos)
         if f_magic != b"MSLC":
             raise reject("BlockHeader.magic", f_magic, None, "must be b'MSLC'", pos)
         if f_block_type < 1:
@@ -552,7 +708,7 @@ class BlockHeader:
         f_block_length = self.block_length
         f_payload_version = self.payload_version
         f_reserved = self.reserved or 0
-        parts.append(_FRAMING_2_0[endian].pack(
+        parts.append(_FRAMING_3_0[endian].pack(
             self.magic,
             f_block_type,
             f_flags,
@@ -620,7 +776,7 @@ class CompressionPrefix:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[CompressionPrefix, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "CompressionPrefix.uncompressed_size")
-        (f_uncompressed_size,) = _FRAMING_3_0[endian].unpack_from(view, pos)
+        (f_uncompressed_size,) = _FRAMING_4_0[endian].unpack_from(view, pos)
         pos += 8
         obj = cls(uncompressed_size=f_uncompressed_size)
         return obj, pos
@@ -633,7 +789,7 @@ class CompressionPrefix:
         """Encode as a list of byte chunks, without copying large data such as page bytes."""
         parts: list[bytes | memoryview] = []
         f_uncompressed_size = self.uncompressed_size
-        parts.append(_FRAMING_3_0[endian].pack(f_uncompressed_size))
+        parts.append(_FRAMING_4_0[endian].pack(f_uncompressed_size))
         return parts
 
     def check(self) -> list[Finding]:

@@ -169,6 +169,39 @@ RULES: dict[str, Rule] = {
         "The Investigation flag requires capability bit 11 (System Context)."),
     "V11-4.3-reserved-types": Rule("V11-4.3-reserved-types", "MUST", "producer", "1.1", "1.1:4.3",
         "Block types 0x0012-0x0015 are reserved and not emitted."),
+    "V11-10.2-aad": Rule("V11-10.2-aad", "MUST", "producer", "1.1", "1.1:10.2",
+        (
+            "The primary AAD is the 128-byte header with CipherLen zeroed followed by the KEM ciphertext; the "
+            "whole block stream is one AEAD message under the header Nonce."
+        )),
+    "V11-10.2-tag": Rule("V11-10.2-tag", "MUST", "consumer", "1.1", "1.1:10.2",
+        (
+            "CipherLen 0: the tag is the last 16 bytes of the file and nothing follows it; otherwise the tag "
+            "follows exactly CipherLen ciphertext bytes, and a CipherLen past the end of the file is corrupt."
+        )),
+    "V11-10.2-no-plaintext": Rule("V11-10.2-no-plaintext", "MUST", "consumer", "1.1", "1.1:10.2",
+        (
+            "No plaintext is presented before the AEAD tag has verified; a wrong key and a tampered byte are both "
+            "a tag failure."
+        )),
+    "V11-10.3-kem": Rule("V11-10.3-kem", "MUST", "consumer", "1.1", "1.1:10.3",
+        (
+            "KEMCtLen matches KeyEncap (0, 32, 1088, 1568, 1120) and the CEK is HKDF-BLAKE3(shared secret, "
+            "DumpUUID, MSL-CEK-v1)."
+        )),
+    "V11-10.5-argon2-min": Rule("V11-10.5-argon2-min", "MUST", "producer", "1.1", "1.1:10.5",
+        "Argon2id parameters are at least time 3, memory 65536 KiB, lanes 4."),
+    "V11-10.7-file-hash": Rule("V11-10.7-file-hash", "MUST", "consumer", "1.1", "1.1:10.7",
+        (
+            "The FileHash of an encrypted file covers the header with CipherLen zeroed, the KEM ciphertext and the "
+            "plaintext blocks before the End-of-Capture."
+        )),
+    "V11-10.8-sealed": Rule("V11-10.8-sealed", "MUST", "consumer", "1.1", "1.1:10.8",
+        (
+            "Sealed segments exist only when CipherLen is non-zero; each is verified (magic, size, index, length, "
+            "tag under its segment key and chained AAD, plaintext one extension segment) and the first failing one "
+            "and everything after it are trailing data."
+        )),
     "V11-10.6-zero-prev": Rule("V11-10.6-zero-prev", "MUST", "producer", "1.1", "1.1:10.6",
         "Every PrevHash of an encrypted file is zero."),
 }

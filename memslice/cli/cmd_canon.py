@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from memslice.cli.common import DIALECT_HELP, EXIT_OK, add_inflate_budget
+from memslice.cli.common import DIALECT_HELP, EXIT_OK, add_inflate_budget, add_secret_options, open_reader
 
 
 def _cmd_canon(args: argparse.Namespace) -> int:
     from memslice.atomic_output import check_destination, write_file
     from memslice.canon import dumps, to_canonical
-    from memslice.reader import MslReader
 
     if args.output:
         check_destination(args.output, force=args.force)  # before the capture is read
-    with MslReader(args.file, dialect=args.dialect, inflate_budget=args.inflate_budget) as reader:
+    with open_reader(args, args.file, dialect=args.dialect, inflate_budget=args.inflate_budget) as reader:
         text = dumps(to_canonical(reader, check_integrity=not args.no_verify))
     if args.output:
         write_file(args.output, text, force=args.force)
@@ -32,4 +31,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-verify", action="store_true", help="skip hash verification")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
     add_inflate_budget(p)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_canon, data_on_stdout=True)

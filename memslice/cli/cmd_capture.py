@@ -22,7 +22,15 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from memslice.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from memslice.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_IO,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_encrypt_options,
+    encryption_config,
+)
 
 
 def _arg(parse: Callable[[str], object]) -> Callable[[str], object]:
@@ -83,6 +91,7 @@ def _cmd_capture(args: argparse.Namespace) -> int:
     from memslice.acquirer.options import CaptureOptions
     from memslice.acquirer.progress import TerminalProgress
     from memslice.acquirer.report import write_report
+    from memslice.errors import CryptoError
 
     options = CaptureOptions(
         output=Path(args.output), compression=args.compress, format_version=args.format, freeze=args.freeze,
@@ -96,6 +105,12 @@ def _cmd_capture(args: argparse.Namespace) -> int:
     progress = TerminalProgress(sys.stderr) if not args.quiet else None
     try:
         check_outputs(options, typed=(args.output, args.report))  # before a process is even looked up
+        if args.encrypt:  # after the destination check: a prompt only once the output is known to be writable
+            try:
+                options.encryption = encryption_config(args)
+            except OSError as exc:  # an unreadable --key-file / --recipient / --passphrase-file
+                print(f"msl capture: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+                return EXIT_IO
         pid = resolve(args.target)
         with _stop_on_signals(stop):
             report = capture(pid, options, stop=stop, progress=progress)
@@ -105,6 +120,9 @@ def _cmd_capture(args: argparse.Namespace) -> int:
         print(f"msl capture: {exc}", file=sys.stderr)
         if options.report is not None and exc.report is not None:
             _write_report(write_report, exc.report, options.report, args.force)
+        return exc.exit_code
+    except CryptoError as exc:  # no usable secret for --encrypt (exit code of the table, 11-14)
+        print(f"msl capture: {exc}", file=sys.stderr)
         return exc.exit_code
     except Exception as exc:  # the one place a bug becomes a one-line message, never a traceback
         print(f"msl capture: internal error: {type(exc).__name__}: {exc} (please report)", file=sys.stderr)
@@ -162,4 +180,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="replace OUT.msl (and R.json) if it exists as a regular file (a symbolic link is replaced "
                         "itself, never followed)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line, no summary")
+    p.add_argument("--encrypt", action="store_true",
+                   help="write an encrypted capture (plaintext never reaches the disk); secret options below")
+    add_encrypt_options(p)
     p.set_defaults(func=_cmd_capture)

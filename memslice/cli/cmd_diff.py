@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK
+from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK, add_secret_options, open_reader
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     from memslice.cli.scripting import custody, emit, wants_json
     from memslice.diff import diff
     from memslice.mappings import prot_text, type_name
-    from memslice.reader import MslReader
 
-    with MslReader(args.a, dialect=args.dialect) as ra, MslReader(args.b, dialect=args.dialect) as rb:
+    with open_reader(args, args.a, dialect=args.dialect) as ra, open_reader(args, args.b, dialect=args.dialect) as rb:
         report = diff(ra, rb)
         code = EXIT_OK if report.same else EXIT_FAIL
         if wants_json(args):
@@ -49,4 +48,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("b", metavar="B")
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_diff)

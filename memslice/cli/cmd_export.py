@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from memslice.cli.common import EXIT_OK
+from memslice.cli.common import EXIT_OK, add_secret_options, reader_options
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -17,7 +17,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     bar = make_progress(sys.stderr.isatty() and not args.quiet)
     try:
         result = export_elf_core(args.file, args.output, overwrite=args.force, check=not args.no_verify,
-                                 progress=bar.advance, total=lambda n: bar.phase("writing memory", n))
+                                 progress=bar.advance, total=lambda n: bar.phase("writing memory", n),
+                                 reader_options=reader_options(args, args.file))
     finally:
         bar.done()
     if not args.quiet:
@@ -40,4 +41,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-f", "--force", action="store_true",
                    help="replace an existing output file (a symbolic link is replaced itself, never followed)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    add_secret_options(p)
     p.set_defaults(func=_cmd_export)

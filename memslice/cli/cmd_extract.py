@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK
+from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK, add_secret_options, open_reader
 from memslice.cli.options import parse_byte, parse_int
 
 
@@ -60,10 +60,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from memslice.address_space import AddressSpace
     from memslice.cli.scripting import custody, emit, wants_json
     from memslice.mappings import mappings
-    from memslice.reader import MslReader
 
     out_dir = Path(args.output)
-    with MslReader(args.file, dialect=args.dialect) as reader:
+    with open_reader(args, args.file, dialect=args.dialect) as reader:
         space = AddressSpace(reader)
         rows = mappings(reader, space)
         if args.region is not None:
@@ -115,4 +114,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-f", "--force", action="store_true", help="replace existing files")
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_extract)

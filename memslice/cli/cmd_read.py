@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from memslice.cli.common import DIALECT_HELP, EXIT_OK
+from memslice.cli.common import DIALECT_HELP, EXIT_OK, add_secret_options, open_reader
 from memslice.cli.options import parse_byte, parse_int
 
 _CHUNK = 1 << 20
@@ -71,11 +71,10 @@ def _cmd_read(args: argparse.Namespace) -> int:
     from memslice.cli.output import check_destination, open_output
     from memslice.cli.scripting import custody, emit, wants_json
     from memslice.errors import NotCapturedError
-    from memslice.reader import MslReader
 
     if args.output:
         check_destination(args.output, overwrite=args.force)
-    with MslReader(args.file, dialect=args.dialect) as reader:
+    with open_reader(args, args.file, dialect=args.dialect) as reader:
         space = AddressSpace(reader)
         runs = spans(space, args.addr, args.length)
         missing = holes(runs)
@@ -136,4 +135,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-f", "--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--json", action="store_true", help="one JSON document (the bytes as hex unless -o)")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_read, data_on_stdout=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from memslice.cli.common import DIALECT_HELP, EXIT_OK
+from memslice.cli.common import DIALECT_HELP, EXIT_OK, add_secret_options, open_reader
 from memslice.cli.options import parse_int
 
 
@@ -12,9 +12,8 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     from memslice.address_space import AddressSpace
     from memslice.cli.scripting import custody, emit, wants_json
     from memslice.mappings import mappings, prot_text, type_name
-    from memslice.reader import MslReader
 
-    with MslReader(args.file, dialect=args.dialect) as reader:
+    with open_reader(args, args.file, dialect=args.dialect) as reader:
         space = AddressSpace(reader)
         rows = mappings(reader, space)
         if args.addr is not None:
@@ -57,4 +56,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--path", metavar="TEXT", help="only mappings whose path contains TEXT")
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_regions)

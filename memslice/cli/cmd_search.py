@@ -6,7 +6,7 @@ import argparse
 import re
 from typing import Any
 
-from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK
+from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK, add_secret_options, open_reader
 from memslice.cli.options import parse_int
 
 _PRINTABLE = bytes(c if 0x20 <= c < 0x7F else 0x2E for c in range(256))
@@ -45,7 +45,6 @@ def _cmd_search(args: argparse.Namespace) -> int:
     from memslice.address_space import AddressSpace
     from memslice.cli.scripting import JsonStream, custody, wants_json
     from memslice.mappings import Locator, mappings
-    from memslice.reader import MslReader
     from memslice.scan import find_literal, find_regex
 
     if args.regex:
@@ -60,7 +59,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
             raise argparse.ArgumentTypeError("empty pattern")
         what = f"{len(literal)}-byte literal {literal.hex() if args.hex else repr(args.pattern)}"
     start, end = args.start or 0, args.end or 1 << 64
-    with MslReader(args.file, dialect=args.dialect) as reader:
+    with open_reader(args, args.file, dialect=args.dialect) as reader:
         space = AddressSpace(reader)
         rows = Locator(mappings(reader, space))
         hits = (find_regex(space, regex, start, end) if args.regex
@@ -122,4 +121,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--end", type=parse_int, metavar="ADDR", help="address past the last one to search")
     p.add_argument("--json", action="store_true", help="one JSON document (matches streamed)")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_search)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from memslice.cli.common import DIALECT_HELP, EXIT_OK
+from memslice.cli.common import DIALECT_HELP, EXIT_OK, add_secret_options, open_reader
 from memslice.cli.options import parse_int
 
 
 def _cmd_strings(args: argparse.Namespace) -> int:
     from memslice.address_space import AddressSpace
     from memslice.cli.scripting import JsonStream, custody, wants_json
-    from memslice.reader import MslReader
     from memslice.scan import find_strings
 
     if args.min_len < 1:
         raise argparse.ArgumentTypeError("-n must be at least 1")
     wide = args.encoding == "utf16le"
-    with MslReader(args.file, dialect=args.dialect) as reader:
+    with open_reader(args, args.file, dialect=args.dialect) as reader:
         space = AddressSpace(reader)
         stream = JsonStream(args, [custody(args.file, reader)], "strings") if wants_json(args) else None
         count = 0
@@ -54,4 +53,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--end", type=parse_int, metavar="ADDR", help="address past the last one")
     p.add_argument("--json", action="store_true", help="one JSON document (strings streamed)")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_strings)

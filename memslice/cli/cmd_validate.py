@@ -12,7 +12,17 @@ import sys
 import time
 from typing import Any
 
-from memslice.cli.common import EXIT_FAIL, EXIT_IO, EXIT_NOT_CHECKED, EXIT_OK, add_inflate_budget, worst
+from memslice.cli.common import (
+    EXIT_FAIL,
+    EXIT_IO,
+    EXIT_NOT_CHECKED,
+    EXIT_OK,
+    add_inflate_budget,
+    add_secret_options,
+    error_exit_code,
+    reader_options,
+    worst,
+)
 from memslice.errors import MslError
 
 _DELAY = 2.0
@@ -70,10 +80,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         for path in args.file:
             progress.begin(path)
             try:
-                report = validate(path, progress, inflate_budget=args.inflate_budget)
-            except MslError as exc:  # a limit of ours (inflate budget): no verdict on the file
-                codes.append(EXIT_FAIL)
-                documents.append({"file": path, "ok": False, "verdict": "FAIL", "error": error_doc(exc, path)})
+                report = validate(path, progress, inflate_budget=args.inflate_budget, **reader_options(args, path))
+            except MslError as exc:  # a limit of ours (inflate budget), or decryption failed (11-14)
+                code = error_exit_code(exc)
+                codes.append(code)
+                verdict = "FAIL" if code == EXIT_FAIL else "NOT DECRYPTED"
+                documents.append({"file": path, "ok": False, "verdict": verdict, "error": error_doc(exc, path)})
                 print(f"msl validate: {path}: {exc}", file=sys.stderr)
                 continue
             except OSError as exc:
@@ -113,14 +125,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         progress.close()
     code = worst(codes)
     if wants_json(args):
-        verdicts = ("PASS", "FAIL", "NOT CHECKED", "I/O ERROR")
+        verdicts = ("PASS", "FAIL", "NOT CHECKED", "NOT DECRYPTED", "I/O ERROR")
         summary = {v: sum(1 for d in documents if d["verdict"] == v) for v in verdicts}
         return emit(args, documents[0] if len(documents) == 1 else {"files": documents, "summary": summary},
                     captures=captures, exit_code=code,
                     error=documents[0].get("error") if len(documents) == 1 else None)
     if len(codes) > 1:
         names = {EXIT_OK: "pass", EXIT_FAIL: "fail", EXIT_NOT_CHECKED: "not checked", EXIT_IO: "i/o error"}
-        print(f"{len(codes)} files: " + ", ".join(f"{codes.count(c)} {n}" for c, n in names.items()))
+        undecrypted = sum(1 for c in codes if c not in names)
+        print(f"{len(codes)} files: " + ", ".join(f"{codes.count(c)} {n}" for c, n in names.items())
+              + (f", {undecrypted} not decrypted" if undecrypted else ""))
     return code
 
 
@@ -128,11 +142,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``msl validate`` to the parser."""
     p = sub.add_parser("validate", help="check captures against the producer MUST/SHOULD rules",
                        description="Validate each file, carrying on past a bad one; exit with the worst status: 0 all "
-                                   "pass, 10 not checked (encrypted, no key), 1 fail, 74 I/O error.")
+                                   "pass, 10 not checked (encrypted, no key), 1 fail, 11-14 not decrypted (secret, "
+                                   "authentication, container, KDF limit), 74 I/O error.")
     p.add_argument("file", nargs="+", help="capture(s) to check")
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.add_argument("--strict", action="store_true", help="SHOULD findings fail too")
     p.add_argument("--all", action="store_true", help="print every finding (default: the first --limit)")
     p.add_argument("--limit", type=int, default=50, help="findings printed per file (default %(default)s)")
     add_inflate_budget(p)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_validate)

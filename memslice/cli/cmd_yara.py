@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK
+from memslice.cli.common import DIALECT_HELP, EXIT_FAIL, EXIT_OK, add_secret_options, open_reader
 from memslice.cli.options import parse_int
 
 
@@ -14,7 +14,6 @@ def _cmd_yara(args: argparse.Namespace) -> int:
     from memslice.address_space import AddressSpace
     from memslice.cli.scripting import JsonStream, custody, wants_json
     from memslice.mappings import Locator, mappings
-    from memslice.reader import MslReader
     from memslice.scan import yara_scan
 
     try:
@@ -23,7 +22,7 @@ def _cmd_yara(args: argparse.Namespace) -> int:
         raise argparse.ArgumentTypeError(f"{args.rules}: YARA rules do not compile: {exc}") from None
     except yara.Error as exc:
         raise OSError(2, str(exc), args.rules) from None
-    with MslReader(args.file, dialect=args.dialect) as reader:
+    with open_reader(args, args.file, dialect=args.dialect) as reader:
         space = AddressSpace(reader)
         rows = Locator(mappings(reader, space))
         stream = JsonStream(args, [custody(args.file, reader)], "matches") if wants_json(args) else None
@@ -81,4 +80,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--end", type=parse_int, metavar="ADDR", help="address past the last one")
     p.add_argument("--json", action="store_true", help="one JSON document (matches streamed)")
     p.add_argument("--dialect", default="auto", help=DIALECT_HELP)
+    add_secret_options(p)
     p.set_defaults(func=_cmd_yara)

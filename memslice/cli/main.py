@@ -19,13 +19,13 @@ from collections.abc import Sequence
 
 import memslice.cli
 from memslice.cli.common import (
-    EXIT_FAIL,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_IO,
     EXIT_NOT_CHECKED,
     EXIT_OK,
     EXIT_USAGE,
+    error_exit_code,
     exit_code_table,
 )
 from memslice.errors import EncryptedError, MslError, OutputError
@@ -97,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
     except EncryptedError as exc:
         code, message, err = EXIT_NOT_CHECKED, f"{where}{exc}", exc
     except MslError as exc:
-        code, message, err = EXIT_FAIL, f"{where}{exc}", exc
+        code, message, err = error_exit_code(exc), f"{where}{exc}", exc
     except argparse.ArgumentTypeError as exc:
         code, message, err = EXIT_USAGE, str(exc), exc
     except BrokenPipeError:
