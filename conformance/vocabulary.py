@@ -78,6 +78,9 @@ REJECTION_RULES: dict[str, str] = {
     "compression": "V11-C20",
     "payload": "B-4.1-block-length",
     "unsupported": "V11-C13",
+    "authentication": "V11-10.2-no-plaintext",
+    "encryption-container": "V11-10.2-tag",
+    "kdf-limit": "V11-10.5-argon2-min",
 }
 """Error class -> the rule a rejection of that class cites unless its case names another
 (``truncated-header``: HeaderSize bytes are needed to locate block 0, C2; ``payload``: the

@@ -18,6 +18,7 @@ import struct
 from memslice.conformance.generators import Built, recipe
 from memslice.conformance.generators.fixtures import STANDARD_CAPS, WRITTEN_AT, add_standard, uuid4, write_capture
 from memslice.conformance.generators.mutate import field_offset
+from memslice.conformance.vocabulary import REJECTION_RULES
 from memslice.generated import framing
 
 from memslice.crypto.kdf import Argon2Params
@@ -147,8 +148,9 @@ def _cipher_len_zero(seed: str) -> Built:
 
 def _reject(seed: str, data: bytes, secret: tuple[str, bytes], text: str, rules: list[str], mutation: str,
             error: str, kind: str = "invalid") -> Built:
+    rule = REJECTION_RULES[error] if REJECTION_RULES[error] in rules else rules[0]
     return Built(bytes(data), text, "1.1", rules, "required", kind, {"generator": _GEN, "mutation": mutation},
-                 features=list(_FEATURES), secret=secret, reject=error)
+                 features=list(_FEATURES), secret=secret, reject=error, reject_rule=rule)
 
 
 @recipe("encrypted/tampered-ciphertext")
