@@ -21,14 +21,14 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from memslice.codegen import Spec, load_spec
 from memslice.codegen.expressions import evaluate
 from memslice.codegen.model import Field, Struct
 
-SPEC_DIR = Path(__file__).resolve().parents[1] / "spec"
+from memslice.resources import installed_spec_dir
+
 CANON_VERSION = "msl-canon/1"
 END_OF_CAPTURE = "end_of_capture"
 END_OF_EXTENSION = "end_of_extension"
@@ -96,12 +96,12 @@ class KaitaiCanon:
     """Renders Kaitai parse trees as canonical documents.
 
     Args:
-        spec: The schema model (default: ``spec/`` of this checkout).
+        spec: The schema model (default: the installed ``spec/``).
         tree: How to read nodes (default: the Python parser's objects).
     """
 
     def __init__(self, spec: Spec | None = None, tree: Tree | None = None) -> None:
-        self.spec = spec or load_spec(SPEC_DIR)
+        self.spec = spec or load_spec(installed_spec_dir())
         self.tree = tree or python_tree()
         self.structs: dict[str, Struct] = {camel(s.id): s for s in self.spec.types.values()}
         self.layout_block: dict[str, str] = {}

@@ -182,7 +182,8 @@ def test_make_test_preflight_names_what_is_missing(tmp_path: Path) -> None:
 def test_data_folders_are_listed_so_setuptools_stays_quiet() -> None:
     config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
     listed = set(config["packages"])
-    roots = {"memslice.conformance": REPO / "conformance", "memslice.codegen": REPO / "codegen"}
+    roots = {"memslice.conformance": REPO / "conformance", "memslice.codegen": REPO / "codegen",
+             "memslice.spec": REPO / "spec"}
     for package, root in roots.items():
         for folder in root.rglob("*"):
             if not folder.is_dir() or folder.name == "__pycache__" or (folder / "__init__.py").exists():

@@ -12,15 +12,15 @@ from memslice.conformance import CASES_DIR
 from memslice.conformance.cases import load_cases, select
 from memslice.conformance.kit import KitError, write_kit
 
-from memslice.cli.common import REPO_ROOT
 from memslice.cli.main import main as msl
+from memslice.resources import installed_spec_dir
 
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("kit") / "msl-kit"
     cases = select(load_cases(CASES_DIR), run=["header/*", "golden/key-hint", "regions/page-states"])
-    write_kit(target, cases, CASES_DIR, REPO_ROOT / "spec")
+    write_kit(target, cases, CASES_DIR, installed_spec_dir())
     return target
 
 
@@ -60,7 +60,7 @@ def test_the_kit_carries_the_rules_and_spec_files_it_cites(kit: Path) -> None:
     for name in ("format.yaml", "enums.yaml", "rules.yaml", "dialects.yaml"):
         assert (kit / "spec" / name).is_file()
     copied = (kit / "spec" / "blocks" / "key_hint.yaml").read_bytes()
-    assert copied == (REPO_ROOT / "spec" / "blocks" / "key_hint.yaml").read_bytes()
+    assert copied == (installed_spec_dir() / "blocks" / "key_hint.yaml").read_bytes()
     assert (kit / "contract.md").is_file() and (kit / "schemas" / "canon.schema.json").is_file()
 
 

@@ -449,15 +449,15 @@ def test_conformance_copy_refuses_a_folder_others_can_write(shared: Path, tmp_pa
 def test_codegen_does_not_follow_a_planted_link(shared: Path, victim: Path) -> None:
     from memslice.codegen.driver import render_all, run_codegen
 
-    from memslice.cli.common import REPO_ROOT
+    from memslice.resources import installed_spec_dir
 
     out = shared / "generated"
-    files = render_all(REPO_ROOT / "spec", out)
+    files = render_all(installed_spec_dir(), out)
     some = sorted(files)[0]
     some.parent.mkdir(parents=True, exist_ok=True)
     for name in (some.name + ".tmp", some.name + ".partial"):
         os.symlink(victim, some.with_name(name))
-    run_codegen(REPO_ROOT / "spec", out)
+    run_codegen(installed_spec_dir(), out)
     assert_victim_untouched(victim)
     assert some.read_text(encoding="utf-8") == files[some] and stat.S_IMODE(some.stat().st_mode) == 0o644
 

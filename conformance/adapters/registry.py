@@ -19,7 +19,7 @@ from pathlib import Path
 from memslice.conformance import KNOWN_FAILURES_DIR
 from memslice.conformance.runner import Adapter
 
-from memslice.cli.common import REPO_ROOT
+from memslice.resources import checkout_root
 
 HERE = Path(__file__).resolve().parent
 ORACLE_ROOT_ENV = "MEMSLICE_ORACLE_ROOT"
@@ -71,9 +71,15 @@ IMPLEMENTATIONS: dict[str, Implementation] = {
 
 
 def oracle_root() -> Path:
-    """Where the oracle venvs live."""
+    """Where the oracle venvs live.
+
+    ``$MEMSLICE_ORACLE_ROOT``, else ``.oracle-venvs`` of the checkout (an installed package: of
+    the current directory).
+    """
     override = os.environ.get(ORACLE_ROOT_ENV)
-    return Path(override).resolve() if override else REPO_ROOT / ".oracle-venvs"
+    if override:
+        return Path(override).resolve()
+    return (checkout_root() or Path.cwd()) / ".oracle-venvs"
 
 
 def unavailable(impl: Implementation) -> str | None:
@@ -82,7 +88,10 @@ def unavailable(impl: Implementation) -> str | None:
         return f"pending: {impl.pending}"
     if impl.interpreter is not None and shutil.which(impl.interpreter) is None:
         return f"{impl.interpreter} is not installed"
-    missing = [n for n in impl.needs if not (REPO_ROOT / n).is_file()]
+    root = checkout_root()
+    if impl.needs and root is None:
+        return f"needs a source checkout with {impl.needs[0]} ({impl.needs_hint})"
+    missing = [n for n in impl.needs if not (root / n).is_file()]  # type: ignore[operator]
     if missing:
         return f"{', '.join(missing)} missing ({impl.needs_hint})"
     if impl.venv is None:

@@ -12,10 +12,8 @@ memdiver's Related Dump TargetHash) are left out, as a newly built structure lea
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
@@ -27,8 +25,8 @@ from memslice.conformance.generators.fixtures import TIMESTAMP, uuid4
 from memslice.generated.enums import ENUM_NAMES, FLAG_BITS
 
 from memslice.canon import struct_to_canon
-from memslice.cli.common import REPO_ROOT
 from memslice.errors import MslError
+from memslice.resources import spec_dir
 
 
 class Unbuildable(MslError):
@@ -37,8 +35,8 @@ class Unbuildable(MslError):
 
 @cache
 def spec_model() -> Spec:
-    """The format as data, loaded from the source tree's ``spec/`` (or ``$MEMSLICE_SPEC_DIR``, for a changed copy)."""
-    return load_spec(Path(os.environ.get("MEMSLICE_SPEC_DIR") or REPO_ROOT / "spec"))
+    """The format as data, loaded from the installed ``spec/`` (or ``$MEMSLICE_SPEC_DIR``, for a changed copy)."""
+    return load_spec(spec_dir())
 
 
 #: layout id -> field values that must be given, not derived (count names shared by two

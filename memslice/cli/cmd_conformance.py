@@ -21,6 +21,7 @@ import yaml
 
 from memslice.atomic_output import check_destination
 from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from memslice.resources import inside_installation
 
 if TYPE_CHECKING:
     from memslice.conformance.cases import Case
@@ -97,6 +98,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if known_path is None:
             print("msl conformance: --update-known-failures needs --known-failures FILE", file=sys.stderr)
             return EXIT_USAGE
+        if inside_installation(known_path):
+            print(f"msl conformance: --update-known-failures would rewrite {known_path} inside the installed "
+                  "package; give --known-failures FILE (a copy) or run from a source checkout", file=sys.stderr)
+            return EXIT_USAGE
         doc = updated_known_failures(result, known, result.capabilities.get("version"))
         # rewriting the file it was asked to update: replacing it is the point
         rep.write_text(known_path, yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110), force=True)
@@ -119,12 +124,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_copy(args: argparse.Namespace) -> int:
-    from memslice.cli.common import REPO_ROOT
     from memslice.conformance.kit import KitError, write_kit
+    from memslice.resources import installed_spec_dir
 
     cases = _cases(args)
     try:
-        stamp = write_kit(Path(args.dir), cases, Path(args.cases), REPO_ROOT / "spec")
+        stamp = write_kit(Path(args.dir), cases, Path(args.cases), installed_spec_dir())
     except KitError as exc:
         print(f"msl conformance copy: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -187,6 +192,10 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
 def _cmd_generate(args: argparse.Namespace) -> int:
     from memslice.conformance.generators.build import generate
 
+    if not args.verify and inside_installation(Path(args.cases)):
+        print(f"msl conformance generate: rebuilding the corpus needs a source checkout ({args.cases} is the "
+              "installed package, never written to); give --cases DIR, or --verify to check it", file=sys.stderr)
+        return EXIT_USAGE
     statuses = generate(Path(args.cases), verify=args.verify, select=args.case or None)
     bad = [s for s in statuses if s.status not in ("ok", "written")]
     for s in statuses:
@@ -289,7 +298,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     m.add_argument("-f", "--force", action="store_true", help="replace existing output and report files")
     m.set_defaults(func=_guarded(_cmd_matrix))
 
-    g = cmds.add_parser("generate", help="rebuild the corpus from its recipes (source tree only)")
+    g = cmds.add_parser("generate", help="rebuild the corpus from its recipes (--verify: check the installed one)")
     g.add_argument("--verify", action="store_true",
                    help="write nothing; report ok / outdated / missing / unexpected / retired")
     g.add_argument("--case", action="append", metavar="ID", help="only this case (repeatable)")

@@ -12,17 +12,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, REPO_ROOT
+from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from memslice.resources import checkout_root
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     from memslice.codegen.diff import diff_specs, spec_at
     from memslice.codegen.errors import SpecError, SpecErrors
 
+    repo = checkout_root() or Path.cwd()  # git revisions: of the checkout, or of the repository here
     with tempfile.TemporaryDirectory(prefix="msl-spec-diff-") as tmp:
         try:
-            old, old_label = spec_at(args.old, REPO_ROOT, Path(tmp) / "old")
-            new, new_label = spec_at(args.new, REPO_ROOT, Path(tmp) / "new")
+            old, old_label = spec_at(args.old, repo, Path(tmp) / "old")
+            new, new_label = spec_at(args.new, repo, Path(tmp) / "new")
         except (SpecError, SpecErrors) as exc:
             print(f"msl spec diff: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -39,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("spec", help="the format description: diff two versions of spec/")
     spec_sub = p.add_subparsers(dest="spec_command", required=True)
     d = spec_sub.add_parser("diff", help="changelog between two spec folders or git revisions (Markdown or JSON)")
-    d.add_argument("old", help="earlier spec: a folder (spec/ or one holding it) or a git revision, e.g. HEAD~3")
+    d.add_argument("old", help="earlier spec: a folder (spec/ or one holding it) or a git revision, e.g. HEAD~3 "
+                   "(of the source checkout, or of the git repository in the current directory)")
     d.add_argument("new", help="later spec: a folder or a git revision")
     d.add_argument("--json", action="store_true", help="print JSON (msl-spec-diff/1) instead of Markdown")
     d.add_argument("--fail-on-breaking", action="store_true",

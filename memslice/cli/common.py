@@ -11,9 +11,6 @@ from typing import Any
 
 from memslice.errors import AuthenticationError, ContainerError, CryptoError, KdfLimitError, MslError, SecretError
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-"""The source tree (``spec/`` and ``generated/`` live here in an editable install)."""
-
 EXIT_OK = 0
 """Success: the file is valid / the command did what was asked."""
 EXIT_FAIL = 1
