@@ -1,8 +1,9 @@
 """Where the data the package ships lives, and whether a source checkout is at hand.
 
-The format description (``spec/``) is installed as package data ``memslice.spec``, the
-conformance corpus as ``memslice.conformance``'s ``cases/``: both are found through
-:mod:`importlib.resources`, so an installed wheel needs no source tree. A few things exist
+The format description (``spec/``) is installed as package data ``memslice.spec`` and found
+through :mod:`importlib.resources`; the conformance corpus is package data of
+``memslice.conformance`` (its ``cases/``, beside its modules). An installed wheel therefore
+needs no source tree. A few things exist
 only in a checkout (``generated/`` as a folder with its Kaitai and docs outputs, the test
 fixtures, ``build/kaitai``): :func:`checkout_root` says whether they are there, and commands
 that need them say so in one line instead of looking next to ``site-packages``.
@@ -15,17 +16,11 @@ import os
 from functools import cache
 from pathlib import Path
 
-from memslice.errors import MslError
-
 SPEC_PACKAGE = "memslice.spec"
 """The package that holds ``spec/`` in a wheel (``package-dir`` maps it to the checkout's ``spec/``)."""
 
 SPEC_DIR_ENV = "MEMSLICE_SPEC_DIR"
 """Environment variable naming a changed copy of ``spec/`` for the corpus generators."""
-
-
-class NoCheckoutError(MslError):
-    """A command needs the source tree (``generated/``, test fixtures), and this is an installed package."""
 
 
 def package_folder(package: str, probe: str) -> Path:
@@ -80,22 +75,6 @@ def checkout_root() -> Path | None:
     root = Path(__file__).resolve().parents[1]
     marks = (root / "pyproject.toml", root / "spec" / "format.yaml", root / "generated" / "python" / "__init__.py")
     return root if all(p.is_file() for p in marks) else None
-
-
-def require_checkout(what: str) -> Path:
-    """The source tree, or :class:`NoCheckoutError` saying that ``what`` needs one.
-
-    Args:
-        what: What needs it, completing "... needs a source checkout", e.g. ``"regenerating generated/"``.
-
-    Raises:
-        NoCheckoutError: This is an installed package.
-    """
-    root = checkout_root()
-    if root is None:
-        raise NoCheckoutError(f"{what} needs a source checkout (this memslice is installed in "
-                              f"{Path(__file__).resolve().parents[1]})")
-    return root
 
 
 def inside_installation(path: Path) -> bool:

@@ -21,6 +21,7 @@ import sysconfig
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -80,8 +81,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     shutil.copytree(ROOT, src, ignore=_ignore)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "-q"]
     # the build backend of the dev venv (setuptools>=77, a dev dependency): no download, seconds
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", dist, src], check=True,
-                   capture_output=True, timeout=300)
+    setuptools = tuple(int(p) for p in metadata.version("setuptools").split(".")[:1])
+    if setuptools < (77,):
+        pytest.fail(f"setuptools {metadata.version('setuptools')} in the dev venv cannot build the wheel: run "
+                    "`make setup` (the dev extra needs setuptools>=77)", pytrace=False)
+    built = subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", dist, src],
+                           capture_output=True, text=True, timeout=300, check=False)
+    assert built.returncode == 0, built.stderr[-3000:]
     wheels = list(dist.glob("memslice-*.whl"))
     assert len(wheels) == 1, wheels
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True, timeout=120)
@@ -90,9 +96,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
                                     capture_output=True, text=True, check=True).stdout.strip())
     deps = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
     (venv_site / "_dev_venv_dependencies.pth").write_text("".join(f"{p}\n" for p in deps))
-    subprocess.run([*pip, "--python", venv / "bin" / "python", "install", "--no-deps", "--no-index", "--no-compile",
-                    wheels[0]],
-                   check=True, capture_output=True, timeout=300)
+    done = subprocess.run([*pip, "--python", venv / "bin" / "python", "install", "--no-deps", "--no-index",
+                           "--no-compile", wheels[0]], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
     work.mkdir()
     shutil.copyfile(SAMPLES / "memdiver-1.0.2" / "mdw_plain.msl", work / PLAIN)
     shutil.copyfile(SAMPLES / "memdiver-1.0.2" / "mdw_zstd.msl", work / "zstd.msl")

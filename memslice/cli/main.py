@@ -29,7 +29,6 @@ from memslice.cli.common import (
     exit_code_table,
 )
 from memslice.errors import EncryptedError, MslError, OutputError
-from memslice.resources import NoCheckoutError
 
 COMMAND_MODULES: tuple[str, ...] = tuple(sorted(
     f"memslice.cli.{info.name}" for info in pkgutil.iter_modules(memslice.cli.__path__)
@@ -94,8 +93,6 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except OutputError as exc:  # names the output path itself, never a temporary name
-        code, message, err = EXIT_USAGE, str(exc), exc
-    except NoCheckoutError as exc:  # an installed package asked for what only the source tree has
         code, message, err = EXIT_USAGE, str(exc), exc
     except EncryptedError as exc:
         code, message, err = EXIT_NOT_CHECKED, f"{where}{exc}", exc
