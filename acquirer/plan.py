@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from memslice.acquirer.linux.maps import Mapping
 from memslice.acquirer.options import CaptureOptions
+from memslice.acquirer.source import Mapping
 from memslice.generated.enums import RegionType
 
 

@@ -14,10 +14,12 @@ The layout is chosen by the regset's architecture *and* size: a 32-bit (compat) 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from memslice.acquirer.importers.registers import FXSAVE_SCALARS, FXSAVE_SIZE, xstate_registers
+from memslice.acquirer.source import Register, has_pc_and_sp, role_value
 from memslice.generated.enums import ArchType, RegisterRole
+
+__all__ = ["Register", "decode_arm_tls", "decode_fp", "decode_gpr", "decode_xstate", "has_pc_and_sp",
+           "role_value", "supported"]
 
 NT_PRSTATUS = 1
 """General-purpose registers."""
@@ -32,21 +34,6 @@ XSTATE_MAX = 1 << 14
 
 _PC, _SP, _FP, _FLAGS, _TLS, _LR = (RegisterRole.PC, RegisterRole.SP, RegisterRole.FP, RegisterRole.FLAGS,
                                     RegisterRole.TLS, RegisterRole.LR)
-
-
-@dataclass(frozen=True, slots=True)
-class Register:
-    """One register value.
-
-    Attributes:
-        name: Lowercase mnemonic.
-        value: Raw bytes, little-endian as the kernel stores them.
-        roles: ``RegisterRole`` bits.
-    """
-
-    name: str
-    value: bytes
-    roles: int = 0
 
 
 # (name, width, roles) in struct order; offsets follow from the widths.
@@ -137,19 +124,3 @@ def decode_arm_tls(raw: bytes) -> list[Register]:
     if len(raw) >= 16:
         out.append(Register("tpidr2_el0", bytes(raw[8:16])))
     return out
-
-
-def has_pc_and_sp(registers: list[Register]) -> bool:
-    """The block rule V11-5.7-pc-sp: a program counter and a stack pointer are present."""
-    roles = 0
-    for reg in registers:
-        roles |= reg.roles
-    return bool(roles & _PC) and bool(roles & _SP)
-
-
-def role_value(registers: list[Register], role: int) -> int | None:
-    """The value (as an unsigned int) of the first register with ``role``."""
-    for reg in registers:
-        if reg.roles & role:
-            return int.from_bytes(reg.value, "little")
-    return None

@@ -87,6 +87,7 @@ def _add_custody(report: Any) -> None:
 def _cmd_capture(args: argparse.Namespace) -> int:
     from memslice.acquirer.engine import capture, check_outputs
     from memslice.acquirer.errors import AcquireError
+    from memslice.acquirer.linux.source import LinuxSource
     from memslice.acquirer.linux.target import resolve
     from memslice.acquirer.options import CaptureOptions
     from memslice.acquirer.progress import TerminalProgress
@@ -113,7 +114,7 @@ def _cmd_capture(args: argparse.Namespace) -> int:
                 return EXIT_IO
         pid = resolve(args.target)
         with _stop_on_signals(stop):
-            report = capture(pid, options, stop=stop, progress=progress)
+            report = capture(LinuxSource(pid), options, stop=stop, progress=progress)
     except AcquireError as exc:
         if progress is not None:
             progress.finish()
