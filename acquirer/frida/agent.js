@@ -1,0 +1,133 @@
+// memslice capture agent (Frida 17, loaded by memslice.acquirer.frida.session).
+//
+// Control goes through Frida messages; page data goes through one TCP stream that the host
+// opens to a port this agent listens on (127.0.0.1 of the target's device; the host reaches it
+// directly for a local process, through device.open_channel("tcp:PORT") otherwise). The host
+// proves itself with a 32-byte token sent first over the stream; other connections are closed.
+//
+// A read request {type: 'read', id, addr, size} is answered with a message
+// {type: 'states', id, states} (one digit per page: 0 read, 1 failed, 2 unmapped) followed,
+// on the stream and in request order, by the bytes of the '0' pages, back to back.
+// Reads use readByteArray (a fault becomes an exception, never a crash); a failed read is
+// bisected down to single pages, so each page is judged on its own.
+
+var pageSize = Process.pageSize;
+var listener = null;
+var conn = null;
+var chain = Promise.resolve();
+
+function hex(buf) {
+  var bytes = new Uint8Array(buf), out = '';
+  for (var i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
+  return out;
+}
+
+function contextRegisters(context) {
+  // General registers are accessors on the prototype (not own properties): walk the chain.
+  var out = {}, seen = {}, obj = context;
+  while (obj !== null && obj !== Object.prototype) {
+    Object.getOwnPropertyNames(obj).forEach(function (name) {
+      if (seen[name] || name === 'constructor') return;
+      seen[name] = true;
+      var value;
+      try { value = context[name]; } catch (e) { return; }
+      if (value instanceof ArrayBuffer) out[name] = {bytes: hex(value)};
+      else if (value !== null && typeof value === 'object' && typeof value.toString === 'function'
+               && /^0x[0-9a-f]+$/i.test(value.toString())) out[name] = value.toString();
+      else if (typeof value === 'number' && Number.isInteger(value) && value >= 0) out[name] = '0x' + value.toString(16);
+    });
+    obj = Object.getPrototypeOf(obj);
+  }
+  return out;
+}
+
+function readText(path) {
+  try { return File.readAllText(path); } catch (e) { return null; }
+}
+
+function nativeCall(name, ret, args) {
+  try {
+    var address = Module.findGlobalExportByName(name);
+    return address === null ? null : new NativeFunction(address, ret, args);
+  } catch (e) { return null; }
+}
+
+function pageState(address) {
+  return Process.findRangeByAddress(address) === null ? '2' : '1';
+}
+
+// Read [address, address + pages * pageSize): pieces (ArrayBuffers of read pages, in order) and states.
+function readPages(address, pages, pieces, states) {
+  try {
+    pieces.push(address.readByteArray(pages * pageSize));
+    states.push('0'.repeat(pages));
+    return;
+  } catch (e) {
+    if (pages === 1) { states.push(pageState(address)); return; }
+  }
+  var half = Math.floor(pages / 2);
+  readPages(address, half, pieces, states);
+  readPages(address.add(half * pageSize), pages - half, pieces, states);
+}
+
+function onRead(message) {
+  recv('read', onRead);
+  var pieces = [], states = [];
+  readPages(ptr(message.addr), message.pages, pieces, states);
+  send({type: 'states', id: message.id, states: states.join('')});
+  chain = chain.then(async function () {
+    for (var i = 0; i < pieces.length; i++) await conn.output.writeAll(pieces[i]);
+  }).catch(function (e) {
+    send({type: 'stream-error', id: message.id, error: String(e)});
+  });
+}
+
+rpc.exports = {
+  identity: function () {
+    var main = Process.mainModule;
+    var getppid = Process.platform === 'windows' ? null : nativeCall('getppid', 'int', []);
+    return {
+      pid: Process.id, ppid: getppid === null ? null : getppid(), arch: Process.arch,
+      platform: Process.platform, pageSize: pageSize, pointerSize: Process.pointerSize,
+      name: main.name, path: main.path,
+      cmdline: Process.platform === 'linux' ? readText('/proc/self/cmdline') : null,
+    };
+  },
+  ranges: function () {
+    return {
+      ranges: Process.enumerateRanges({protection: '---', coalesce: false}),
+      maps: Process.platform === 'linux' ? readText('/proc/self/maps') : null,
+    };
+  },
+  modules: function () {
+    return Process.enumerateModules().map(function (m) {
+      return {name: m.name, path: m.path, base: m.base.toString(), size: m.size};
+    });
+  },
+  threads: function () {
+    return Process.enumerateThreads().map(function (t) {
+      return {id: t.id, name: t.name === undefined ? null : t.name, state: t.state,
+              registers: contextRegisters(t.context)};
+    });
+  },
+  listen: async function (token) {
+    listener = await Socket.listen({family: 'ipv4', host: '127.0.0.1', port: 0, backlog: 4});
+    var port = listener.port;
+    (async function () {
+      while (conn === null) {
+        var c = await listener.accept();
+        var got = hex(await c.input.readAll(32));
+        if (got === token) { conn = c; c.setNoDelay(true); recv('read', onRead); }
+        else await c.close();
+      }
+      await listener.close();
+      listener = null;
+    })().catch(function (e) { send({type: 'stream-error', id: -1, error: String(e)}); });
+    return port;
+  },
+  ready: function () { return conn !== null; },
+  close: async function () {
+    if (conn !== null) { await chain; await conn.close(); conn = null; }
+    if (listener !== null) { await listener.close(); listener = null; }
+  },
+};

@@ -1,0 +1,210 @@
+"""``msl capture --backend frida`` against the Linux backend, page by page.
+
+Each test starts its own quiescent target (``pattern_target.py``, empty environment: the
+main thread blocks reading stdin, worker threads wait), captures it first with the Frida
+backend, then with the Linux backend (frozen), and compares the two files with our reader.
+
+What must agree, and what may differ (and why):
+
+* pages Captured by both: identical bytes, except a few pages in writable memory (malloc
+  arena headers, thread stacks, libc data that Frida's injection and threads touched) and
+  the libc and dynamic-loader code pages Gum hooks while the agent is loaded (its
+  exception handler's ``signal``/``sigaction``, the loader's debug breakpoint); at most
+  :data:`MAX_CHANGED_PAGES` of them, never in the marker area;
+* Linux NotResident (pagemap: never touched) vs Frida Failed: a mapping without ``r``
+  (Frida does not read it); vs Frida Captured: the page read as zeros;
+* Linux Failed vs Frida Captured: only kernel pages (``[vvar]``) that ``process_vm_readv``
+  cannot read but the process itself can;
+* mappings only one capture has: anonymous ones only (the agent's bootstrap trampoline
+  while attached; thread stacks and a malloc arena glibc keeps after the agent's threads end);
+* the module list (paths and bases of file-backed ELF modules) and the thread ids agree,
+  and the known marker bytes are found at their addresses.
+
+Under ``CI=true`` a missing ``frida`` fails in one line instead of skipping.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from memslice import MslReader
+from memslice.modules import module_list
+from tests.targets.harness import MARKER, MSL, PAGE, capture, target
+
+try:
+    import frida  # noqa: F401
+    HAVE_FRIDA = True
+except ImportError:
+    HAVE_FRIDA = False
+
+if not HAVE_FRIDA:
+    if os.environ.get("CI") == "true":
+        pytest.fail("frida is not installed: pip install 'frida>=17,<18' (the dev extra has it)", pytrace=False)
+    pytestmark = pytest.mark.skip(reason="frida is not installed (pip install 'frida>=17,<18')")
+
+MAX_CHANGED_PAGES = 64
+"""Pages Captured by both backends whose bytes may differ (writable memory touched by the injection)."""
+
+HOOKED = ("libc.so", "ld-linux")
+"""Code Gum hooks while its agent is loaded (exception handling: signal/sigaction; the loader's debug hook)."""
+
+Pages = dict[int, tuple[str, bytes | None]]
+
+
+def _pages(path: Path) -> Pages:
+    out: Pages = {}
+    with MslReader(path) as reader:
+        for region in reader.regions():
+            data = region.captured_data()
+            index = 0
+            for i, state in enumerate(region.states):
+                if state == "0":
+                    out[region.base + i * PAGE] = (state, bytes(data[index * PAGE:(index + 1) * PAGE]))
+                    index += 1
+                else:
+                    out[region.base + i * PAGE] = (state, None)
+    return out
+
+
+def _mappings(report: dict) -> list[tuple[int, int, str, str]]:
+    return [(int(r["start"], 16), int(r["end"], 16), r["perms"], r["path"]) for r in report["regions"]]
+
+
+def _mapping_of(maps: list[tuple[int, int, str, str]], address: int) -> tuple[int, int, str, str] | None:
+    return next((m for m in maps if m[0] <= address < m[1]), None)
+
+
+def _both(t, tmp_path: Path) -> tuple[Path, Path, dict, dict]:
+    paths = {}
+    reports = {}
+    for name, extra in (("frida", ["--backend", "frida"]), ("linux", [])):
+        out = tmp_path / f"{name}.msl"
+        rep = tmp_path / f"{name}.json"
+        result = capture(str(t.pid), "-o", str(out), "-q", "--report", str(rep), *extra)
+        assert result.returncode == 0, f"{name}: {result.stderr}"
+        verify = subprocess.run([*MSL, "verify", "-q", str(out)], capture_output=True, text=True, check=False)
+        assert verify.returncode == 0, f"{name} capture does not verify: {verify.stdout}{verify.stderr}"
+        paths[name] = out
+        reports[name] = json.loads(rep.read_text())
+    return paths["frida"], paths["linux"], reports["frida"], reports["linux"]
+
+
+def _compare(fpath: Path, lpath: Path, freport: dict, lreport: dict, protect: tuple[int, int]) -> dict[str, int]:
+    """Compare page by page; assert every difference is one of the explained kinds; count them."""
+    fpages, lpages = _pages(fpath), _pages(lpath)
+    fmaps, lmaps = _mappings(freport), _mappings(lreport)
+    counts: dict[str, int] = {}
+
+    def note(kind: str) -> None:
+        counts[kind] = counts.get(kind, 0) + 1
+
+    for address in sorted(set(fpages) | set(lpages)):
+        f, lx = fpages.get(address), lpages.get(address)
+        if f is None or lx is None:
+            maps = lmaps if f is None else fmaps
+            mapping = _mapping_of(maps, address)
+            assert mapping is not None, f"page 0x{address:x} is in no mapping of its capture"
+            assert mapping[3] == "", (f"page 0x{address:x} ({mapping}) only in the "
+                                      f"{'linux' if f is None else 'frida'} capture, and not anonymous")
+            note("only-linux" if f is None else "only-frida")
+            continue
+        fs, fb = f
+        ls, lb = lx
+        mapping = _mapping_of(lmaps, address)
+        assert mapping is not None
+        if fs == ls == "0":
+            if fb != lb:
+                assert not (protect[0] <= address < protect[0] + protect[1]), f"marker page 0x{address:x} differs"
+                perms, path = mapping[2], mapping[3]
+                assert perms[1] == "w" or os.path.basename(path).startswith(HOOKED), (
+                    f"page 0x{address:x} differs in a read-only mapping {mapping}")
+                note("changed")
+            else:
+                note("same")
+        elif (fs, ls) == ("1", "3"):
+            assert mapping[2][0] != "r", f"0x{address:x}: frida Failed a readable never-touched page"
+            note("failed/not-resident")
+        elif (fs, ls) == ("0", "3"):
+            assert fb == bytes(PAGE), f"0x{address:x}: Linux says never touched, Frida read non-zero bytes"
+            note("zero/not-resident")
+        elif (fs, ls) == ("0", "1"):
+            assert mapping[3] in ("[vvar]", "[vvar_vclock]"), f"0x{address:x} ({mapping}): only Frida could read it"
+            note("kernel page")
+        elif fs == ls:
+            note("same")
+        else:
+            raise AssertionError(f"0x{address:x} ({mapping}): frida state {fs}, linux state {ls}")
+    assert counts.get("changed", 0) <= MAX_CHANGED_PAGES, counts
+    assert counts.get("same", 0) > 1000, counts
+    return counts
+
+
+def _elf_modules(path: Path) -> dict[str, int]:
+    with MslReader(path) as reader:
+        return {m.path: m.base for m in module_list(reader).modules if m.path.startswith("/")}
+
+
+def test_frida_and_linux_agree_page_by_page(tmp_path: Path) -> None:
+    with target("--markers", "4", "--threads", "2", "--protnone") as t:
+        fpath, lpath, freport, lreport = _both(t, tmp_path)
+        marker_addr, marker_size = t.area("markers")
+        counts = _compare(fpath, lpath, freport, lreport, (marker_addr, marker_size))
+        print("page comparison:", counts)
+        # the known pattern, at its address, in the Frida capture
+        fpages = _pages(fpath)
+        expected = MARKER * (PAGE // len(MARKER))
+        for page in range(marker_addr, marker_addr + marker_size, PAGE):
+            assert fpages[page] == ("0", expected), f"marker page 0x{page:x}"
+        # modules and threads
+        fmods, lmods = _elf_modules(fpath), _elf_modules(lpath)
+        assert fmods == lmods
+        assert any(p.endswith("python3.11") or "python" in os.path.basename(p) for p in fmods)
+        ftids = sorted(x["tid"] for x in freport["threads"])
+        ltids = sorted(x["tid"] for x in lreport["threads"])
+        assert ftids == ltids and len(ftids) == 3
+        assert freport["totals"]["thread_contexts"] == 3
+
+
+def test_frida_identity_and_registers(tmp_path: Path) -> None:
+    with target("--threads", "1") as t:
+        out = tmp_path / "f.msl"
+        rep = tmp_path / "f.json"
+        result = capture(str(t.pid), "-o", str(out), "-q", "--backend", "frida", "--report", str(rep))
+        assert result.returncode == 0, result.stderr
+        report = json.loads(rep.read_text())
+        assert report["target"]["pid"] == t.pid
+        assert report["target"]["ppid"] == os.getpid()
+        assert report["target"]["exe"] == os.path.realpath(sys.executable)
+        assert report["freeze"]["frozen"] is False
+        assert any("no freeze" in w for w in report["warnings"])
+        with MslReader(out) as reader:
+            assert reader.header.pid == t.pid
+        # every thread: PC and SP present, flagged Partial (Frida gives no flags/segment registers)
+        for thread in report["threads"]:
+            assert thread["written"] and thread["registers"] >= 17, thread
+            assert thread["flags"] & 0x8, thread
+
+
+def test_frida_unreadable_pages_are_failed_not_read(tmp_path: Path) -> None:
+    with target("--protnone") as t:
+        out = tmp_path / "f.msl"
+        result = capture(str(t.pid), "-o", str(out), "-q", "--backend", "frida")
+        assert result.returncode == 0, result.stderr
+        pages = _pages(out)
+        for name in ("touched_none", "untouched_none"):
+            addr, size = t.area(name)
+            states = {pages[a][0] for a in range(addr, addr + size, PAGE)}
+            assert states == {"1"}, (name, states)
+
+
+def test_frida_missing_process_exit_3(tmp_path: Path) -> None:
+    result = capture("999999999", "-o", str(tmp_path / "x.msl"), "-q", "--backend", "frida")
+    assert result.returncode == 3, result.stderr
+    assert not (tmp_path / "x.msl").exists()
+    assert "Traceback" not in result.stderr
