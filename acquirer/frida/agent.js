@@ -8,8 +8,9 @@
 // A read request {type: 'read', id, addr, size} is answered with a message
 // {type: 'states', id, states} (one digit per page: 0 read, 1 failed, 2 unmapped) followed,
 // on the stream and in request order, by the bytes of the '0' pages, back to back.
-// Reads use readByteArray (a fault becomes an exception, never a crash); a failed read is
-// bisected down to single pages, so each page is judged on its own.
+// Each page is judged on its own with a guarded one-byte read (a fault becomes an exception, never a
+// crash); the readable runs are sent with writeMemoryRegion: the kernel copies them from the target's
+// memory into the socket, so a page unmapped meanwhile fails the send (EFAULT), it cannot crash the target.
 
 var pageSize = Process.pageSize;
 var listener = null;
@@ -56,27 +57,28 @@ function pageState(address) {
   return Process.findRangeByAddress(address) === null ? '2' : '1';
 }
 
-// Read [address, address + pages * pageSize): pieces (ArrayBuffers of read pages, in order) and states.
-function readPages(address, pages, pieces, states) {
-  try {
-    pieces.push(address.readByteArray(pages * pageSize));
-    states.push('0'.repeat(pages));
-    return;
-  } catch (e) {
-    if (pages === 1) { states.push(pageState(address)); return; }
+// Judge every page with a guarded one-byte read (protection and SIGBUS are per page): 0 readable,
+// else 1 (mapped but unreadable) or 2 (unmapped).
+function judgePages(address, pages) {
+  var states = new Array(pages);
+  for (var i = 0; i < pages; i++) {
+    var page = address.add(i * pageSize);
+    try { page.readU8(); states[i] = '0'; } catch (e) { states[i] = pageState(page); }
   }
-  var half = Math.floor(pages / 2);
-  readPages(address, half, pieces, states);
-  readPages(address.add(half * pageSize), pages - half, pieces, states);
+  return states.join('');
 }
 
 function onRead(message) {
   recv('read', onRead);
-  var pieces = [], states = [];
-  readPages(ptr(message.addr), message.pages, pieces, states);
-  send({type: 'states', id: message.id, states: states.join('')});
+  var address = ptr(message.addr);
+  var states = judgePages(address, message.pages);
+  send({type: 'states', id: message.id, states: states});
+  var runs = [], re = /0+/g, m;
+  while ((m = re.exec(states)) !== null) runs.push([address.add(m.index * pageSize), m[0].length * pageSize]);
+  // The kernel copies the pages into the socket (no copy here); a page that became unreadable since it
+  // was judged makes the send fail with EFAULT (never a fault in the target): reported as a stream error.
   chain = chain.then(async function () {
-    for (var i = 0; i < pieces.length; i++) await conn.output.writeAll(pieces[i]);
+    for (var i = 0; i < runs.length; i++) await conn.output.writeMemoryRegion(runs[i][0], runs[i][1]);
   }).catch(function (e) {
     send({type: 'stream-error', id: message.id, error: String(e)});
   });

@@ -150,7 +150,8 @@ class FridaSession:
                 if payload.get("type") == "states":
                     self._states[int(payload["id"])] = str(payload["states"])
                 elif payload.get("type") == "stream-error":
-                    self._error = f"agent stream error: {payload.get('error')}"
+                    self._error = (f"the Frida agent could not send pages ({payload.get('error')}): the target "
+                                   "changed its mappings while they were sent; capture again")
             self._lock.notify_all()
 
     # -- the stream ------------------------------------------------------------------------------

@@ -13,9 +13,11 @@ or remote device (Windows, macOS, Android, iOS). What it gives:
   backend's register tables (:mod:`memslice.acquirer.frida.registers`);
 * modules: ``Process.enumerateModules`` (path, base, size); module files are hashed only for
   a local Linux process (through ``/proc/PID/map_files``, as the Linux backend does);
-* memory: pages read in the target by the agent, each page Captured, Failed or Unmapped
-  exactly (a failed read is bisected down to pages); streamed with a bounded read-ahead
-  inside the mapping being read, straight into the caller's buffer.
+* memory: each page judged in the target by a guarded one-byte read (Captured, Failed, or
+  Unmapped when no range holds it any more), the readable runs sent by the kernel from the
+  target's memory into the stream (``writeMemoryRegion``: no copy in the target, and a page
+  unmapped meanwhile fails the send with EFAULT instead of faulting the target); a bounded
+  read-ahead inside the mapping being read, received straight into the caller's buffer.
 
 There is no freeze: Frida cannot hold the whole process stopped, so the capture is live
 (the engine records "captured running"); each Memory Region carries the time it was read.
@@ -93,7 +95,7 @@ class FridaSource:
     """
 
     name = "frida"
-    read_method = "frida agent (readByteArray, TCP stream)"
+    read_method = "frida agent (page probe, writeMemoryRegion over TCP)"
 
     def __init__(self, pid: int, device: DeviceSpec | None = None) -> None:
         self.pid = pid
