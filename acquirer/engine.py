@@ -412,7 +412,8 @@ class _Capture:
                 started = time.perf_counter()
                 timestamp = time.time_ns()
                 states = self.source.read_pages(base, pages, view[:pages * page])
-                data = b"".join(view[i * page:(i + 1) * page] for i, st in enumerate(states) if st == "0")
+                data = (view[:pages * page] if states.count("0") == pages else
+                        b"".join(view[i * page:(i + 1) * page] for i, st in enumerate(states) if st == "0"))
                 self._write(self._writer().add_memory_region, base, states, data, page_size_log2=log2,
                             protection=plan.protection, region_type=int(plan.region_type), timestamp=timestamp)
                 stats = plan.stats

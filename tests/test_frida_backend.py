@@ -208,3 +208,14 @@ def test_frida_missing_process_exit_3(tmp_path: Path) -> None:
     assert result.returncode == 3, result.stderr
     assert not (tmp_path / "x.msl").exists()
     assert "Traceback" not in result.stderr
+
+
+def test_missing_frida_is_one_line_exit_9(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['frida'] = None; sys.argv = ['msl'] + sys.argv[1:]; "
+            "from memslice.cli.main import main; sys.exit(main())")
+    result = subprocess.run([sys.executable, "-c", code, "capture", "999999999", "-o", str(tmp_path / "x.msl"),
+                             "--backend", "frida"], capture_output=True, text=True, check=False)
+    assert result.returncode == 9, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "pip install" in lines[0] and "frida" in lines[0], result.stderr
+    assert not (tmp_path / "x.msl").exists()
