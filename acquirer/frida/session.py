@@ -130,9 +130,10 @@ class FridaSession:
             self.script.load()
             self.api = self.script.exports_sync
             self._stream = self._open_stream(device, local)
-        except frida.InvalidOperationError as exc:
+        except (frida.InvalidOperationError, frida.TransportError, OSError) as exc:
             self.session.detach()
-            raise TargetGoneError(f"process {pid} ended while the Frida agent was loaded: {exc}", pid=pid) from None
+            raise TargetGoneError(f"the Frida agent in process {pid} could not be set up (did it exit?): {exc}",
+                                  pid=pid) from None
 
     # -- messages ------------------------------------------------------------------------------
     def _on_detached(self, reason: str, crash: Any = None) -> None:
@@ -177,6 +178,16 @@ class FridaSession:
             return
         data = self._stream.read_all(view.nbytes)
         view[:] = data
+
+    def call(self, name: str, *args: Any) -> Any:
+        """Call an agent export; a session or script that died becomes :class:`TargetGoneError`."""
+        frida = load_frida()
+        try:
+            return getattr(self.api, name)(*args)
+        except (frida.InvalidOperationError, frida.TransportError, frida.ProcessNotRespondingError) as exc:
+            raise TargetGoneError(f"the Frida session with PID {self.pid} ended: {exc}", pid=self.pid) from None
+        except frida.core.RPCException as exc:
+            raise AcquireError(f"the Frida agent failed in {name}: {exc}", pid=self.pid) from None
 
     # -- reads -------------------------------------------------------------------------------
     def post_read(self, address: int, pages: int) -> int:

@@ -102,7 +102,11 @@ class FridaSource:
         self.device_spec = device or DeviceSpec()
         self._device = get_device(self.device_spec)
         self.session = FridaSession(self._device, pid, local=self.device_spec.kind == "local")
-        self._info: dict[str, Any] = self.session.api.identity()
+        try:
+            self._info: dict[str, Any] = self.session.call("identity")
+        except BaseException:
+            self.session.close()
+            raise
         self.page_size = int(self._info["pageSize"])
         self.platform = str(self._info["platform"])
         self.os_type = int(self._os_type())
@@ -178,7 +182,7 @@ class FridaSource:
     # -- the address space -------------------------------------------------------------------
     def mappings(self) -> list[Mapping]:
         """Frida's ranges (named from ``/proc/self/maps`` on Linux/Android)."""
-        answer = self.session.api.ranges()
+        answer = self.session.call("ranges")
         native = {m.start: m for m in parse_maps(answer["maps"].encode("utf-8", "surrogateescape"))} \
             if answer.get("maps") else {}
         out: list[Mapping] = []
@@ -207,7 +211,7 @@ class FridaSource:
     def modules(self, mappings: Sequence[Mapping]) -> list[Module]:
         """``Process.enumerateModules``, each with the mappings inside its [base, base + size)."""
         out: list[Module] = []
-        for m in self.session.api.modules():
+        for m in self.session.call("modules"):
             base, size, path = int(m["base"], 16), int(m["size"]), str(m.get("path") or m.get("name") or "")
             inside = [x for x in mappings if base <= x.start < base + size]
             out.append(Module(path=path, base=base, size=size, mappings=inside, version=soname_version(path)))
@@ -227,7 +231,7 @@ class FridaSource:
     def threads(self, arch: ArchType) -> list[Thread]:
         """Every thread Frida lists (its own are hidden), with the registers of its CPU context."""
         out: list[Thread] = []
-        for t in self.session.api.threads():
+        for t in self.session.call("threads"):
             regs, complete = registers.from_context(ArchType(arch), t.get("registers") or {})
             thread = Thread(tid=int(t["id"]), name=t.get("name"), state=int(_STATES.get(t.get("state"), 0)),
                             start_time_ns=0, registers=regs)
