@@ -61,6 +61,7 @@ from memslice.acquirer.importers.registers import (
     words,
     xstate_registers,
 )
+from memslice.acquirer.importers.registry import Importer, PlanOptions
 from memslice.acquirer.importers.source import SourceFile
 from memslice.generated.enums import ArchType, OsType, Protection, RegionType, SourceFormat, ThreadFlags
 
@@ -660,3 +661,10 @@ def is_elf(head: bytes) -> bool:
     """True when ``head`` starts like an ELF file."""
     return head[:4] == ELF_MAGIC
 
+
+def _plan(source: SourceFile, options: PlanOptions) -> ImportPlan:
+    return plan_elf_core(source, preferred_page_log2=options.page_log2, accept_loss=options.accept_loss)
+
+
+IMPORTER = Importer(name="elf-core", plan=_plan, sniff=is_elf, takes_page_size=True, order=10)
+"""ELF core files (``ET_CORE``)."""

@@ -57,6 +57,7 @@ from memslice.acquirer.importers.registers import (
     context_registers,
     has_pc_sp,
 )
+from memslice.acquirer.importers.registry import Importer, PlanOptions
 from memslice.acquirer.importers.source import SourceFile
 from memslice.generated.enums import ArchType, OsType, Protection, RegionType, SourceFormat, ThreadFlags
 
@@ -769,3 +770,11 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
 def is_minidump(head: bytes) -> bool:
     """True when ``head`` starts with the minidump signature."""
     return head[:4] == b"MDMP"
+
+
+def _plan(source: SourceFile, options: PlanOptions) -> ImportPlan:
+    return plan_minidump(source, accept_loss=options.accept_loss)
+
+
+IMPORTER = Importer(name="minidump", plan=_plan, sniff=is_minidump, order=20)
+"""Windows minidumps (``MDMP``), as Windows, Breakpad and Crashpad write them."""
