@@ -29,6 +29,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from memslice.acquirer.core.registers import (
+    AARCH64_FPSIMD_SIZE,
+    AARCH64_PRSTATUS,
+    FXSAVE_SIZE,
+    I386_PRSTATUS,
+    PRSTATUS_CURSIG_OFFSET,
+    PRSTATUS_PID_OFFSET,
+    PRSTATUS_REG_OFFSET,
+    SP,
+    TLS,
+    X86_64_PRSTATUS,
+    aarch64_fpsimd_registers,
+    fxsave_registers,
+    words,
+    xstate_registers,
+)
 from memslice.acquirer.importers.emit import vas_entry_bytes
 from memslice.acquirer.importers.errors import SourceError
 from memslice.acquirer.importers.plan import (
@@ -44,25 +60,9 @@ from memslice.acquirer.importers.plan import (
     VasPlan,
     page_log2_for,
 )
-from memslice.acquirer.importers.registers import (
-    AARCH64_FPSIMD_SIZE,
-    AARCH64_PRSTATUS,
-    FXSAVE_SIZE,
-    I386_PRSTATUS,
-    PRSTATUS_CURSIG_OFFSET,
-    PRSTATUS_PID_OFFSET,
-    PRSTATUS_REG_OFFSET,
-    SP,
-    TLS,
-    X86_64_PRSTATUS,
-    aarch64_fpsimd_registers,
-    fxsave_registers,
-    has_pc_sp,
-    words,
-    xstate_registers,
-)
 from memslice.acquirer.importers.registry import Importer, PlanOptions
 from memslice.acquirer.importers.source import SourceFile
+from memslice.acquirer.source import has_pc_and_sp
 from memslice.generated.enums import ArchType, OsType, Protection, RegionType, SourceFormat, ThreadFlags
 
 ELF_MAGIC = b"\x7fELF"
@@ -377,7 +377,7 @@ def _thread(t: _Thread, elf: _Elf, arch: int, first: bool, plan: ImportPlan) -> 
             regs.append(RegisterValue("tpidr_el0", tls.desc[:8], TLS))
     else:
         complete = False
-    if not has_pc_sp(regs):  # pragma: no cover - every layout above names both
+    if not has_pc_and_sp(regs):  # pragma: no cover - every layout above names both
         return None
     flags = ThreadFlags.SUSPENDED | (ThreadFlags.CURRENT if first else 0) | (0 if complete else ThreadFlags.PARTIAL)
     return ThreadPlan(thread_id=max(tid, 0), flags=int(flags), registers=regs)

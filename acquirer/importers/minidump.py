@@ -55,10 +55,10 @@ from memslice.acquirer.importers.registers import (
     CONTEXT_SEGMENTS,
     SP,
     context_registers,
-    has_pc_sp,
 )
 from memslice.acquirer.importers.registry import Importer, PlanOptions
 from memslice.acquirer.importers.source import SourceFile
+from memslice.acquirer.source import has_pc_and_sp
 from memslice.generated.enums import ArchType, OsType, Protection, RegionType, SourceFormat, ThreadFlags
 
 MDMP_SIGNATURE = 0x504D444D
@@ -728,7 +728,7 @@ def _threads(r: _Reader, streams: dict[int, _Stream], plan: ImportPlan, arch_nam
                 continue
             if not stored & 0xFFFF:
                 no_groups += 1
-            if not has_pc_sp(regs):
+            if not has_pc_and_sp(regs):
                 plan.facts.append(f"thread {tid}: ContextFlags 0x{stored:08X} hold no program counter and stack "
                                   "pointer; no Thread Context written")
                 continue
