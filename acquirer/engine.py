@@ -34,10 +34,12 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from memslice.acquirer import investigation as investigation_hooks
+from memslice.acquirer.core.plan import CapturePlan, IdentityPlan, ModulePlan, ThreadPlan, VasPlan
+from memslice.acquirer.core.write import AddBlock, Layout, Steps, write_capture
 from memslice.acquirer.errors import (
     AcquireError,
     OutputExistsError,
@@ -60,14 +62,12 @@ from memslice.acquirer.source import (
     has_pc_and_sp,
 )
 from memslice.generated.blocks import memory_region
-from memslice.generated.blocks.module_entry import ModuleEntry
-from memslice.generated.blocks.module_list_index import ModuleListIndex, ModuleManifestEntry
+from memslice.generated.blocks.module_list_index import ModuleListIndex
 from memslice.generated.blocks.process_identity import ProcessIdentity
-from memslice.generated.blocks.thread_context import RegisterEntry, ThreadContext
+from memslice.generated.blocks.thread_context import ThreadContext
 from memslice.generated.blocks.vas_map import VasEntry, VasMap
 from memslice.generated.enums import (
     ENUM_NAMES,
-    BlockFlags,
     ClockSource,
     HeaderFlags,
     NameSource,
@@ -77,7 +77,7 @@ from memslice.generated.enums import (
 from memslice.atomic_output import check_destination, write_error
 from memslice.errors import DestinationExistsError, MslError, OutputError
 from memslice.integrity import hasher_factory
-from memslice.writer import MslWriter, cap_bitmap_for, new_uuid
+from memslice.writer import MslWriter, cap_bitmap_for
 
 _T = TypeVar("_T")
 _PATH_MAX = 0xFFFE
@@ -185,41 +185,37 @@ class _Capture:
         return self.report
 
     def _body(self, identity: ProcessInfo, mappings: list[Mapping], modules: list[Module],
-              threads: list[ThreadCapture], plans: list[RegionPlan]) -> None:
-        module_uuids = [new_uuid() for _ in modules]
-        pi_uuid = self._write(self._writer().add, self._process_identity(identity),
-                              flags=BlockFlags.HAS_CHILDREN if threads and self.is_11 else 0)
-        index = ModuleListIndex(entries=[
-            ModuleManifestEntry(module_uuid=uid, base_addr=m.base, module_size=m.size, path=self._fit(m.path))
-            for uid, m in zip(module_uuids, modules, strict=True)])
-        index_uuid = self._write(self._writer().add, index, flags=BlockFlags.HAS_CHILDREN if modules else 0)
-        if self.investigation is not None:
-            investigation_hooks.write(self.investigation, lambda *a, **k: self._write(self._writer().add, *a, **k))
-        if self.is_11:
-            for thread in threads:
-                self._write(self._writer().add, self._thread_context(thread), parent_uuid=pi_uuid)
-        self._check_stop()
+              threads: list[Thread], plans: list[RegionPlan]) -> None:
+        plan = self._capture_plan(identity, mappings, modules, threads, plans)
+        layout = Layout(index_always=True, modules_after_memory=True)
+        result = write_capture(plan, _LiveOut(self), self._memory_step, layout=layout, steps=_LiveSteps(self))
+        self.report.output = str(result)
+
+    def _memory_step(self, regions: Sequence[RegionPlan]) -> None:
+        plans = list(regions)
         if self.memory is not None:
             self._memory(plans)
         else:
             self._memory_from_source(plans)
-        self._thaw()
-        omitted = investigation_hooks.omission_manifest(self._omitted, self.options) if self.is_11 else None
-        if omitted is not None:
-            self._write(self._writer().add, omitted)
-        for uid, module in zip(module_uuids, modules, strict=True):
-            self._check_stop()
-            self.source.hash_module(module, hasher_factory(0))
-            self._write(self._writer().add, ModuleEntry(
-                base_addr=module.base, module_size=module.size, path=self._fit(module.path), version=module.version,
-                disk_hash=module.disk_hash, native_blob=module.native_blob), block_uuid=uid, parent_uuid=index_uuid)
-            self.report.modules.append({
-                "path": module.path, "base": f"0x{module.base:x}", "size": f"0x{module.size:x}",
-                "version": module.version, "disk_hash": module.disk_hash.hex(), "hash_source": module.hash_source})
-        self._check_stop()
+
+    def _capture_plan(self, identity: ProcessInfo, mappings: list[Mapping], modules: list[Module],
+                      threads: list[Thread], plans: list[RegionPlan]) -> CapturePlan:
+        """The shared plan of this capture (format 1.0 has no Thread Context and no VAS Map)."""
+        self.report.warnings.extend(identity.notes)
+        ident = IdentityPlan(ppid=identity.ppid, session_id=identity.session_id, start_time=identity.start_time_ns,
+                             exe_path=identity.exe_path, cmd_line=identity.cmd_line)
+        module_plans = [ModulePlan(base=m.base, size=m.size, path=self._fit(m.path), version=m.version,
+                                   native_blob=m.native_blob, source=m) for m in modules]
+        thread_plans = [ThreadPlan(thread_id=t.tid, flags=t.flags, registers=t.registers, state=t.state,
+                                   name=t.name, start_time=t.start_time_ns) for t in threads] if self.is_11 else []
+        vas: list[VasPlan] = []
         if self.is_11:
-            self._write(self._writer().add, self._vas_map(mappings), compress=self.options.compression)
-        self.report.output = str(self._write(self._writer().finish))
+            for m in mappings:
+                prot, rtype = self._facts[m.start]
+                vas.append(VasPlan(base=m.start, size=m.size, protection=prot, region_type=int(rtype),
+                                   path=self._fit(m.path) or None))
+        return CapturePlan(os_type=self.source.os_type, arch_type=int(identity.arch), pid=self.pid,
+                           identity=ident, modules=module_plans, threads=thread_plans, regions=plans, vas=vas)
 
     # -- facts about the target -------------------------------------------------------------
     def _freeze(self) -> None:
@@ -259,7 +255,7 @@ class _Capture:
                                              "perms": mapping.perms, "path": mapping.path, "reason": reason})
                 self._omitted.append((mapping, prot, int(rtype)))
                 continue
-            plans.append(RegionPlan(mapping=mapping, protection=prot, region_type=rtype))
+            plans.append(RegionPlan.for_mapping(mapping, prot, rtype))
         self._facts = facts
         return plans
 
@@ -268,26 +264,6 @@ class _Capture:
     def _fit(text: str) -> str:
         raw = text.encode("utf-8", "surrogateescape")
         return text if len(raw) <= _PATH_MAX else raw[:_PATH_MAX].decode("utf-8", "ignore")
-
-    def _process_identity(self, identity: ProcessInfo) -> ProcessIdentity:
-        self.report.warnings.extend(identity.notes)
-        return ProcessIdentity(ppid=identity.ppid, session_id=identity.session_id, start_time=identity.start_time_ns,
-                               exe_path=identity.exe_path, cmd_line=identity.cmd_line)
-
-    def _thread_context(self, thread: Thread) -> ThreadContext:
-        return ThreadContext(
-            thread_id=thread.tid, start_time=thread.start_time_ns, flags=thread.flags, state=thread.state, arch=0,
-            name=thread.name, registers=[RegisterEntry(flags=r.roles, name=r.name, value=r.value)
-                                         for r in thread.registers])
-
-    def _vas_map(self, mappings: list[Mapping]) -> VasMap:
-        entries = []
-        for m in mappings:
-            prot, rtype = self._facts[m.start]
-            entries.append(VasEntry(base_addr=m.start, region_size=m.size, protection=prot,
-                                    region_type=int(rtype), mapped_path=self._fit(m.path) or None,
-                                    name_source=NameSource.LIVE if m.path else NameSource.UNSPECIFIED))
-        return VasMap(len_entry=0, entries=entries)
 
     # -- the file --------------------------------------------------------------------------------
     def _open_writer(self, identity: ProcessInfo, plans: list[RegionPlan], threads: list[Thread]) -> None:
@@ -518,6 +494,61 @@ class _Capture:
                     "bytes_captured": sum(x.bytes_captured for x in r.regions),
                     "blocks": self.writer.blocks_written if self.writer else 0, "file_bytes": size,
                     "thread_contexts": sum(1 for t in r.threads if t["written"])}
+
+
+class _LiveOut:
+    """The capture's file (:class:`~memslice.acquirer.core.write.BlockOut`).
+
+    Every write goes through :meth:`_Capture._write`, so a failed write keeps a verifiable
+    partial file.
+    """
+
+    def __init__(self, cap: _Capture) -> None:
+        self.cap = cap
+
+    def add(self, payload: Any, **kwargs: Any) -> bytes:
+        return self.cap._write(self.cap._writer().add, payload, **kwargs)
+
+    def write_vas(self, vas: Sequence[VasPlan]) -> None:
+        entries = [VasEntry(base_addr=v.base, region_size=v.size, protection=v.protection, region_type=v.region_type,
+                            mapped_path=v.path, name_source=NameSource.LIVE if v.path else NameSource.UNSPECIFIED)
+                   for v in vas]
+        self.add(VasMap(len_entry=0, entries=entries), compress=self.cap.options.compression)
+
+    def finish(self) -> Any:
+        return self.cap._write(self.cap._writer().finish)
+
+
+class _LiveSteps(Steps):
+    """Live capture's hooks: investigation tables, Ctrl-C, resume, omissions, module hashing."""
+
+    def __init__(self, cap: _Capture) -> None:
+        self.cap = cap
+
+    def after_index(self, add: AddBlock) -> None:
+        if self.cap.investigation is not None:
+            investigation_hooks.write(self.cap.investigation, add)
+
+    def checkpoint(self) -> None:
+        self.cap._check_stop()
+
+    def after_memory(self, add: AddBlock) -> None:
+        cap = self.cap
+        cap._thaw()
+        omitted = investigation_hooks.omission_manifest(cap._omitted, cap.options) if cap.is_11 else None
+        if omitted is not None:
+            add(omitted)
+
+    def before_module(self, module: ModulePlan) -> None:
+        source_module: Module = module.source
+        self.cap.source.hash_module(source_module, hasher_factory(0))
+        module.disk_hash = source_module.disk_hash
+
+    def after_module(self, module: ModulePlan) -> None:
+        m: Module = module.source
+        self.cap.report.modules.append({
+            "path": m.path, "base": f"0x{m.base:x}", "size": f"0x{m.size:x}",
+            "version": m.version, "disk_hash": m.disk_hash.hex(), "hash_source": m.hash_source})
 
 
 def _peak_rss() -> int:

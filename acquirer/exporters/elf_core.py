@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from memslice.acquirer.exporters import core_notes
-from memslice.acquirer.importers.registers import (
+from memslice.acquirer.core.registers import (
     AARCH64_PRSTATUS,
     FXSAVE_SCALARS,
     FXSAVE_SIZE,
@@ -45,6 +44,7 @@ from memslice.acquirer.importers.registers import (
     XCR0_OFFSET,
     XSAVE_COMPONENTS,
 )
+from memslice.acquirer.exporters import core_notes
 from memslice.generated.blocks import process_identity, thread_context, vas_map
 from memslice.generated.enums import ArchType, PageState, Protection, ThreadFlags
 
