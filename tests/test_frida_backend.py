@@ -219,3 +219,22 @@ def test_missing_frida_is_one_line_exit_9(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "pip install" in lines[0] and "frida" in lines[0], result.stderr
     assert not (tmp_path / "x.msl").exists()
+
+
+def test_register_mapping_follows_the_kernel_layouts() -> None:
+    from memslice.acquirer.frida.registers import from_context
+    from memslice.generated.enums import ArchType, RegisterRole
+
+    # x86_64 user_regs_struct order: ... rax (10th), ..., rip (17th), cs, eflags, rsp (20th)
+    regs, complete = from_context(ArchType.X86_64, {"rsp": "0x7ffd0000", "pc": "0x401000", "rip": "0x401000",
+                                                    "rax": "0x1", "sp": "0x7ffd0000", "xmm0": {"bytes": "11" * 16}})
+    assert [r.name for r in regs] == ["rax", "rip", "rsp", "xmm0"] and not complete
+    assert regs[1].value == (0x401000).to_bytes(8, "little") and regs[1].roles == RegisterRole.PC
+    assert regs[2].roles == RegisterRole.SP and regs[3].value == b"\x11" * 16
+    # arm64: Frida's fp/lr are x29/x30 (FP/LR roles); nzcv is not pstate and is left out
+    regs, _ = from_context(ArchType.ARM64, {"pc": "0x10", "sp": "0x20", "fp": "0x30", "lr": "0x40", "nzcv": "0x0"})
+    assert [(r.name, r.roles) for r in regs] == [("x29", RegisterRole.FP), ("x30", RegisterRole.LR),
+                                                 ("sp", RegisterRole.SP), ("pc", RegisterRole.PC)]
+    # a value wider than the register is refused, not truncated
+    regs, _ = from_context(ArchType.ARM32, {"pc": "0x100000000", "sp": "0x20"})
+    assert [r.name for r in regs] == ["sp"]

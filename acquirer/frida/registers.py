@@ -2,7 +2,7 @@
 
 Frida's ``Process.enumerateThreads()`` gives each thread's ``CpuContext`` by name (``rip``,
 ``x0``, ``fp``, ``lr``...). The values are written in the order, with the names and the
-roles, of the layouts in :mod:`memslice.acquirer.linux.regs` (the kernel's regsets), so a
+roles, of the layouts in :mod:`memslice.acquirer.core.registers` (the kernel's regsets), so a
 Frida capture and a Linux capture of the same thread carry the same register entries.
 Names Frida gives under another mnemonic are renamed (arm64 ``fp``/``lr`` = ``x29``/``x30``,
 ``qN`` = ``vN``); registers Frida does not provide (``rflags``, segment registers,
@@ -11,7 +11,7 @@ Names Frida gives under another mnemonic are renamed (arm64 ``fp``/``lr`` = ``x2
 
 from __future__ import annotations
 
-from memslice.acquirer.linux import regs
+from memslice.acquirer.core import registers as tables
 from memslice.acquirer.source import Register
 from memslice.generated.enums import ArchType
 
@@ -22,16 +22,19 @@ ARCHES: dict[str, ArchType] = {"x64": ArchType.X86_64, "ia32": ArchType.X86, "ar
 _ALIASES: dict[ArchType, dict[str, str]] = {
     ArchType.ARM64: {"fp": "x29", "lr": "x30", **{f"q{i}": f"v{i}" for i in range(32)}},
 }
-_WIDTH = {ArchType.X86_64: 8, ArchType.ARM64: 8, ArchType.X86: 4, ArchType.ARM32: 4}
+_GPR: dict[ArchType, tuple[tuple[tuple[str, int], ...], int]] = {
+    ArchType.X86_64: (tables.X86_64_PRSTATUS, 8), ArchType.X86: (tables.I386_PRSTATUS, 4),
+    ArchType.ARM64: (tables.AARCH64_PRSTATUS, 8), ArchType.ARM32: (tables.ARM32_PRSTATUS, 4),
+}
+_VECTOR: dict[ArchType, tuple[tuple[str, int, int], ...]] = {
+    ArchType.X86_64: tables.FXSAVE_LAYOUT, ArchType.ARM64: tables.AARCH64_FPSIMD_LAYOUT,
+}
 
 
 def _layout(arch: ArchType) -> list[tuple[str, int, int]]:
-    """The native general-register layout of ``arch`` (name, width, roles), and the FP/SIMD one."""
-    width = _WIDTH.get(arch)
-    gpr = next((layout for (a, _), layout in regs._GPR_LAYOUTS.items()  # noqa: SLF001 - the one table
-                if a == arch and layout[0][1] == width), [])
-    fp = next((layout for (a, _), layout in regs._FP_LAYOUTS.items() if a == arch), [])  # noqa: SLF001
-    return gpr + [(name, w, 0) for name, _off, w in fp]
+    """The general-register layout of ``arch`` (name, width, roles), then its FP/SIMD registers."""
+    names, width = _GPR.get(arch, ((), 0))
+    return [(name, width, roles) for name, roles in names] + [(n, w, 0) for n, _off, w in _VECTOR.get(arch, ())]
 
 
 def from_context(arch: ArchType, context: dict[str, object]) -> tuple[list[Register], bool]:
