@@ -238,3 +238,16 @@ def test_register_mapping_follows_the_kernel_layouts() -> None:
     # a value wider than the register is refused, not truncated
     regs, _ = from_context(ArchType.ARM32, {"pc": "0x100000000", "sp": "0x20"})
     assert [r.name for r in regs] == ["sp"]
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--device", "usb"], "--device usb|remote needs --backend frida"),
+    (["--backend", "frida", "--device", "remote"], "choose local, usb or remote HOST[:PORT]"),
+    (["--backend", "frida", "--device", "floppy"], "choose local, usb or remote HOST[:PORT]"),
+])
+def test_device_usage_errors_exit_2(tmp_path: Path, extra: list[str], message: str) -> None:
+    result = subprocess.run([*MSL, "capture", "999999999", "-o", str(tmp_path / "x.msl"), *extra],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert not (tmp_path / "x.msl").exists()
