@@ -404,6 +404,9 @@ class _Capture:
             if self.progress is not None:
                 self.progress.update(bytes_done=bytes_done, regions_done=done, regions_total=len(plans),
                                      pages_failed=failed)
+        gone = getattr(self.source, "gone", None)  # a backend that lost its target mid-capture says why
+        if gone:
+            self.report.error("target", f"{gone}; the pages not read by then are Unmapped")
         self._region_reports(plans)
 
     def _all_stopped(self) -> bool:

@@ -251,3 +251,31 @@ def test_device_usage_errors_exit_2(tmp_path: Path, extra: list[str], message: s
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert not (tmp_path / "x.msl").exists()
+
+
+def test_target_exiting_mid_capture_leaves_unmapped_pages(tmp_path: Path) -> None:
+    import re
+    import time
+
+    from tests.targets.harness import finish, start_capture, wait_for_size
+
+    out = tmp_path / "gone.msl"
+    rep = tmp_path / "gone.json"
+    with target("--random", "256", "--seed", "3") as t:
+        proc = start_capture(str(t.pid), "-o", str(out), "-q", "--backend", "frida", "--report", str(rep))
+        partial = None
+        deadline = time.monotonic() + 120
+        while partial is None and proc.poll() is None and time.monotonic() < deadline:
+            found = [p for p in tmp_path.iterdir() if re.fullmatch(r"gone\.msl\.[0-9a-f]{16}\.partial", p.name)]
+            partial = found[0] if found else None
+            time.sleep(0.005)
+        assert partial is not None and wait_for_size(partial, 32 << 20, proc), "capture did not get going"
+        t.proc.kill()
+        t.proc.wait()
+        result = finish(proc, 120)
+    assert result.returncode == 0, result.stderr
+    verify = subprocess.run([*MSL, "verify", "-q", str(out)], capture_output=True, text=True, check=False)
+    assert verify.returncode == 0, verify.stdout
+    report = json.loads(rep.read_text())
+    assert report["totals"]["pages"]["unmapped"] > 0 and report["totals"]["pages"]["captured"] > 0
+    assert any(e["what"] == "target" and "Unmapped" in e["cause"] for e in report["errors"])

@@ -192,9 +192,13 @@ class FridaSession:
     # -- reads -------------------------------------------------------------------------------
     def post_read(self, address: int, pages: int) -> int:
         """Ask the agent for ``pages`` pages at ``address``; returns the request id."""
+        frida = load_frida()
         request = self._next_id
         self._next_id += 1
-        self.script.post({"type": "read", "id": request, "addr": hex(address), "pages": pages})
+        try:
+            self.script.post({"type": "read", "id": request, "addr": hex(address), "pages": pages})
+        except (frida.InvalidOperationError, frida.TransportError) as exc:
+            raise TargetGoneError(f"the Frida session with PID {self.pid} ended: {exc}", pid=self.pid) from None
         return request
 
     def receive(self, request: int, out: memoryview, page_size: int) -> str:

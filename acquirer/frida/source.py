@@ -113,6 +113,8 @@ class FridaSource:
         self._mappings: list[Mapping] = []
         self._starts: list[int] = []
         self._pending: deque[tuple[int, int, int]] = deque()
+        self.gone: str | None = None
+        """Why the session ended during the capture (the pages not read by then are Unmapped), or None."""
 
     def _os_type(self) -> OsType:
         try:
@@ -251,12 +253,20 @@ class FridaSource:
 
     def read_pages(self, address: int, pages: int, out: memoryview) -> str:
         """Read through the agent; the next chunks of the same mapping are requested ahead."""
-        ps = self.page_size
         mapping = self._mapping_at(address)
-        if mapping is None:
+        if mapping is None or self.gone is not None:
             return "2" * pages
         if not mapping.readable:
             return "1" * pages
+        try:
+            return self._read(mapping, address, pages, out)
+        except TargetGoneError as exc:  # the process exited: what was not read by then is Unmapped
+            self.gone = str(exc)
+            self._pending.clear()
+            return "2" * pages
+
+    def _read(self, mapping: Mapping, address: int, pages: int, out: memoryview) -> str:
+        ps = self.page_size
         if self._pending and self._pending[0][1:] == (address, pages):
             request = self._pending.popleft()[0]
         else:
