@@ -29,6 +29,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from memslice.acquirer.core.elf import (
+    AT_ENTRY,
+    AT_NULL,
+    AT_PAGESZ,
+    EI_NIDENT,
+    ELF_CLASSES,
+    ELF_MAGIC,
+    ELFOSABI_FREEBSD,
+    ET_CORE,
+    NHDR,
+    NT_ARM_TLS,
+    NT_AUXV,
+    NT_FILE,
+    NT_FPREGSET,
+    NT_PRPSINFO,
+    NT_PRSTATUS,
+    NT_X86_XSTATE,
+    PF_R,
+    PF_W,
+    PF_X,
+    PN_XNUM,
+    PT_LOAD,
+    PT_NOTE,
+)
 from memslice.acquirer.core.registers import (
     AARCH64_FPSIMD_SIZE,
     AARCH64_PRSTATUS,
@@ -64,23 +88,6 @@ from memslice.acquirer.importers.registry import Importer, PlanOptions
 from memslice.acquirer.importers.source import SourceFile
 from memslice.acquirer.source import has_pc_and_sp
 from memslice.generated.enums import ArchType, OsType, Protection, RegionType, SourceFormat, ThreadFlags
-
-ELF_MAGIC = b"\x7fELF"
-ET_CORE = 4
-PT_LOAD = 1
-PT_NOTE = 4
-PN_XNUM = 0xFFFF
-PF_X, PF_W, PF_R = 1, 2, 4
-NT_PRSTATUS = 1
-NT_FPREGSET = 2
-NT_PRPSINFO = 3
-NT_AUXV = 6
-NT_FILE = 0x46494C45
-NT_X86_XSTATE = 0x202
-NT_ARM_TLS = 0x401
-AT_NULL, AT_PAGESZ, AT_ENTRY = 0, 6, 9
-ELFOSABI_FREEBSD = 9
-EM_386, EM_X86_64, EM_AARCH64 = 3, 62, 183
 
 MAX_SEGMENTS = 1 << 20
 """Largest program-header (and NT_FILE mapping) count accepted; Linux's default map limit
@@ -153,21 +160,19 @@ def _header(source: SourceFile) -> _Elf:
         raise SourceError(f"EI_DATA {ident[5]} is neither little- (1) nor big-endian (2)", offset=5)
     bits = 64 if ident[4] == 2 else 32
     e = "<" if ident[5] == 1 else ">"
-    if bits == 64:
-        rest = struct.unpack(e + "HHIQQQIHHHHHH", source.read(16, 48, "ELF header"))
-    else:
-        rest = struct.unpack(e + "HHIIIIIHHHHHH", source.read(16, 36, "ELF header"))
+    cls = ELF_CLASSES[bits]
+    rest = cls.unpack_ehdr(e, source.read(EI_NIDENT, cls.ehsize - EI_NIDENT, "ELF header"))
     e_type, machine, _ver, _entry, phoff, shoff, _flags, _ehsize, phentsize, phnum, shentsize, _shnum, _ = rest
     if e_type != ET_CORE:
         raise SourceError(f"ELF e_type is {e_type}, not ET_CORE (4): not a core dump", offset=16)
-    want = 56 if bits == 64 else 32
+    want = cls.phentsize
     if phentsize != want:
-        raise SourceError(f"e_phentsize is {phentsize}, not {want}", offset=0x36 if bits == 64 else 0x2A)
+        raise SourceError(f"e_phentsize is {phentsize}, not {want}", offset=cls.phentsize_at)
     if phnum == PN_XNUM:
         # more than 65534 segments: the real count is sh_info of section header 0
-        if shoff == 0 or shentsize != (64 if bits == 64 else 40):
+        if shoff == 0 or shentsize != cls.shentsize:
             raise SourceError("e_phnum is PN_XNUM but there is no section header 0 holding the count")
-        at = shoff + (44 if bits == 64 else 28)
+        at = shoff + cls.sh_info_at
         (phnum,) = struct.unpack(e + "I", source.read(at, 4, "section header 0 sh_info"))
     if phnum > MAX_SEGMENTS:
         raise SourceError(f"{phnum} program headers exceed the limit of {MAX_SEGMENTS}")
@@ -177,8 +182,9 @@ def _header(source: SourceFile) -> _Elf:
 
 def _phdrs(source: SourceFile, elf: _Elf, want: int) -> Iterator[_Segment]:
     """The program headers of type ``want``, in table order, read a bounded chunk at a time."""
-    size = 56 if elf.bits == 64 else 32
-    fmt = elf.endian + ("IIQQQQQQ" if elf.bits == 64 else "IIIIIIII")
+    cls = ELF_CLASSES[elf.bits]
+    size = cls.phentsize
+    fmt = elf.endian + cls.phdr
     step = 1 << 14
     for first in range(0, elf.phnum, step):
         count = min(step, elf.phnum - first)
@@ -186,10 +192,7 @@ def _phdrs(source: SourceFile, elf: _Elf, want: int) -> Iterator[_Segment]:
         for i, row in enumerate(struct.iter_unpack(fmt, table)):
             if row[0] != want:
                 continue
-            if elf.bits == 64:
-                _t, p_flags, off, vaddr, _pa, filesz, memsz, _al = row
-            else:
-                _t, off, vaddr, _pa, filesz, memsz, p_flags, _al = row
+            _t, p_flags, off, vaddr, _pa, filesz, memsz, _al = cls.normalize_phdr(row)
             yield _Segment(first + i, want, p_flags, off, vaddr, filesz, memsz, elf.phoff + (first + i) * size)
 
 
@@ -201,7 +204,7 @@ def _notes(source: SourceFile, elf: _Elf, seg: _Segment) -> list[_Note]:
     notes: list[_Note] = []
     pos = 0
     while len(data) - pos >= 12:
-        namesz, descsz, ntype = struct.unpack_from(elf.endian + "III", data, pos)
+        namesz, descsz, ntype = struct.unpack_from(elf.endian + NHDR, data, pos)
         name_at = pos + 12
         desc_at = name_at + ((namesz + 3) & ~3)
         if desc_at > len(data) or descsz > len(data) - desc_at:

@@ -15,6 +15,7 @@ The layout is chosen by the regset's architecture *and* size: a 32-bit (compat) 
 
 from __future__ import annotations
 
+from memslice.acquirer.core.elf import NT_ARM_TLS, NT_FPREGSET, NT_PRSTATUS, NT_X86_XSTATE
 from memslice.acquirer.core.registers import (
     AARCH64_FPSIMD_LAYOUT,
     AARCH64_FPSIMD_REGSET_SIZE,
@@ -30,17 +31,12 @@ from memslice.acquirer.core.registers import (
 from memslice.acquirer.source import Register, has_pc_and_sp, role_value
 from memslice.generated.enums import ArchType
 
-__all__ = ["Register", "decode_arm_tls", "decode_fp", "decode_gpr", "decode_xstate", "has_pc_and_sp",
+__all__ = ["NT_ARM_TLS", "NT_PRFPREG", "NT_PRSTATUS", "NT_X86_XSTATE", "XSTATE_MAX", "Register",
+           "decode_arm_tls", "decode_fp", "decode_gpr", "decode_xstate", "has_pc_and_sp",
            "role_value", "supported"]
 
-NT_PRSTATUS = 1
-"""General-purpose registers."""
-NT_PRFPREG = 2
-"""Floating-point / SIMD registers."""
-NT_ARM_TLS = 0x401
-"""arm64 thread pointer (tpidr_el0)."""
-NT_X86_XSTATE = 0x202
-"""x86 XSAVE area (AVX, MPX, AVX-512, PKRU; XCR0 in its software-reserved bytes)."""
+NT_PRFPREG = NT_FPREGSET
+"""Floating-point / SIMD registers (regsets are named by their core note types)."""
 XSTATE_MAX = 1 << 14
 """Buffer for NT_X86_XSTATE: larger than every XSAVE area (AMX tiles included)."""
 
