@@ -279,3 +279,52 @@ def test_target_exiting_mid_capture_leaves_unmapped_pages(tmp_path: Path) -> Non
     report = json.loads(rep.read_text())
     assert report["totals"]["pages"]["unmapped"] > 0 and report["totals"]["pages"]["captured"] > 0
     assert any(e["what"] == "target" and "Unmapped" in e["cause"] for e in report["errors"])
+
+
+def test_a_broken_stream_is_reopened_and_the_chunk_read_again() -> None:
+    """Host side of the recovery: the agent closed the stream after a failed send (StreamBroken)."""
+    from collections import deque
+
+    from memslice.acquirer.frida.session import StreamBroken
+    from memslice.acquirer.frida.source import FridaSource
+    from memslice.acquirer.source import Mapping
+
+    class FakeSession:
+        def __init__(self) -> None:
+            self.posted: list[tuple[int, int]] = []
+            self.reconnects = 0
+            self.broken_once = True
+
+        def post_read(self, address: int, pages: int) -> int:
+            self.posted.append((address, pages))
+            return len(self.posted) - 1
+
+        def receive(self, request: int, out: memoryview, page_size: int) -> str:
+            if self.broken_once:
+                self.broken_once = False
+                raise StreamBroken("error sending data: Bad address")
+            address, pages = self.posted[request]
+            for i in range(pages):
+                out[i * page_size:(i + 1) * page_size] = (address + i * page_size).to_bytes(8, "little") * (
+                    page_size // 8)
+            return "0" * pages
+
+        def discard(self, request: int, page_size: int) -> None:
+            pass
+
+        def reconnect(self) -> None:
+            self.reconnects += 1
+
+    src = object.__new__(FridaSource)
+    fake = FakeSession()
+    src.session = fake
+    src.page_size = PAGE
+    mapping = Mapping(start=0x10000, end=0x10000 + 8 * PAGE, perms="rw-p", offset=0, dev="", inode=0, path="",
+                      line=b"")
+    src._mappings, src._starts, src._pending = [mapping], [mapping.start], deque()
+    src.gone, src.stream_restarts = None, 0
+    out = memoryview(bytearray(2 * PAGE))
+    assert src.read_pages(0x10000, 2, out) == "00"
+    assert fake.reconnects == 1 and src.stream_restarts == 1
+    assert bytes(out[PAGE:PAGE + 8]) == (0x10000 + PAGE).to_bytes(8, "little")
+    assert bytes(out[:8]) == (0x10000).to_bytes(8, "little")

@@ -16,6 +16,7 @@ var pageSize = Process.pageSize;
 var listener = null;
 var conn = null;
 var chain = Promise.resolve();
+var streamGeneration = 0;
 
 function hex(buf) {
   var bytes = new Uint8Array(buf), out = '';
@@ -72,17 +73,26 @@ function onRead(message) {
   recv('read', onRead);
   var address = ptr(message.addr);
   var states = judgePages(address, message.pages);
+  var generation = streamGeneration;
   send({type: 'states', id: message.id, states: states});
   var runs = [], re = /0+/g, m;
   while ((m = re.exec(states)) !== null) runs.push([address.add(m.index * pageSize), m[0].length * pageSize]);
   // The kernel copies the pages into the socket (no copy here); a page that became unreadable since it
-  // was judged makes the send fail with EFAULT (never a fault in the target): reported as a stream error.
+  // was judged makes the send fail with EFAULT (never a fault in the target). The stream is then out of
+  // step: it is closed, nothing more is written to it, and the host reconnects and asks again.
   chain = chain.then(async function () {
+    if (generation !== streamGeneration || conn === null) return;
     for (var i = 0; i < runs.length; i++) await conn.output.writeMemoryRegion(runs[i][0], runs[i][1]);
-  }).catch(function (e) {
-    send({type: 'stream-error', id: message.id, error: String(e)});
+  }).catch(async function (e) {
+    if (generation !== streamGeneration) return;
+    streamGeneration++;
+    var broken = conn;
+    conn = null;
+    send({type: 'stream-broken', id: message.id, error: String(e)});
+    try { await broken.close(); } catch (x) {}
   });
 }
+recv('read', onRead);
 
 rpc.exports = {
   identity: function () {
@@ -119,7 +129,7 @@ rpc.exports = {
       while (conn === null) {
         var c = await listener.accept();
         var got = hex(await c.input.readAll(32));
-        if (got === token) { conn = c; c.setNoDelay(true); recv('read', onRead); }
+        if (got === token) { streamGeneration++; conn = c; c.setNoDelay(true); }
         else await c.close();
       }
       await listener.close();

@@ -19,9 +19,10 @@ import re
 import secrets
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NoReturn
 
 from memslice.acquirer.errors import (
     AccessDeniedError,
@@ -41,6 +42,10 @@ _RUN = re.compile(r"0+")
 
 class FridaUnavailableError(UnsupportedTargetError):
     """The ``frida`` package is not installed."""
+
+
+class StreamBroken(Exception):  # noqa: N818 - a recoverable event, handled by the source
+    """The agent closed the data stream after a send failed (a page vanished after its probe)."""
 
 
 def load_frida() -> Any:
@@ -114,6 +119,9 @@ class FridaSession:
         self._states: dict[int, str] = {}
         self._error: str | None = None
         self._detached: str | None = None
+        self._broken: str | None = None
+        self._device = device
+        self._local = local
         self._next_id = 0
         try:
             self.session = device.attach(pid)
@@ -150,34 +158,66 @@ class FridaSession:
                 payload = message.get("payload") or {}
                 if payload.get("type") == "states":
                     self._states[int(payload["id"])] = str(payload["states"])
+                elif payload.get("type") == "stream-broken":
+                    self._broken = str(payload.get("error"))
                 elif payload.get("type") == "stream-error":
-                    self._error = (f"the Frida agent could not send pages ({payload.get('error')}): the target "
-                                   "changed its mappings while they were sent; capture again")
+                    self._error = f"the Frida agent's data stream failed: {payload.get('error')}"
             self._lock.notify_all()
 
     # -- the stream ------------------------------------------------------------------------------
     def _open_stream(self, device: Any, local: bool) -> Any:
         token = secrets.token_bytes(_TOKEN_BYTES)
         port = int(self.api.listen(token.hex()))
+        stream: Any
         if local:
-            sock = socket.create_connection(("127.0.0.1", port), timeout=_TIMEOUT)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-            sock.sendall(token)
-            return sock
-        channel = device.open_channel(f"tcp:{port}")
-        channel.write_all(token)
-        return channel
+            stream = socket.create_connection(("127.0.0.1", port), timeout=_TIMEOUT)
+            stream.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+            stream.sendall(token)
+        else:
+            stream = device.open_channel(f"tcp:{port}")
+            stream.write_all(token)
+        deadline = time.monotonic() + _TIMEOUT
+        while not self.api.ready():  # requests posted before the agent took the stream would be skipped
+            if time.monotonic() > deadline:
+                raise TargetGoneError(f"the Frida agent did not take the data stream in {_TIMEOUT:.0f} s",
+                                      pid=self.pid)
+            time.sleep(0.002)
+        return stream
+
+    def reconnect(self) -> None:
+        """After :class:`StreamBroken`: a new stream; the requests in flight are forgotten (ask again)."""
+        try:
+            self._stream.close()
+        except OSError:
+            pass
+        with self._lock:
+            self._states.clear()
+            self._broken = None
+        self._stream = self._open_stream(self._device, self._local)
 
     def _recv_into(self, view: memoryview) -> None:
         if isinstance(self._stream, socket.socket):
             while view.nbytes:
                 n = self._stream.recv_into(view)
                 if n == 0:
-                    raise TargetGoneError("the agent's data stream closed (the process ended?)", pid=self.pid)
+                    self._stream_ended()
                 view = view[n:]
             return
-        data = self._stream.read_all(view.nbytes)
+        try:
+            data = self._stream.read_all(view.nbytes)
+        except Exception:  # noqa: BLE001 - frida's IOStream errors: the same as an end of stream
+            self._stream_ended()
         view[:] = data
+
+    def _stream_ended(self) -> NoReturn:
+        """The stream ended: the agent broke it on purpose (a send failed), or the process is gone."""
+        with self._lock:
+            deadline = time.monotonic() + 5.0
+            while self._broken is None and self._detached is None and time.monotonic() < deadline:
+                self._lock.wait(0.05)
+            if self._broken is not None:
+                raise StreamBroken(self._broken)
+        raise TargetGoneError("the agent's data stream closed (the process ended?)", pid=self.pid)
 
     def call(self, name: str, *args: Any) -> Any:
         """Call an agent export; a session or script that died becomes :class:`TargetGoneError`."""

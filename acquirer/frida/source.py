@@ -34,7 +34,7 @@ from typing import Any
 
 from memslice.acquirer.errors import AmbiguousTargetError, TargetGoneError, TargetNotFoundError
 from memslice.acquirer.frida import registers
-from memslice.acquirer.frida.session import DeviceSpec, FridaSession, get_device
+from memslice.acquirer.frida.session import DeviceSpec, FridaSession, StreamBroken, get_device
 from memslice.acquirer.linux import classify
 from memslice.acquirer.linux.maps import parse_maps
 from memslice.acquirer.linux.modules import hash_module as linux_hash_module
@@ -57,6 +57,7 @@ from memslice.integrity import Hasher
 
 READ_AHEAD = 2
 """Requests the agent may work on beyond the one being received (bounds memory on both sides)."""
+_RETRIES = 3
 
 _OS_IDS = {"windows": OsType.WINDOWS, "linux": OsType.LINUX, "macos": OsType.MACOS, "android": OsType.ANDROID,
            "ios": OsType.IOS, "freebsd": OsType.FREEBSD, "darwin": OsType.MACOS}
@@ -114,6 +115,8 @@ class FridaSource:
         self._starts: list[int] = []
         self._pending: deque[tuple[int, int, int]] = deque()
         self.gone: str | None = None
+        self.stream_restarts = 0
+        """Times the data stream was reopened because a page vanished between its probe and its send."""
         """Why the session ended during the capture (the pages not read by then are Unmapped), or None."""
 
     def _os_type(self) -> OsType:
@@ -259,11 +262,18 @@ class FridaSource:
         if not mapping.readable:
             return "1" * pages
         try:
-            return self._read(mapping, address, pages, out)
+            for _attempt in range(_RETRIES):
+                try:
+                    return self._read(mapping, address, pages, out)
+                except StreamBroken:  # a page vanished between its probe and its send: judge the chunk again
+                    self._pending.clear()
+                    self.stream_restarts += 1
+                    self.session.reconnect()
         except TargetGoneError as exc:  # the process exited: what was not read by then is Unmapped
             self.gone = str(exc)
             self._pending.clear()
             return "2" * pages
+        return "1" * pages  # its pages kept changing under every attempt: mapped, not read
 
     def _read(self, mapping: Mapping, address: int, pages: int, out: memoryview) -> str:
         ps = self.page_size
