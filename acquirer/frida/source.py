@@ -16,7 +16,8 @@ or remote device (Windows, macOS, Android, iOS). What it gives:
 * memory: each page judged in the target by a guarded one-byte read (Captured, Failed, or
   Unmapped when no range holds it any more), the readable runs sent by the kernel from the
   target's memory into the stream (``writeMemoryRegion``: no copy in the target, and a page
-  unmapped meanwhile fails the send with EFAULT instead of faulting the target); a bounded
+  unmapped meanwhile fails the send with EFAULT instead of faulting the target; the stream
+  is then reopened and the chunk judged again); a bounded
   read-ahead inside the mapping being read, received straight into the caller's buffer.
 
 There is no freeze: Frida cannot hold the whole process stopped, so the capture is live
