@@ -309,7 +309,7 @@ def test_a_broken_stream_is_reopened_and_the_chunk_read_again() -> None:
                     page_size // 8)
             return "0" * pages
 
-        def discard(self, request: int, page_size: int) -> None:
+        def discard(self, request: int, pages: int, page_size: int) -> None:
             pass
 
         def reconnect(self) -> None:
@@ -328,3 +328,25 @@ def test_a_broken_stream_is_reopened_and_the_chunk_read_again() -> None:
     assert fake.reconnects == 1 and src.stream_restarts == 1
     assert bytes(out[PAGE:PAGE + 8]) == (0x10000 + PAGE).to_bytes(8, "little")
     assert bytes(out[:8]) == (0x10000).to_bytes(8, "little")
+
+
+def test_read_ahead_that_misses_is_dropped_in_step() -> None:
+    """Reads out of order (the read-ahead guessed wrong): every page still holds its own bytes."""
+    from memslice.acquirer.frida.source import FridaSource
+
+    with target("--fill", "4") as t:
+        addr, size = t.area("fill")
+        src = FridaSource(t.pid)
+        try:
+            src.identity()
+            src.mappings()
+            out = memoryview(bytearray(4 * PAGE))
+            for first in (0, 200, 8, 100, 4, 1000):  # each read leaves read-ahead behind that the next one misses
+                page = addr + first * PAGE
+                assert src.read_pages(page, 4, out) == "0000"
+                for i in range(4):
+                    chunk = bytes(out[i * PAGE:(i + 1) * PAGE])
+                    assert chunk[:8] == (first + i).to_bytes(8, "little"), (first, i)
+                    assert chunk[8:] == b"\xa5" * (PAGE - 8)
+        finally:
+            src.close()

@@ -265,20 +265,9 @@ class FridaSession:
             self._recv_into(out[run.start() * page_size:run.end() * page_size])
         return states
 
-    def discard(self, request: int, page_size: int) -> None:
+    def discard(self, request: int, pages: int, page_size: int) -> None:
         """Receive and drop a request nobody wants any more (a read-ahead that missed)."""
-        with self._lock:
-            while request not in self._states and self._detached is None and self._error is None:
-                self._lock.wait(_TIMEOUT)
-            states = self._states.get(request, "")
-        scratch = memoryview(bytearray(page_size * 64))
-        left = states.count("0") * page_size
-        if request in self._states:
-            self._states.pop(request)
-        while left:
-            n = min(left, scratch.nbytes)
-            self._recv_into(scratch[:n])
-            left -= n
+        self.receive(request, memoryview(bytearray(pages * page_size)), page_size)
 
     def close(self) -> None:
         """Close the stream, unload the agent and detach (errors of a dead session are ignored)."""

@@ -292,7 +292,8 @@ class FridaSource:
 
     def _drop_pending(self) -> None:
         while self._pending:
-            self.session.discard(self._pending.popleft()[0], self.page_size)
+            request, _address, pages = self._pending.popleft()
+            self.session.discard(request, pages, self.page_size)
 
     def hash_module(self, module: Module, new_hasher: Callable[[], Hasher]) -> None:
         """Hash the file for a local Linux process (``/proc/PID/map_files``); elsewhere say why not."""

@@ -179,7 +179,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from memslice.acquirer.options import parse_addr_range, parse_prot, parse_scope
 
     p = sub.add_parser(
-        "capture", help="capture a live process into a .msl file (Linux: /proc and ptrace)",
+        "capture", help="capture a live process into a .msl file (Linux: /proc and ptrace; or Frida)",
         description="Capture the memory, threads and modules of one running process. The file is created new as "
                     "OUT.<random>.partial (mode 0600) and renamed when complete; the output and report "
                     "destinations are checked before the process is touched. Exit codes: 3 no such process, "
