@@ -198,7 +198,10 @@ class FridaSession:
     def _recv_into(self, view: memoryview) -> None:
         if isinstance(self._stream, socket.socket):
             while view.nbytes:
-                n = self._stream.recv_into(view)
+                try:
+                    n = self._stream.recv_into(view)
+                except OSError:  # reset by a dying process, or no data for a minute
+                    n = 0
                 if n == 0:
                     self._stream_ended()
                 view = view[n:]
@@ -217,7 +220,7 @@ class FridaSession:
                 self._lock.wait(0.05)
             if self._broken is not None:
                 raise StreamBroken(self._broken)
-        raise TargetGoneError("the agent's data stream closed (the process ended?)", pid=self.pid)
+        raise TargetGoneError("the agent's data stream closed or stalled (the process ended?)", pid=self.pid)
 
     def call(self, name: str, *args: Any) -> Any:
         """Call an agent export; a session or script that died becomes :class:`TargetGoneError`."""
