@@ -58,12 +58,36 @@ function pageState(address) {
   return Process.findRangeByAddress(address) === null ? '2' : '1';
 }
 
+// Residency of [address, address + pages * pageSize) from /proc/self/pagemap (Linux, Android): one
+// flag per page, true when present or swapped (bits 63, 62); null when pagemap cannot be read.
+var pagemap = undefined;
+function residency(address, pages) {
+  if (pagemap === undefined) {
+    try { pagemap = Process.platform === 'linux' ? new File('/proc/self/pagemap', 'rb') : null; }
+    catch (e) { pagemap = null; }
+  }
+  if (pagemap === null) return null;
+  try {
+    pagemap.seek(Math.floor(Number(address.toString()) / pageSize) * 8, File.SEEK_SET);
+    var raw = pagemap.readBytes(pages * 8);
+    if (raw.byteLength !== pages * 8) return null;
+    var bytes = new Uint8Array(raw), out = new Array(pages);
+    for (var i = 0; i < pages; i++) out[i] = (bytes[i * 8 + 7] & 0xc0) !== 0;
+    return out;
+  } catch (e) {
+    return null;
+  }
+}
+
 // Judge every page with a guarded one-byte read (protection and SIGBUS are per page): 0 readable,
-// else 1 (mapped but unreadable) or 2 (unmapped).
-function judgePages(address, pages) {
+// else 1 (mapped but unreadable) or 2 (unmapped). With `untouched`, a page pagemap shows neither
+// present nor swapped is 3 (never touched: reads as zero) and is not touched by the probe.
+function judgePages(address, pages, untouched) {
   var states = new Array(pages);
+  var resident = untouched ? residency(address, pages) : null;
   for (var i = 0; i < pages; i++) {
     var page = address.add(i * pageSize);
+    if (resident !== null && !resident[i]) { states[i] = '3'; continue; }
     try { page.readU8(); states[i] = '0'; } catch (e) { states[i] = pageState(page); }
   }
   return states.join('');
@@ -72,7 +96,7 @@ function judgePages(address, pages) {
 function onRead(message) {
   recv('read', onRead);
   var address = ptr(message.addr);
-  var states = judgePages(address, message.pages);
+  var states = judgePages(address, message.pages, message.untouched === true);
   var generation = streamGeneration;
   send({type: 'states', id: message.id, states: states});
   var runs = [], re = /0+/g, m;

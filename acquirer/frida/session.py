@@ -233,13 +233,17 @@ class FridaSession:
             raise AcquireError(f"the Frida agent failed in {name}: {exc}", pid=self.pid) from None
 
     # -- reads -------------------------------------------------------------------------------
-    def post_read(self, address: int, pages: int) -> int:
-        """Ask the agent for ``pages`` pages at ``address``; returns the request id."""
+    def post_read(self, address: int, pages: int, untouched: bool = False) -> int:
+        """Ask the agent for ``pages`` pages at ``address``; returns the request id.
+
+        With ``untouched``, pages ``/proc/self/pagemap`` shows never touched are ``3`` and not read.
+        """
         frida = load_frida()
         request = self._next_id
         self._next_id += 1
         try:
-            self.script.post({"type": "read", "id": request, "addr": hex(address), "pages": pages})
+            self.script.post({"type": "read", "id": request, "addr": hex(address), "pages": pages,
+                              "untouched": untouched})
         except (frida.InvalidOperationError, frida.TransportError) as exc:
             raise TargetGoneError(f"the Frida session with PID {self.pid} ended: {exc}", pid=self.pid) from None
         return request
@@ -248,7 +252,7 @@ class FridaSession:
         """Wait for request ``request`` (in posting order) and receive its read pages into ``out``.
 
         Returns:
-            The page states (``0`` read, ``1`` failed, ``2`` unmapped); page ``i`` of a ``0``
+            The page states (``0`` read, ``1`` failed, ``2`` unmapped, ``3`` not resident); page ``i`` of a ``0``
             run is at ``out[i * page_size:]``.
 
         Raises:

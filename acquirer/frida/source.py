@@ -90,6 +90,8 @@ class FridaSource:
     Args:
         pid: The target's process id on the device.
         device: Where it runs (default: this machine).
+        not_resident: Mark never-touched private anonymous pages NotResident without reading
+            them (format 1.1; Linux and Android targets, from ``/proc/self/pagemap``).
 
     Raises:
         FridaUnavailableError: frida is not installed.
@@ -99,8 +101,9 @@ class FridaSource:
     name = "frida"
     read_method = "frida agent (page probe, writeMemoryRegion over TCP)"
 
-    def __init__(self, pid: int, device: DeviceSpec | None = None) -> None:
+    def __init__(self, pid: int, device: DeviceSpec | None = None, *, not_resident: bool = False) -> None:
         self.pid = pid
+        self.not_resident = not_resident
         self.device_spec = device or DeviceSpec()
         self._device = get_device(self.device_spec)
         self.session = FridaSession(self._device, pid, local=self.device_spec.kind == "local")
@@ -260,8 +263,8 @@ class FridaSource:
         mapping = self._mapping_at(address)
         if mapping is None or self.gone is not None:
             return "2" * pages
-        if not mapping.readable:
-            return "1" * pages
+        if not mapping.readable and not (self.not_resident and mapping.is_private_anonymous):
+            return "1" * pages  # not read; private anonymous ones go to pagemap: untouched 3, else 1
         try:
             for _attempt in range(_RETRIES):
                 try:
@@ -278,15 +281,16 @@ class FridaSource:
 
     def _read(self, mapping: Mapping, address: int, pages: int, out: memoryview) -> str:
         ps = self.page_size
+        untouched = self.not_resident and mapping.is_private_anonymous
         if self._pending and self._pending[0][1:] == (address, pages):
             request = self._pending.popleft()[0]
         else:
             self._drop_pending()
-            request = self.session.post_read(address, pages)
+            request = self.session.post_read(address, pages, untouched)
         ahead = self._pending[-1][1] + self._pending[-1][2] * ps if self._pending else address + pages * ps
         while len(self._pending) < READ_AHEAD and ahead < mapping.end:
             n = min(pages, (mapping.end - ahead) // ps)
-            self._pending.append((self.session.post_read(ahead, n), ahead, n))
+            self._pending.append((self.session.post_read(ahead, n, untouched), ahead, n))
             ahead += n * ps
         return self.session.receive(request, out, ps)
 

@@ -85,14 +85,17 @@ def _add_custody(report: Any) -> None:
 
 
 def _source(args: argparse.Namespace) -> Any:
-    """The capture source of ``--backend`` (the target resolved on its device)."""
+    """The capture source of ``--backend`` (the target resolved on its device).
+
+    ``--format 1.1`` lets the Frida backend use the NotResident state for untouched pages.
+    """
     if args.backend == "frida":
         from memslice.acquirer.frida.session import DeviceSpec
         from memslice.acquirer.frida.source import FridaSource, resolve_target
 
         kind = args.device[0]
         spec = DeviceSpec(kind, args.device[1] if kind == "remote" else None)
-        return FridaSource(resolve_target(spec, args.target), spec)
+        return FridaSource(resolve_target(spec, args.target), spec, not_resident=args.format == "1.1")
     from memslice.acquirer.linux.source import LinuxSource
     from memslice.acquirer.linux.target import resolve
 
