@@ -5,12 +5,13 @@
 // directly for a local process, through device.open_channel("tcp:PORT") otherwise). The host
 // proves itself with a 32-byte token sent first over the stream; other connections are closed.
 //
-// A read request {type: 'read', id, addr, size} is answered with a message
-// {type: 'states', id, states} (one digit per page: 0 read, 1 failed, 2 unmapped) followed,
-// on the stream and in request order, by the bytes of the '0' pages, back to back.
+// A read request {type: 'read', id, addr, pages, untouched} is answered with a message
+// {type: 'states', id, states} (one digit per page: 0 read, 1 failed, 2 unmapped, 3 never touched)
+// followed, on the stream and in request order, by the bytes of the '0' pages, back to back.
 // Each page is judged on its own with a guarded one-byte read (a fault becomes an exception, never a
 // crash); the readable runs are sent with writeMemoryRegion: the kernel copies them from the target's
-// memory into the socket, so a page unmapped meanwhile fails the send (EFAULT), it cannot crash the target.
+// memory into the socket, so a page unmapped meanwhile fails the send (EFAULT), it cannot crash the
+// target (the stream is then closed and the host asks again, see onRead).
 
 var pageSize = Process.pageSize;
 var listener = null;
