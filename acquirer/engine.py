@@ -32,57 +32,52 @@ Failures:
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from memslice.acquirer import investigation as investigation_hooks
+from memslice.acquirer.core.plan import CapturePlan, IdentityPlan, ModulePlan, ThreadPlan, VasPlan
+from memslice.acquirer.core.write import AddBlock, Layout, Steps, write_capture
 from memslice.acquirer.errors import (
-    AccessDeniedError,
     AcquireError,
     OutputExistsError,
     OutputWriteError,
-    TargetGoneError,
-    TargetNotFoundError,
-    UnsupportedTargetError,
-    denied_hint,
 )
-from memslice.acquirer.linux import classify, libc, procfs, regs
-from memslice.acquirer.linux.maps import Mapping, read_maps
-from memslice.acquirer.linux.memory import ProcessMemory
-from memslice.acquirer.linux.modules import Module, group_modules, hash_module
-from memslice.acquirer.linux.ptrace import Freezer
 from memslice.acquirer.linux.writeback import WritebackStarter
 from memslice.acquirer.options import CaptureOptions
 from memslice.acquirer.pipeline import ChunkReader
 from memslice.acquirer.plan import RegionPlan, exclusion_reason
 from memslice.acquirer.progress import Progress
 from memslice.acquirer.report import AcquisitionReport, RegionReport, region_type_name
+from memslice.acquirer.source import (
+    CaptureSource,
+    Mapping,
+    Module,
+    ProcessInfo,
+    RegionFacts,
+    Thread,
+    UnsupportedOperation,
+    has_pc_and_sp,
+)
 from memslice.generated.blocks import memory_region
-from memslice.generated.blocks.module_entry import ModuleEntry
-from memslice.generated.blocks.module_list_index import ModuleListIndex, ModuleManifestEntry
+from memslice.generated.blocks.module_list_index import ModuleListIndex
 from memslice.generated.blocks.process_identity import ProcessIdentity
-from memslice.generated.blocks.thread_context import RegisterEntry, ThreadContext
+from memslice.generated.blocks.thread_context import ThreadContext
 from memslice.generated.blocks.vas_map import VasEntry, VasMap
 from memslice.generated.enums import (
     ENUM_NAMES,
-    ArchType,
-    BlockFlags,
     ClockSource,
     HeaderFlags,
     NameSource,
-    OsType,
-    RegisterRole,
     ThreadFlags,
 )
 
 from memslice.atomic_output import check_destination, write_error
 from memslice.errors import DestinationExistsError, MslError, OutputError
 from memslice.integrity import hasher_factory
-from memslice.writer import MslWriter, cap_bitmap_for, new_uuid
+from memslice.writer import MslWriter, cap_bitmap_for
 
 _T = TypeVar("_T")
 _PATH_MAX = 0xFFFE
@@ -90,39 +85,25 @@ _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 _ARCH_NAMES = ENUM_NAMES["arch_type"]
 
 
-@dataclass
-class ThreadCapture:
-    """One thread as it will be written.
-
-    Attributes:
-        tid: Thread id.
-        name: Thread name (``comm``), or None.
-        state: ThreadState before the freeze.
-        start_time_ns: Start time (ns since the epoch), 0 if unknown.
-        registers: Register values (empty when unavailable).
-        flags: ThreadFlags.
-        note: Why registers are missing or partial.
-    """
-
-    tid: int
-    name: str | None
-    state: int
-    start_time_ns: int
-    registers: list[regs.Register] = field(default_factory=list)
-    flags: int = 0
-    note: str | None = None
+ThreadCapture = Thread
+"""One thread as it will be written (the seam's :class:`~memslice.acquirer.source.Thread`)."""
 
 
 class _Interrupted(Exception):  # noqa: N818 - control flow, never leaves this module
     """A stop was requested (Ctrl-C)."""
 
 
-def capture(target: int, options: CaptureOptions, *, stop: threading.Event | None = None,
+def capture(source: CaptureSource, options: CaptureOptions, *, stop: threading.Event | None = None,
             progress: Progress | None = None) -> AcquisitionReport:
-    """Capture process ``target`` into ``options.output``.
+    """Capture the process behind ``source`` into ``options.output``.
+
+    The source is closed on every path out (success, error, Ctrl-C), and the target
+    resumed first when it was frozen.
 
     Args:
-        target: PID (resolve names with :func:`memslice.acquirer.linux.target.resolve`).
+        source: The backend and its target, e.g.
+            :class:`memslice.acquirer.linux.source.LinuxSource` (resolve names with
+            :func:`memslice.acquirer.linux.target.resolve`).
         options: What to capture and how.
         stop: Set it (e.g. from a SIGINT handler) to stop after the block in flight; the
             file is then closed without End-of-Capture and the report says
@@ -141,50 +122,51 @@ def capture(target: int, options: CaptureOptions, *, stop: threading.Event | Non
             complete block, and named in the error).
         TargetGoneError: The process exited before anything was captured.
     """
-    return _Capture(target, options, stop or threading.Event(), progress).run()
+    return _Capture(source, options, stop or threading.Event(), progress).run()
 
 
 class _Capture:
     """State of one capture (one instance per call of :func:`capture`)."""
 
-    def __init__(self, pid: int, options: CaptureOptions, stop: threading.Event, progress: Progress | None) -> None:
-        self.pid = pid
+    def __init__(self, source: CaptureSource, options: CaptureOptions, stop: threading.Event,
+                 progress: Progress | None) -> None:
+        self.source = source
+        self.pid = source.pid
         self.options = options
         self.stop = stop
         self.progress = progress
         self.report = AcquisitionReport()
         self.writer: MslWriter | None = None
-        self.freezer: Freezer | None = None
-        self.memory = ProcessMemory(pid)
+        self.frozen = False
+        self.memory = getattr(source, "memory", None)  # the Linux fast path's reader (pipeline.ChunkReader)
         self.is_11 = options.format_version == "1.1"
         self.frozen_at = 0.0
-        self._types: dict[int, int] = {}
-        self._guards: set[int] = set()
-        self.investigation: investigation_hooks.investigate.Investigation | None = None
+        self._facts: RegionFacts = {}
+        self.investigation: Any | None = None  # linux.investigate.Investigation, from the source
         self._omitted: list[tuple[Mapping, int, int]] = []
 
     # -- top level ------------------------------------------------------------------------
     def run(self) -> AcquisitionReport:
         opts = self.options
-        if not sys.platform.startswith("linux"):
-            raise UnsupportedTargetError(f"live capture needs Linux /proc and ptrace, not {sys.platform}")
-        check_outputs(opts)
         started = time.perf_counter()
-        identity = self._identity()
-        self._record_options(identity)
-        pre_freeze = self._thread_stats()
-        self.investigation = investigation_hooks.collect(self.pid, opts)
-        if self.investigation is not None:
-            self.report.investigation = self.investigation.report()
         try:
+            check_outputs(opts)
+            identity = self.source.identity()
+        except BaseException:
+            self.source.close()
+            raise
+        self.report.warnings.extend(identity.warnings)
+        self._record_options(identity)
+        try:
+            self.investigation = investigation_hooks.collect(self.source, opts)
+            if self.investigation is not None:
+                self.report.investigation = self.investigation.report()
             if opts.freeze:
-                self.freezer = Freezer(self.pid)
-                self.freezer.freeze()
-                self.frozen_at = time.perf_counter()
+                self._freeze()
             self._check_stop()
-            mappings = self._maps()
-            threads = self._threads(identity.arch, pre_freeze)
-            modules = group_modules(mappings, self._starts_with_elf)
+            mappings = self.source.mappings()
+            threads = self._threads(identity.arch)
+            modules = self.source.modules(mappings)
             plans = self._plan(mappings, modules, threads)
             self._open_writer(identity, plans, threads)
             self._body(identity, mappings, modules, threads, plans)
@@ -198,108 +180,60 @@ class _Capture:
             raise
         finally:
             self._thaw()
-            self.memory.close()
+            self.source.close()
             self._finish_report(time.perf_counter() - started)
         return self.report
 
-    def _body(self, identity: procfs.ProcessIdentityInfo, mappings: list[Mapping], modules: list[Module],
-              threads: list[ThreadCapture], plans: list[RegionPlan]) -> None:
-        module_uuids = [new_uuid() for _ in modules]
-        pi_uuid = self._write(self._writer().add, self._process_identity(identity),
-                              flags=BlockFlags.HAS_CHILDREN if threads and self.is_11 else 0)
-        index = ModuleListIndex(entries=[
-            ModuleManifestEntry(module_uuid=uid, base_addr=m.base, module_size=m.size, path=self._fit(m.path))
-            for uid, m in zip(module_uuids, modules, strict=True)])
-        index_uuid = self._write(self._writer().add, index, flags=BlockFlags.HAS_CHILDREN if modules else 0)
-        if self.investigation is not None:
-            investigation_hooks.write(self.investigation, lambda *a, **k: self._write(self._writer().add, *a, **k))
+    def _body(self, identity: ProcessInfo, mappings: list[Mapping], modules: list[Module],
+              threads: list[Thread], plans: list[RegionPlan]) -> None:
+        plan = self._capture_plan(identity, mappings, modules, threads, plans)
+        layout = Layout(index_always=True, modules_after_memory=True)
+        result = write_capture(plan, _LiveOut(self), self._memory_step, layout=layout, steps=_LiveSteps(self))
+        self.report.output = str(result)
+
+    def _memory_step(self, regions: Sequence[RegionPlan]) -> None:
+        plans = list(regions)
+        if self.memory is not None:
+            self._memory(plans)
+        else:
+            self._memory_from_source(plans)
+
+    def _capture_plan(self, identity: ProcessInfo, mappings: list[Mapping], modules: list[Module],
+                      threads: list[Thread], plans: list[RegionPlan]) -> CapturePlan:
+        """The shared plan of this capture (format 1.0 has no Thread Context and no VAS Map)."""
+        self.report.warnings.extend(identity.notes)
+        ident = IdentityPlan(ppid=identity.ppid, session_id=identity.session_id, start_time=identity.start_time_ns,
+                             exe_path=identity.exe_path, cmd_line=identity.cmd_line)
+        module_plans = [ModulePlan(base=m.base, size=m.size, path=self._fit(m.path), version=m.version,
+                                   native_blob=m.native_blob, source=m) for m in modules]
+        thread_plans = [ThreadPlan(thread_id=t.tid, flags=t.flags, registers=t.registers, state=t.state,
+                                   name=t.name, start_time=t.start_time_ns) for t in threads] if self.is_11 else []
+        vas: list[VasPlan] = []
         if self.is_11:
-            for thread in threads:
-                self._write(self._writer().add, self._thread_context(thread), parent_uuid=pi_uuid)
-        self._check_stop()
-        self._memory(plans)
-        self._thaw()
-        omitted = investigation_hooks.omission_manifest(self._omitted, self.options) if self.is_11 else None
-        if omitted is not None:
-            self._write(self._writer().add, omitted)
-        for uid, module in zip(module_uuids, modules, strict=True):
-            self._check_stop()
-            hash_module(self.pid, module, hasher_factory(0))
-            self._write(self._writer().add, ModuleEntry(
-                base_addr=module.base, module_size=module.size, path=self._fit(module.path), version=module.version,
-                disk_hash=module.disk_hash, native_blob=module.native_blob), block_uuid=uid, parent_uuid=index_uuid)
-            self.report.modules.append({
-                "path": module.path, "base": f"0x{module.base:x}", "size": f"0x{module.size:x}",
-                "version": module.version, "disk_hash": module.disk_hash.hex(), "hash_source": module.hash_source})
-        self._check_stop()
-        if self.is_11:
-            self._write(self._writer().add, self._vas_map(mappings), compress=self.options.compression)
-        self.report.output = str(self._write(self._writer().finish))
+            for m in mappings:
+                prot, rtype = self._facts[m.start]
+                vas.append(VasPlan(base=m.start, size=m.size, protection=prot, region_type=int(rtype),
+                                   path=self._fit(m.path) or None))
+        return CapturePlan(os_type=self.source.os_type, arch_type=int(identity.arch), pid=self.pid,
+                           identity=ident, modules=module_plans, threads=thread_plans, regions=plans, vas=vas)
 
     # -- facts about the target -------------------------------------------------------------
-    def _identity(self) -> procfs.ProcessIdentityInfo:
+    def _freeze(self) -> None:
+        if not self.source.can_freeze:
+            self.report.warnings.append(f"the {self.source.name} backend cannot freeze the target: captured running")
+            return
+        self.frozen = True  # from the first attempt on: a freeze that fails half-way is undone too
         try:
-            identity = procfs.read_identity(self.pid)
-            state = procfs.read_stat(self.pid).state
-            mappings = read_maps(self.pid)
-        except (FileNotFoundError, ProcessLookupError):
-            raise TargetNotFoundError(f"no process with PID {self.pid}", pid=self.pid) from None
-        except PermissionError:
-            raise AccessDeniedError(f"cannot read /proc/{self.pid}/maps: permission denied ("
-                                    f"{denied_hint('reading another process')})", pid=self.pid) from None
-        if state in ("Z", "X"):
-            raise TargetGoneError(f"process {self.pid} is a zombie: it has exited and holds no memory", pid=self.pid)
-        if not mappings:
-            raise TargetGoneError(f"process {self.pid} has no user-space memory (a kernel thread?)", pid=self.pid)
-        if not regs.supported(identity.arch):
-            self.report.warnings.append(f"registers of arch {_ARCH_NAMES.get(identity.arch, identity.arch)} are not "
-                                        "decoded: no Thread Context blocks")
-        return identity
+            self.source.freeze()
+        except UnsupportedOperation as exc:
+            self.frozen = False
+            self.report.warnings.append(f"not frozen: {exc}")
+            return
+        self.frozen_at = time.perf_counter()
 
-    def _maps(self) -> list[Mapping]:
-        try:
-            mappings = read_maps(self.pid)
-        except (FileNotFoundError, ProcessLookupError):
-            mappings = []
-        if not mappings:
-            raise TargetGoneError(f"process {self.pid} exited before its memory could be read", pid=self.pid)
-        return mappings
-
-    def _thread_stats(self) -> dict[int, procfs.Stat]:
-        out: dict[int, procfs.Stat] = {}
-        try:
-            tids = procfs.list_tids(self.pid)
-        except OSError:
-            return out
-        for tid in tids:
-            try:
-                out[tid] = procfs.read_stat(self.pid, tid)
-            except (OSError, ValueError):
-                continue
-        return out
-
-    def _threads(self, arch: int, pre_freeze: dict[int, procfs.Stat]) -> list[ThreadCapture]:
-        if self.freezer is not None:
-            tids = sorted(set(self.freezer.result.stopped) | set(self.freezer.result.not_stopped))
-        else:
-            try:
-                tids = procfs.list_tids(self.pid)
-            except OSError:
-                tids = []
-        threads: list[ThreadCapture] = []
-        for tid in tids:
-            stat = pre_freeze.get(tid)
-            if stat is None:
-                try:
-                    stat = procfs.read_stat(self.pid, tid)
-                except (OSError, ValueError):
-                    continue
-            thread = ThreadCapture(tid=tid, name=procfs.thread_name(self.pid, tid),
-                                   state=int(procfs.thread_state(stat.state)),
-                                   start_time_ns=procfs.ticks_to_epoch_ns(stat.start_ticks))
-            self._registers(thread, arch)
-            threads.append(thread)
-        usable = [t for t in threads if regs.has_pc_and_sp(t.registers)]
+    def _threads(self, arch: int) -> list[Thread]:
+        threads = self.source.threads(arch)
+        usable = [t for t in threads if has_pc_and_sp(t.registers)]
         if usable:
             current = next((t for t in usable if t.tid == self.pid), usable[0])
             current.flags |= ThreadFlags.CURRENT
@@ -307,73 +241,22 @@ class _Capture:
             self.report.threads.append({
                 "tid": thread.tid, "name": thread.name, "state": ENUM_NAMES["thread_state"].get(thread.state),
                 "registers": len(thread.registers), "flags": thread.flags,
-                "written": self.is_11 and regs.has_pc_and_sp(thread.registers), "note": thread.note})
+                "written": self.is_11 and has_pc_and_sp(thread.registers), "note": thread.note})
         return threads
 
-    def _registers(self, thread: ThreadCapture, arch: int) -> None:
-        arch_type = ArchType(arch)
-        if self.freezer is not None:
-            raw = self.freezer.get_regset(thread.tid, regs.NT_PRSTATUS)
-            gpr = regs.decode_gpr(arch_type, raw) if raw is not None else None
-            if gpr is None:
-                unknown = f"unknown register set of {len(raw)} bytes" if raw is not None else "registers unreadable"
-                thread.note = self.freezer.result.not_stopped.get(thread.tid) or unknown
-                return
-            thread.registers = gpr
-            fp = self.freezer.get_regset(thread.tid, regs.NT_PRFPREG)
-            if fp is not None:
-                thread.registers += regs.decode_fp(arch_type, fp)
-            if arch_type == ArchType.X86_64:
-                xstate = self.freezer.get_regset(thread.tid, regs.NT_X86_XSTATE, regs.XSTATE_MAX)
-                if xstate is not None:
-                    thread.registers += regs.decode_xstate(xstate)
-            if arch_type == ArchType.ARM64:
-                tls = self.freezer.get_regset(thread.tid, regs.NT_ARM_TLS)
-                if tls is not None:
-                    thread.registers += regs.decode_arm_tls(tls)
-            thread.flags |= ThreadFlags.SUSPENDED
-            return
-        sp_pc = procfs.syscall_sp_pc(self.pid, thread.tid)
-        names = {ArchType.X86_64: ("rsp", "rip"), ArchType.X86: ("esp", "eip"), ArchType.ARM64: ("sp", "pc"),
-                 ArchType.ARM32: ("sp", "pc")}.get(arch_type)
-        if sp_pc is None or names is None:
-            thread.note = "not frozen and running: no registers (a Thread Context needs PC and SP)"
-            return
-        width = 4 if arch_type in (ArchType.X86, ArchType.ARM32) else 8
-        sp, pc = sp_pc
-        thread.registers = [regs.Register(names[1], pc.to_bytes(width, "little"), int(RegisterRole.PC)),
-                            regs.Register(names[0], sp.to_bytes(width, "little"), int(RegisterRole.SP))]
-        thread.flags |= ThreadFlags.PARTIAL
-        thread.note = "not frozen: PC and SP of the blocked thread from /proc (task/TID/syscall) only"
-
-    def _starts_with_elf(self, mapping: Mapping) -> bool:
-        if not mapping.readable:
-            return False
-        buf = bytearray(_PAGE_SIZE)
-        try:
-            got = self.memory.read_ranges([(mapping.start, _PAGE_SIZE)], buf, libc.buffer_address(buf), 0)
-        except OSError:
-            return False
-        return got >= 4 and buf[:4] == b"\x7fELF"
-
-    def _plan(self, mappings: list[Mapping], modules: list[Module], threads: list[ThreadCapture]) -> list[RegionPlan]:
-        module_starts = {m.start for module in modules for m in module.mappings}
-        sps = [sp for t in threads if (sp := regs.role_value(t.registers, RegisterRole.SP)) is not None]
-        types = {m.start: classify.region_type(m, module_starts, sps) for m in mappings}
-        guards = classify.guard_mappings(mappings, types)
+    def _plan(self, mappings: list[Mapping], modules: list[Module], threads: list[Thread]) -> list[RegionPlan]:
+        facts = self.source.region_facts(mappings, modules, threads)
         plans: list[RegionPlan] = []
         for mapping in mappings:
-            prot = classify.protection(mapping, guard=mapping.start in guards)
-            rtype = types[mapping.start]
+            prot, rtype = facts[mapping.start]
             reason = exclusion_reason(mapping, prot, rtype, self.options)
             if reason is not None:
                 self.report.excluded.append({"start": f"0x{mapping.start:x}", "end": f"0x{mapping.end:x}",
                                              "perms": mapping.perms, "path": mapping.path, "reason": reason})
                 self._omitted.append((mapping, prot, int(rtype)))
                 continue
-            plans.append(RegionPlan(mapping=mapping, protection=prot, region_type=rtype))
-        self._types = {k: int(v) for k, v in types.items()}
-        self._guards = guards
+            plans.append(RegionPlan.for_mapping(mapping, prot, rtype))
+        self._facts = facts
         return plans
 
     # -- building blocks --------------------------------------------------------------------------
@@ -382,33 +265,12 @@ class _Capture:
         raw = text.encode("utf-8", "surrogateescape")
         return text if len(raw) <= _PATH_MAX else raw[:_PATH_MAX].decode("utf-8", "ignore")
 
-    def _process_identity(self, identity: procfs.ProcessIdentityInfo) -> ProcessIdentity:
-        self.report.warnings.extend(identity.notes)
-        return ProcessIdentity(ppid=identity.ppid, session_id=identity.session_id, start_time=identity.start_time_ns,
-                               exe_path=identity.exe_path, cmd_line=identity.cmd_line)
-
-    def _thread_context(self, thread: ThreadCapture) -> ThreadContext:
-        return ThreadContext(
-            thread_id=thread.tid, start_time=thread.start_time_ns, flags=thread.flags, state=thread.state, arch=0,
-            name=thread.name, registers=[RegisterEntry(flags=r.roles, name=r.name, value=r.value)
-                                         for r in thread.registers])
-
-    def _vas_map(self, mappings: list[Mapping]) -> VasMap:
-        entries = []
-        for m in mappings:
-            prot = classify.protection(m, guard=m.start in self._guards)
-            entries.append(VasEntry(base_addr=m.start, region_size=m.size, protection=prot,
-                                    region_type=self._types[m.start], mapped_path=self._fit(m.path) or None,
-                                    name_source=NameSource.LIVE if m.path else NameSource.UNSPECIFIED))
-        return VasMap(len_entry=0, entries=entries)
-
     # -- the file --------------------------------------------------------------------------------
-    def _open_writer(self, identity: procfs.ProcessIdentityInfo, plans: list[RegionPlan],
-                     threads: list[ThreadCapture]) -> None:
+    def _open_writer(self, identity: ProcessInfo, plans: list[RegionPlan], threads: list[Thread]) -> None:
         blocks = {ProcessIdentity.BLOCK_TYPE, ModuleListIndex.BLOCK_TYPE}
         if plans:
             blocks.add(memory_region.BLOCK_TYPE)
-        if self.is_11 and any(regs.has_pc_and_sp(t.registers) for t in threads):
+        if self.is_11 and any(has_pc_and_sp(t.registers) for t in threads):
             blocks.add(ThreadContext.BLOCK_TYPE)
         flags = 0
         if self.investigation is not None:
@@ -418,7 +280,7 @@ class _Capture:
         try:
             self.writer = MslWriter(
                 self.options.output, format_version=self.options.format_version, compression=self.options.compression,
-                cap_bitmap=int(caps), flags=int(flags), os_type=OsType.LINUX, arch_type=int(identity.arch),
+                cap_bitmap=int(caps), flags=int(flags), os_type=self.source.os_type, arch_type=int(identity.arch),
                 pid=self.pid, timestamp=self.report.timing.get("started_ns") or time.time_ns(),
                 clock_source=ClockSource.CLOCK_REALTIME, overwrite=self.options.force,
                 encryption=self.options.encryption)
@@ -427,7 +289,7 @@ class _Capture:
         except OSError as exc:
             raise OutputWriteError(f"cannot create {self.options.output}: {exc.strerror}", pid=self.pid) from None
         self.report.output = str(self.writer.partial)
-        threads[:] = [t for t in threads if regs.has_pc_and_sp(t.registers)]
+        threads[:] = [t for t in threads if has_pc_and_sp(t.registers)]
 
     def _writer(self) -> MslWriter:
         assert self.writer is not None
@@ -510,9 +372,46 @@ class _Capture:
             self._region_reports(plans)
         self._check_stop()
 
+    def _memory_from_source(self, plans: list[RegionPlan]) -> None:
+        """The memory step for a backend without the Linux fast path: ``source.read_pages`` per chunk."""
+        page = self.source.page_size
+        log2 = page.bit_length() - 1
+        chunk_pages = max(1, self.options.chunk_bytes // page)
+        buf = bytearray(chunk_pages * page)
+        view = memoryview(buf)
+        self.report.read_method = self.source.read_method
+        bytes_done = failed = 0
+        for done, plan in enumerate(plans, 1):
+            for base in range(plan.start, plan.start + plan.size, chunk_pages * page):
+                self._check_stop()
+                pages = min(chunk_pages, (plan.start + plan.size - base) // page)
+                started = time.perf_counter()
+                timestamp = time.time_ns()
+                states = self.source.read_pages(base, pages, view[:pages * page])
+                data = (view[:pages * page] if states.count("0") == pages else
+                        b"".join(view[i * page:(i + 1) * page] for i, st in enumerate(states) if st == "0"))
+                self._write(self._writer().add_memory_region, base, states, data, page_size_log2=log2,
+                            protection=plan.protection, region_type=int(plan.region_type), timestamp=timestamp)
+                stats = plan.stats
+                stats.blocks += 1
+                for digit in "0123":
+                    stats.pages[digit] += states.count(digit)
+                stats.bytes_captured += len(data)
+                stats.read_seconds += time.perf_counter() - started
+                stats.first_read_ns = stats.first_read_ns or timestamp
+                bytes_done += len(data)
+                failed += states.count("1")
+            if self.progress is not None:
+                self.progress.update(bytes_done=bytes_done, regions_done=done, regions_total=len(plans),
+                                     pages_failed=failed)
+        gone = getattr(self.source, "gone", None)  # a backend that lost its target mid-capture says why
+        if gone:
+            self.report.error("target", f"{gone}; the pages not read by then are Unmapped")
+        self._region_reports(plans)
+
     def _all_stopped(self) -> bool:
         """Every thread is held stopped, so the mappings cannot change while we read."""
-        return self.freezer is not None and self.freezer.frozen and not self.freezer.result.not_stopped
+        return self.frozen and self.source.all_stopped()
 
     def _region_reports(self, plans: list[RegionPlan]) -> None:
         for plan in plans:
@@ -530,11 +429,11 @@ class _Capture:
             raise _Interrupted
 
     def _thaw(self) -> None:
-        if self.freezer is None:
+        if not self.frozen:
             return
-        if self.freezer.frozen or self.frozen_at:
+        if self.source.frozen or self.frozen_at:
             seconds = time.perf_counter() - self.frozen_at if self.frozen_at else 0.0
-            problems = self.freezer.thaw()
+            problems = self.source.resume()
             for problem in problems:
                 self.report.error("resume", problem)
             if self.frozen_at:
@@ -560,7 +459,7 @@ class _Capture:
             self._close_keep_partial()
 
     # -- report ------------------------------------------------------------------------------------
-    def _record_options(self, identity: procfs.ProcessIdentityInfo) -> None:
+    def _record_options(self, identity: ProcessInfo) -> None:
         opts = self.options
         self.report.target = {"pid": self.pid, "ppid": identity.ppid, "session_id": identity.session_id,
                               "comm": identity.comm, "exe": identity.exe_path, "argv": identity.argv,
@@ -577,9 +476,9 @@ class _Capture:
     def _finish_report(self, seconds: float) -> None:
         r = self.report
         r.timing.update({"ended_ns": time.time_ns(), "seconds": round(seconds, 3)})
-        r.freeze.setdefault("frozen", self.freezer is not None and bool(self.freezer.result.stopped))
-        if self.freezer is not None:
-            res = self.freezer.result
+        res = self.source.freeze_result()
+        r.freeze.setdefault("frozen", res is not None and bool(res.stopped))
+        if res is not None:
             r.freeze.update({"threads_stopped": len(res.stopped), "vanished": res.vanished,
                              "not_stopped": {str(k): v for k, v in res.not_stopped.items()},
                              "stop_seconds": round(res.seconds, 4)})
@@ -600,9 +499,68 @@ class _Capture:
                     "thread_contexts": sum(1 for t in r.threads if t["written"])}
 
 
+class _LiveOut:
+    """The capture's file (:class:`~memslice.acquirer.core.write.BlockOut`).
+
+    Every write goes through :meth:`_Capture._write`, so a failed write keeps a verifiable
+    partial file.
+    """
+
+    def __init__(self, cap: _Capture) -> None:
+        self.cap = cap
+
+    def add(self, payload: Any, **kwargs: Any) -> bytes:
+        return self.cap._write(self.cap._writer().add, payload, **kwargs)
+
+    def write_vas(self, vas: Sequence[VasPlan]) -> None:
+        entries = [VasEntry(base_addr=v.base, region_size=v.size, protection=v.protection, region_type=v.region_type,
+                            mapped_path=v.path, name_source=NameSource.LIVE if v.path else NameSource.UNSPECIFIED)
+                   for v in vas]
+        self.add(VasMap(len_entry=0, entries=entries), compress=self.cap.options.compression)
+
+    def finish(self) -> Any:
+        return self.cap._write(self.cap._writer().finish)
+
+
+class _LiveSteps(Steps):
+    """Live capture's hooks: investigation tables, Ctrl-C, resume, omissions, module hashing."""
+
+    def __init__(self, cap: _Capture) -> None:
+        self.cap = cap
+
+    def after_index(self, add: AddBlock) -> None:
+        if self.cap.investigation is not None:
+            investigation_hooks.write(self.cap.investigation, add)
+
+    def checkpoint(self) -> None:
+        self.cap._check_stop()
+
+    def after_memory(self, add: AddBlock) -> None:
+        cap = self.cap
+        cap._thaw()
+        omitted = investigation_hooks.omission_manifest(cap._omitted, cap.options) if cap.is_11 else None
+        if omitted is not None:
+            add(omitted)
+
+    def before_module(self, module: ModulePlan) -> None:
+        source_module: Module = module.source
+        self.cap.source.hash_module(source_module, hasher_factory(0))
+        module.disk_hash = source_module.disk_hash
+
+    def after_module(self, module: ModulePlan) -> None:
+        m: Module = module.source
+        self.cap.report.modules.append({
+            "path": m.path, "base": f"0x{m.base:x}", "size": f"0x{m.size:x}",
+            "version": m.version, "disk_hash": m.disk_hash.hex(), "hash_source": m.hash_source})
+
+
 def _peak_rss() -> int:
     """This process's peak resident memory (``VmHWM``: of its own address space only)."""
-    text = procfs.read_text("/proc/self/status") or ""
+    try:
+        with open("/proc/self/status", encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return 0
     for line in text.splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024

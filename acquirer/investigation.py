@@ -9,10 +9,11 @@ surveyed), :func:`write` (right after the Module List Index, memslicer 0.5.2's p
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from memslice.acquirer.linux import investigate
-from memslice.acquirer.linux.maps import Mapping
+from memslice.acquirer.errors import UnsupportedTargetError
 from memslice.acquirer.options import SCOPES, CaptureOptions
+from memslice.acquirer.source import CaptureSource, Mapping, UnsupportedOperation
 from memslice.generated.blocks.region_omission_manifest import OmissionRow, RegionOmissionManifest
 from memslice.generated.enums import BlockFlags, OmissionReason
 
@@ -20,14 +21,21 @@ AddBlock = Callable[..., bytes]
 """``MslWriter.add`` (wrapped by the engine's failure handling)."""
 
 
-def collect(pid: int, options: CaptureOptions) -> investigate.Investigation | None:
-    """The investigation tables when ``--investigate`` was given, else None."""
+def collect(source: CaptureSource, options: CaptureOptions) -> Any | None:
+    """The investigation tables when ``--investigate`` was given, else None.
+
+    Raises:
+        UnsupportedTargetError: The backend collects no investigation tables.
+    """
     if not options.investigate:
         return None
-    return investigate.collect(pid, case_ref=options.case_ref, redact_env=options.redact_env)
+    try:
+        return source.investigate(options)
+    except UnsupportedOperation as exc:
+        raise UnsupportedTargetError(f"--investigate: the {source.name} backend collects no tables ({exc})") from None
 
 
-def write(inv: investigate.Investigation, add: AddBlock) -> None:
+def write(inv: Any, add: AddBlock) -> None:
     """Write the System Context and every collected table, in order.
 
     Process, Connection and Handle Table name the System Context as their parent (which

@@ -21,19 +21,29 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
+from memslice.acquirer.core.elf import (
+    AT_BASE,
+    AT_ENTRY,
+    AT_NULL,
+    AT_PAGESZ,
+    AT_PHDR,
+    AT_PHENT,
+    AT_PHNUM,
+    AT_SYSINFO_EHDR,
+    EI_NIDENT,
+    ELF_CLASSES,
+    ET_DYN,
+    PT_INTERP,
+    PT_LOAD,
+)
 from memslice.acquirer.linux.maps import parse_line
 from memslice.generated.blocks import module_entry, process_identity, vas_map
 from memslice.generated.enums import RegionType
 
 from memslice.reader import MslReader
 
-NT_AUXV = 6
-NT_FILE = 0x46494C45
-AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_ENTRY, AT_SYSINFO_EHDR = 0, 3, 4, 5, 6, 7, 9, 33
 _AT_MAX = 64
 _MAX_AUXV = 64
-_ET_DYN = 3
-_PT_LOAD, _PT_INTERP = 1, 3
 _MAX_PHDRS = 256
 
 
@@ -146,34 +156,25 @@ def _executable(reader: MslReader, modules: list[_Module], bits: int) -> _Exe | 
         if first is None or ehdr is None or ehdr[:4] != b"\x7fELF":
             return None
         exe = _Module(first, 0, exe_path, [])
-    if bits == 64:
-        etype, = struct.unpack_from("<H", ehdr, 16)
-        entry, phoff = struct.unpack_from("<QQ", ehdr, 24)
-        phent, phnum = struct.unpack_from("<HH", ehdr, 54)
-        fmt = "<IIQQQQQQ"
-    else:
-        etype, = struct.unpack_from("<H", ehdr, 16)
-        entry, phoff = struct.unpack_from("<II", ehdr, 24)
-        phent, phnum = struct.unpack_from("<HH", ehdr, 42)
-        fmt = "<IIIIIIII"
-    if phnum > _MAX_PHDRS or phent < struct.calcsize(fmt):
+    cls = ELF_CLASSES[bits]
+    etype, _machine, _version, entry, phoff, *_rest = cls.unpack_ehdr("<", ehdr[EI_NIDENT:])
+    phent, phnum = _rest[3], _rest[4]
+    if phnum > _MAX_PHDRS or phent < struct.calcsize(cls.phdr):
         return None
     raw = _read(reader, exe.base + phoff, phent * phnum) or b""
     loads, interp_at = [], None
     for i in range(phnum if len(raw) == phent * phnum else 0):
-        fields = struct.unpack_from(fmt, raw, i * phent)
-        ptype = fields[0]
-        vaddr, filesz = (fields[3], fields[5]) if bits == 64 else (fields[2], fields[4])
-        if ptype == _PT_LOAD:
+        ptype, _flags, _offset, vaddr, _paddr, filesz, *_ = cls.unpack_phdr("<", raw, i * phent)
+        if ptype == PT_LOAD:
             loads.append(vaddr)
-        elif ptype == _PT_INTERP and 0 < filesz < 4096:
+        elif ptype == PT_INTERP and 0 < filesz < 4096:
             interp_at = (vaddr, filesz)
-    bias = exe.base - min(loads, default=0) if etype == _ET_DYN else 0
+    bias = exe.base - min(loads, default=0) if etype == ET_DYN else 0
     interp = ""
     if interp_at is not None:
         text = _read(reader, interp_at[0] + bias, interp_at[1])
         interp = (text or b"").split(b"\0")[0].decode("utf-8", "replace")
-    return _Exe(exe.base, entry + bias, exe.base + phoff if etype == _ET_DYN else min(loads, default=0) + phoff,
+    return _Exe(exe.base, entry + bias, exe.base + phoff if etype == ET_DYN else min(loads, default=0) + phoff,
                 phent, phnum, interp)
 
 

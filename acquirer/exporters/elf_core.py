@@ -35,8 +35,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from memslice.acquirer.exporters import core_notes
-from memslice.acquirer.importers.registers import (
+from memslice.acquirer.core.elf import (
+    ELF_CLASSES,
+    EM_386,
+    EM_AARCH64,
+    EM_X86_64,
+    ET_CORE,
+    EV_CURRENT,
+    NHDR,
+    NT_ARM_TLS,
+    NT_AUXV,
+    NT_FILE,
+    NT_FPREGSET,
+    NT_PRPSINFO,
+    NT_PRSTATUS,
+    NT_X86_XSTATE,
+    PF_R,
+    PF_W,
+    PF_X,
+    PN_XNUM,
+    PT_LOAD,
+    PT_NOTE,
+)
+from memslice.acquirer.core.registers import (
     AARCH64_PRSTATUS,
     FXSAVE_SCALARS,
     FXSAVE_SIZE,
@@ -45,6 +66,7 @@ from memslice.acquirer.importers.registers import (
     XCR0_OFFSET,
     XSAVE_COMPONENTS,
 )
+from memslice.acquirer.exporters import core_notes
 from memslice.generated.blocks import process_identity, thread_context, vas_map
 from memslice.generated.enums import ArchType, PageState, Protection, ThreadFlags
 
@@ -53,11 +75,6 @@ from memslice.errors import IntegrityError, UnsupportedError
 from memslice.reader import MslReader
 from memslice.verify import verify
 
-EM_386, EM_X86_64, EM_AARCH64 = 3, 62, 183
-ET_CORE, PT_LOAD, PT_NOTE, PN_XNUM = 4, 1, 4, 0xFFFF
-PF_X, PF_W, PF_R = 1, 2, 4
-NT_PRSTATUS, NT_FPREGSET, NT_PRPSINFO = 1, 2, 3
-NT_X86_XSTATE, NT_ARM_TLS = 0x202, 0x401
 DATA_ALIGN = 4096
 
 _THREAD_CONTEXT = thread_context.BLOCK_TYPE
@@ -119,7 +136,7 @@ class _Run:
 
 def _note(name: bytes, ntype: int, desc: bytes) -> bytes:
     name += b"\0"
-    head = struct.pack("<III", len(name), len(desc), ntype)
+    head = struct.pack("<" + NHDR, len(name), len(desc), ntype)
     return head + name + bytes(-len(name) % 4) + desc + bytes(-len(desc) % 4)
 
 
@@ -297,7 +314,7 @@ def _process_notes(reader: MslReader, arch: _Arch, result: ExportResult) -> list
     notes = []
     auxv, source = core_notes.auxv_note(reader, arch.bits, page)
     if auxv:
-        notes.append(_note(b"CORE", core_notes.NT_AUXV, auxv))
+        notes.append(_note(b"CORE", NT_AUXV, auxv))
         if source != "stack":
             result.warnings.append("auxiliary vector not found in the captured stack: NT_AUXV rebuilt from the "
                                    "executable's headers")
@@ -305,7 +322,7 @@ def _process_notes(reader: MslReader, arch: _Arch, result: ExportResult) -> list
         result.warnings.append(f"no NT_AUXV: {source}")
     files, count = core_notes.file_note(reader, arch.bits, page)
     if count:
-        notes.append(_note(b"CORE", core_notes.NT_FILE, files))
+        notes.append(_note(b"CORE", NT_FILE, files))
     else:
         result.warnings.append("no NT_FILE: the capture names no file mapping with a known offset")
     return notes
@@ -398,8 +415,8 @@ def export_elf_core(capture: str | os.PathLike[str], out: str | os.PathLike[str]
 
 def _write(out: str, force: bool, arch: _Arch, runs: list[_Run], note_data: bytes, reader: MslReader,
            result: ExportResult, progress: Callable[[int], None] | None, total: Callable[[int], None] | None) -> None:
-    ehsize, phentsize = (64, 56) if arch.bits == 64 else (52, 32)
-    shentsize = 64 if arch.bits == 64 else 40
+    cls = ELF_CLASSES[arch.bits]
+    ehsize, phentsize, shentsize = cls.ehsize, cls.phentsize, cls.shentsize
     phnum = 1 + len(runs)
     xnum = phnum >= PN_XNUM
     phoff = ehsize
@@ -412,23 +429,12 @@ def _write(out: str, force: bool, arch: _Arch, runs: list[_Run], note_data: byte
         cursor += run.length
     if total is not None:
         total(cursor - data_off)
-    ident = b"\x7fELF" + bytes([2 if arch.bits == 64 else 1, 1, 1, 0]) + bytes(8)
-    if arch.bits == 64:
-        ehdr = ident + struct.pack("<HHIQQQIHHHHHH", ET_CORE, arch.machine, 1, 0, phoff, shoff, 0, ehsize,
-                                   phentsize, PN_XNUM if xnum else phnum, shentsize if xnum else 0,
-                                   1 if xnum else 0, 0)
-        phdr = [struct.pack("<IIQQQQQQ", PT_NOTE, 0, notes_off, 0, 0, len(note_data), 0, 4)]
-        phdr += [struct.pack("<IIQQQQQQ", PT_LOAD, r.flags, r.offset, r.address, 0, r.length, r.length, 1)
-                 for r in runs]
-        shdr = struct.pack("<IIQQQQIIQQ", 0, 0, 0, 0, 0, 0, 0, phnum, 0, 0)
-    else:
-        ehdr = ident + struct.pack("<HHIIIIIHHHHHH", ET_CORE, arch.machine, 1, 0, phoff, shoff, 0, ehsize,
-                                   phentsize, PN_XNUM if xnum else phnum, shentsize if xnum else 0,
-                                   1 if xnum else 0, 0)
-        phdr = [struct.pack("<IIIIIIII", PT_NOTE, notes_off, 0, 0, len(note_data), 0, 0, 4)]
-        phdr += [struct.pack("<IIIIIIII", PT_LOAD, r.offset, r.address, 0, r.length, r.length, r.flags, 1)
-                 for r in runs]
-        shdr = struct.pack("<IIIIIIIIII", 0, 0, 0, 0, 0, 0, 0, phnum, 0, 0)
+    ehdr = cls.ident("<") + cls.pack_ehdr("<", ET_CORE, arch.machine, EV_CURRENT, 0, phoff, shoff, 0, ehsize,
+                                           phentsize, PN_XNUM if xnum else phnum, shentsize if xnum else 0,
+                                           1 if xnum else 0, 0)
+    phdr = [cls.pack_phdr("<", PT_NOTE, 0, notes_off, 0, 0, len(note_data), 0, 4)]
+    phdr += [cls.pack_phdr("<", PT_LOAD, r.flags, r.offset, r.address, 0, r.length, r.length, 1) for r in runs]
+    shdr = cls.pack_shdr("<", 0, 0, 0, 0, 0, 0, 0, phnum, 0, 0)
     check_size(out, cursor)
     core = AtomicFile(out, force=force)
     fd = core.fd

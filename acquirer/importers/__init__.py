@@ -4,7 +4,8 @@ Example:
     >>> from memslice.acquirer.importers import import_dump       # doctest: +SKIP
     >>> result = import_dump("core.1234", "core.msl")              # doctest: +SKIP
 
-Each source format has a parser (``raw``, ``elf_core``, ``minidump``) that builds an
+Each source format is one module registered in :mod:`~memslice.acquirer.importers.registry`
+(``raw``, ``elf_core``, ``minidump``) whose planner builds an
 :class:`~memslice.acquirer.importers.plan.ImportPlan` from the source's metadata, and
 :mod:`~memslice.acquirer.importers.emit` writes the plan, copying page data in bounded
 chunks. What each format can and cannot provide is listed in the module docstrings and,
@@ -16,19 +17,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from memslice.acquirer.importers.elf_core import is_elf, plan_elf_core
+from memslice.acquirer.importers import registry
 from memslice.acquirer.importers.emit import DEFAULT_CHUNK_BYTES, ImportResult, write_plan
 from memslice.acquirer.importers.errors import SourceError
-from memslice.acquirer.importers.minidump import is_minidump, plan_minidump
 from memslice.acquirer.importers.plan import ImportPlan
-from memslice.acquirer.importers.raw import plan_raw
 from memslice.acquirer.importers.source import SourceFile
 from memslice.generated.framing import FILE_MAGIC
 
 from memslice.atomic_output import check_destination
 
-FORMATS = ("raw", "elf-core", "minidump")
-"""Source formats ``--from`` accepts (besides ``auto``)."""
+FORMATS = registry.names()
+"""Source formats ``--from`` accepts (besides ``auto``), from the registry."""
 
 
 class Progress:
@@ -45,18 +44,17 @@ class Progress:
 
 
 def detect_format(source: SourceFile) -> str:
-    """The format of a source from its first bytes: ``elf-core`` or ``minidump``.
+    """The format of a source from its first bytes (the registry's signatures).
 
     Raises:
-        SourceError: Neither signature matches (a raw stream has none: say ``raw``).
+        SourceError: No signature matches (a raw stream has none: say ``raw``).
     """
     if source.size == 0:
         raise SourceError(f"{source.path.name} is empty (0 bytes): nothing to import")
     head = source.read(0, min(len(FILE_MAGIC), source.size), "file signature")
-    if is_elf(head):
-        return "elf-core"
-    if is_minidump(head):
-        return "minidump"
+    found = registry.detect(head)
+    if found is not None:
+        return found.name
     if head == FILE_MAGIC:
         raise SourceError(f"{source.path.name} is already a Memory Slice file (magic {FILE_MAGIC.decode()}): "
                           "there is nothing to import; read it with msl info / msl verify", offset=0)
@@ -70,7 +68,7 @@ def plan_import(source: SourceFile, source_format: str = "auto", *, base: int | 
 
     Args:
         source: The open source.
-        source_format: ``auto``, ``raw``, ``elf-core`` or ``minidump``.
+        source_format: ``auto`` or a registered format (:data:`FORMATS`).
         base: Address of the first byte (raw only; default 0).
         pid: PID to record when the source has none; must match the source's otherwise.
         page_size: Page size in bytes (raw and ELF core; default: 4096 / the core's own).
@@ -82,25 +80,12 @@ def plan_import(source: SourceFile, source_format: str = "auto", *, base: int | 
     Raises:
         SourceError: Bad source, or options that do not apply or contradict the source.
     """
-    fmt = detect_format(source) if source_format == "auto" else source_format
-    if fmt not in FORMATS:
-        raise SourceError(f"unknown source format {fmt!r} (known: auto, {', '.join(FORMATS)})")
-    if base is not None and fmt != "raw":
-        raise SourceError(f"a base address applies to raw sources only; a {fmt} source records its addresses")
-    page_log2 = None
-    if page_size is not None:
-        if page_size <= 0 or page_size & (page_size - 1) or not 1 << 10 <= page_size <= 1 << 40:
-            raise SourceError(f"page size {page_size} is not a power of two in 1 KiB..1 TiB", rule="P14")
-        if fmt == "minidump":
-            raise SourceError("a page size applies to raw and elf-core sources only")
-        page_log2 = page_size.bit_length() - 1
-    if fmt == "raw":
-        plan = plan_raw(source, base=base or 0, page_log2=page_log2 or 12, pid=pid, accept_loss=accept_loss)
-    elif fmt == "elf-core":
-        plan = plan_elf_core(source, preferred_page_log2=page_log2, accept_loss=accept_loss)
-    else:
-        plan = plan_minidump(source, accept_loss=accept_loss)
-    if pid is not None and fmt != "raw":
+    importer = registry.get(detect_format(source) if source_format == "auto" else source_format)
+    registry.check_options(importer, registry.PlanOptions(base=base))
+    page_log2 = registry.page_log2(page_size, importer) if page_size is not None else None
+    plan = importer.plan(source, registry.PlanOptions(base=base, pid=pid, page_log2=page_log2,
+                                                      accept_loss=accept_loss))
+    if pid is not None and importer.records_pid:
         if plan.pid and plan.pid != pid:
             raise SourceError(f"PID {pid} contradicts the PID {plan.pid} that the source records")
         if not plan.pid:
@@ -121,7 +106,7 @@ def import_dump(src: str | os.PathLike[str], out: str | os.PathLike[str], *, sou
         src: The source dump.
         out: The ``.msl`` to write (created new, mode 0600, renamed into place when complete;
             see :mod:`memslice.atomic_output`).
-        source_format: ``auto``, ``raw``, ``elf-core`` or ``minidump``.
+        source_format: ``auto`` or a registered format (:data:`FORMATS`).
         base: Raw only: address of the first byte.
         pid: PID for sources that do not record one.
         page_size: Page size for raw and ELF core sources.

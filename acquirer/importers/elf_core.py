@@ -29,6 +29,46 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from memslice.acquirer.core.elf import (
+    AT_ENTRY,
+    AT_NULL,
+    AT_PAGESZ,
+    EI_NIDENT,
+    ELF_CLASSES,
+    ELF_MAGIC,
+    ELFOSABI_FREEBSD,
+    ET_CORE,
+    NHDR,
+    NT_ARM_TLS,
+    NT_AUXV,
+    NT_FILE,
+    NT_FPREGSET,
+    NT_PRPSINFO,
+    NT_PRSTATUS,
+    NT_X86_XSTATE,
+    PF_R,
+    PF_W,
+    PF_X,
+    PN_XNUM,
+    PT_LOAD,
+    PT_NOTE,
+)
+from memslice.acquirer.core.registers import (
+    AARCH64_FPSIMD_SIZE,
+    AARCH64_PRSTATUS,
+    FXSAVE_SIZE,
+    I386_PRSTATUS,
+    PRSTATUS_CURSIG_OFFSET,
+    PRSTATUS_PID_OFFSET,
+    PRSTATUS_REG_OFFSET,
+    SP,
+    TLS,
+    X86_64_PRSTATUS,
+    aarch64_fpsimd_registers,
+    fxsave_registers,
+    words,
+    xstate_registers,
+)
 from memslice.acquirer.importers.emit import vas_entry_bytes
 from memslice.acquirer.importers.errors import SourceError
 from memslice.acquirer.importers.plan import (
@@ -44,42 +84,10 @@ from memslice.acquirer.importers.plan import (
     VasPlan,
     page_log2_for,
 )
-from memslice.acquirer.importers.registers import (
-    AARCH64_FPSIMD_SIZE,
-    AARCH64_PRSTATUS,
-    FXSAVE_SIZE,
-    I386_PRSTATUS,
-    PRSTATUS_CURSIG_OFFSET,
-    PRSTATUS_PID_OFFSET,
-    PRSTATUS_REG_OFFSET,
-    SP,
-    TLS,
-    X86_64_PRSTATUS,
-    aarch64_fpsimd_registers,
-    fxsave_registers,
-    has_pc_sp,
-    words,
-    xstate_registers,
-)
+from memslice.acquirer.importers.registry import Importer, PlanOptions
 from memslice.acquirer.importers.source import SourceFile
+from memslice.acquirer.source import has_pc_and_sp
 from memslice.generated.enums import ArchType, OsType, Protection, RegionType, SourceFormat, ThreadFlags
-
-ELF_MAGIC = b"\x7fELF"
-ET_CORE = 4
-PT_LOAD = 1
-PT_NOTE = 4
-PN_XNUM = 0xFFFF
-PF_X, PF_W, PF_R = 1, 2, 4
-NT_PRSTATUS = 1
-NT_FPREGSET = 2
-NT_PRPSINFO = 3
-NT_AUXV = 6
-NT_FILE = 0x46494C45
-NT_X86_XSTATE = 0x202
-NT_ARM_TLS = 0x401
-AT_NULL, AT_PAGESZ, AT_ENTRY = 0, 6, 9
-ELFOSABI_FREEBSD = 9
-EM_386, EM_X86_64, EM_AARCH64 = 3, 62, 183
 
 MAX_SEGMENTS = 1 << 20
 """Largest program-header (and NT_FILE mapping) count accepted; Linux's default map limit
@@ -152,21 +160,19 @@ def _header(source: SourceFile) -> _Elf:
         raise SourceError(f"EI_DATA {ident[5]} is neither little- (1) nor big-endian (2)", offset=5)
     bits = 64 if ident[4] == 2 else 32
     e = "<" if ident[5] == 1 else ">"
-    if bits == 64:
-        rest = struct.unpack(e + "HHIQQQIHHHHHH", source.read(16, 48, "ELF header"))
-    else:
-        rest = struct.unpack(e + "HHIIIIIHHHHHH", source.read(16, 36, "ELF header"))
+    cls = ELF_CLASSES[bits]
+    rest = cls.unpack_ehdr(e, source.read(EI_NIDENT, cls.ehsize - EI_NIDENT, "ELF header"))
     e_type, machine, _ver, _entry, phoff, shoff, _flags, _ehsize, phentsize, phnum, shentsize, _shnum, _ = rest
     if e_type != ET_CORE:
         raise SourceError(f"ELF e_type is {e_type}, not ET_CORE (4): not a core dump", offset=16)
-    want = 56 if bits == 64 else 32
+    want = cls.phentsize
     if phentsize != want:
-        raise SourceError(f"e_phentsize is {phentsize}, not {want}", offset=0x36 if bits == 64 else 0x2A)
+        raise SourceError(f"e_phentsize is {phentsize}, not {want}", offset=cls.phentsize_at)
     if phnum == PN_XNUM:
         # more than 65534 segments: the real count is sh_info of section header 0
-        if shoff == 0 or shentsize != (64 if bits == 64 else 40):
+        if shoff == 0 or shentsize != cls.shentsize:
             raise SourceError("e_phnum is PN_XNUM but there is no section header 0 holding the count")
-        at = shoff + (44 if bits == 64 else 28)
+        at = shoff + cls.sh_info_at
         (phnum,) = struct.unpack(e + "I", source.read(at, 4, "section header 0 sh_info"))
     if phnum > MAX_SEGMENTS:
         raise SourceError(f"{phnum} program headers exceed the limit of {MAX_SEGMENTS}")
@@ -176,8 +182,9 @@ def _header(source: SourceFile) -> _Elf:
 
 def _phdrs(source: SourceFile, elf: _Elf, want: int) -> Iterator[_Segment]:
     """The program headers of type ``want``, in table order, read a bounded chunk at a time."""
-    size = 56 if elf.bits == 64 else 32
-    fmt = elf.endian + ("IIQQQQQQ" if elf.bits == 64 else "IIIIIIII")
+    cls = ELF_CLASSES[elf.bits]
+    size = cls.phentsize
+    fmt = elf.endian + cls.phdr
     step = 1 << 14
     for first in range(0, elf.phnum, step):
         count = min(step, elf.phnum - first)
@@ -185,10 +192,7 @@ def _phdrs(source: SourceFile, elf: _Elf, want: int) -> Iterator[_Segment]:
         for i, row in enumerate(struct.iter_unpack(fmt, table)):
             if row[0] != want:
                 continue
-            if elf.bits == 64:
-                _t, p_flags, off, vaddr, _pa, filesz, memsz, _al = row
-            else:
-                _t, off, vaddr, _pa, filesz, memsz, p_flags, _al = row
+            _t, p_flags, off, vaddr, _pa, filesz, memsz, _al = cls.normalize_phdr(row)
             yield _Segment(first + i, want, p_flags, off, vaddr, filesz, memsz, elf.phoff + (first + i) * size)
 
 
@@ -200,7 +204,7 @@ def _notes(source: SourceFile, elf: _Elf, seg: _Segment) -> list[_Note]:
     notes: list[_Note] = []
     pos = 0
     while len(data) - pos >= 12:
-        namesz, descsz, ntype = struct.unpack_from(elf.endian + "III", data, pos)
+        namesz, descsz, ntype = struct.unpack_from(elf.endian + NHDR, data, pos)
         name_at = pos + 12
         desc_at = name_at + ((namesz + 3) & ~3)
         if desc_at > len(data) or descsz > len(data) - desc_at:
@@ -376,7 +380,7 @@ def _thread(t: _Thread, elf: _Elf, arch: int, first: bool, plan: ImportPlan) -> 
             regs.append(RegisterValue("tpidr_el0", tls.desc[:8], TLS))
     else:
         complete = False
-    if not has_pc_sp(regs):  # pragma: no cover - every layout above names both
+    if not has_pc_and_sp(regs):  # pragma: no cover - every layout above names both
         return None
     flags = ThreadFlags.SUSPENDED | (ThreadFlags.CURRENT if first else 0) | (0 if complete else ThreadFlags.PARTIAL)
     return ThreadPlan(thread_id=max(tid, 0), flags=int(flags), registers=regs)
@@ -402,15 +406,7 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None,
         SourceError: The file is not an ELF core or is malformed.
     """
     elf = _header(source)
-    notes: list[_Note] = []
-    note_bytes = 0
-    for seg in _phdrs(source, elf, PT_NOTE):
-        note_bytes += seg.filesz
-        if note_bytes > NOTE_SEGMENT_LIMIT:
-            raise SourceError(f"PT_NOTE #{seg.index} (program header at offset 0x{seg.header_at:X}) brings the "
-                              f"notes to {note_bytes} bytes, over the {NOTE_SEGMENT_LIMIT}-byte limit",
-                              offset=seg.header_at)
-        notes += _notes(source, elf, seg)
+    notes = _collect_notes(source, elf)
     arch = _MACHINES.get(elf.machine, (ArchType.UNKNOWN, ArchType.UNKNOWN))[elf.bits == 64]
     names = {n.name for n in notes}
     if elf.osabi == ELFOSABI_FREEBSD or b"FreeBSD" in names:
@@ -431,6 +427,43 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None,
     plan.facts.append(f"source file modification time {mtime:%Y-%m-%dT%H:%M:%SZ} (a property of the file, not of "
                       "the dump)")
 
+    prpsinfo, auxv_note, file_note, threads = _sort_notes(notes, plan)
+    auxv = _auxv(auxv_note, elf)
+    maps, file_page = _file_maps(file_note, elf)
+    starts = [m.start for m in maps]
+    page_log2 = _page_log2(preferred_page_log2, auxv.get(AT_PAGESZ) or file_page, plan)
+    _plan_identity(prpsinfo, elf, auxv, maps, starts, plan)
+    _plan_threads(threads, elf, arch, os_type, plan)
+    sps = sorted(int.from_bytes(r.value, "little") for t in plan.threads for r in t.registers if r.roles & SP)
+    # modules
+    if file_note is not None:
+        plan.modules = _modules(maps)
+        plan.facts.append("modules: every file instance NT_FILE lists (libraries, the executable and mapped "
+                          "data files), from its first mapping to the end of its last")
+    else:
+        plan.missing.append("modules and mapping names (no NT_FILE)")
+
+    _plan_memory(source, elf, page_log2, maps, starts, sps, accept_loss, file_note is not None, plan)
+    return plan
+
+
+def _collect_notes(source: SourceFile, elf: _Elf) -> list[_Note]:
+    """Every note of every PT_NOTE segment (bounded by NOTE_SEGMENT_LIMIT)."""
+    notes: list[_Note] = []
+    note_bytes = 0
+    for seg in _phdrs(source, elf, PT_NOTE):
+        note_bytes += seg.filesz
+        if note_bytes > NOTE_SEGMENT_LIMIT:
+            raise SourceError(f"PT_NOTE #{seg.index} (program header at offset 0x{seg.header_at:X}) brings the "
+                              f"notes to {note_bytes} bytes, over the {NOTE_SEGMENT_LIMIT}-byte limit",
+                              offset=seg.header_at)
+        notes += _notes(source, elf, seg)
+    return notes
+
+
+def _sort_notes(notes: list[_Note], plan: ImportPlan) -> tuple[_Note | None, _Note | None, _Note | None,
+                                                                  list[_Thread]]:
+    """(NT_PRPSINFO, NT_AUXV, NT_FILE, threads with their register notes)."""
     prpsinfo = auxv_note = file_note = None
     threads: list[_Thread] = []
     orphans = 0
@@ -451,12 +484,12 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None,
                 orphans += 1
     if orphans:
         plan.facts.append(f"{orphans} per-thread register notes precede every NT_PRSTATUS and were ignored")
-    auxv = _auxv(auxv_note, elf)
-    maps, file_page = _file_maps(file_note, elf)
-    starts = [m.start for m in maps]
+    return prpsinfo, auxv_note, file_note, threads
 
+
+def _page_log2(preferred_page_log2: int | None, page_size: int | None, plan: ImportPlan) -> int:
+    """The page size exponent: the user's, else the core's own, else 4096."""
     page_log2 = preferred_page_log2
-    page_size = auxv.get(AT_PAGESZ) or file_page
     if page_log2 is None:
         if page_size and page_size & (page_size - 1) == 0 and 1 << 10 <= page_size <= 1 << 40:
             page_log2 = page_size.bit_length() - 1
@@ -464,7 +497,12 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None,
             page_log2 = DEFAULT_PAGE_LOG2
             plan.facts.append("the core records no page size (no AT_PAGESZ, no NT_FILE): 4096 assumed")
 
-    # identity and header PID
+    return page_log2
+
+
+def _plan_identity(prpsinfo: _Note | None, elf: _Elf, auxv: dict[int, int], maps: list[_FileMap],
+                   starts: list[int], plan: ImportPlan) -> None:
+    """Process Identity and header PID (NT_PRPSINFO), executable path (AT_ENTRY in NT_FILE)."""
     if prpsinfo is not None:
         plan.pid, plan.identity = _identity(prpsinfo, elf, plan)
     else:
@@ -478,7 +516,10 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None,
         else:
             plan.missing.append("executable path (needs NT_AUXV AT_ENTRY inside an NT_FILE mapping)")
 
-    # threads
+
+
+def _plan_threads(threads: list[_Thread], elf: _Elf, arch: ArchType, os_type: OsType, plan: ImportPlan) -> None:
+    """Thread Contexts of the NT_PRSTATUS notes (Linux x86_64, arm64, i386 little-endian)."""
     if os_type == OsType.LINUX and elf.endian == "<" and arch in (ArchType.X86_64, ArchType.ARM64, ArchType.X86):
         for i, t in enumerate(threads):
             plan_thread = _thread(t, elf, arch, i == 0, plan)
@@ -497,17 +538,11 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None,
                             f"{'big' if elf.endian == '>' else 'little'}-endian, are not decoded)")
     if not threads:
         plan.missing.append("threads (no NT_PRSTATUS)")
-    sps = sorted(int.from_bytes(r.value, "little") for t in plan.threads for r in t.registers if r.roles & SP)
 
-    # modules
-    if file_note is not None:
-        plan.modules = _modules(maps)
-        plan.facts.append("modules: every file instance NT_FILE lists (libraries, the executable and mapped "
-                          "data files), from its first mapping to the end of its last")
-    else:
-        plan.missing.append("modules and mapping names (no NT_FILE)")
 
-    # memory: one checking pass now; regions and VAS entries are produced again on demand
+def _plan_memory(source: SourceFile, elf: _Elf, page_log2: int, maps: list[_FileMap], starts: list[int],
+                 sps: list[int], accept_loss: bool, has_file_note: bool, plan: ImportPlan) -> None:
+    """Regions and VAS entries: one checking pass now, produced again on demand."""
     memory = _Memory(source, elf, page_log2, maps, starts, sps, accept_loss)
     stats = memory.check()
     plan.regions = Lazy(lambda: (r for r, _ in memory.walk()), stats.regions)
@@ -526,12 +561,11 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None,
                           "the accept-loss option)")
     if stats.unaligned:
         plan.facts.append(f"{stats.unaligned} PT_LOAD segments are not aligned to 1 KiB: their edge pages are Failed")
-    if file_note is not None and stats.maps_without_load:
+    if has_file_note and stats.maps_without_load:
         plan.facts.append(f"{stats.maps_without_load} NT_FILE mappings have no PT_LOAD at all (left out by the "
                           "dumper); they are known only through the module list")
     plan.facts.append("region types: MappedFile = overlaps an NT_FILE mapping; Stack = holds a thread's stack "
                       "pointer; Unknown otherwise; timestamps 0 = not recorded")
-    return plan
 
 
 @dataclass(slots=True)
@@ -660,3 +694,10 @@ def is_elf(head: bytes) -> bool:
     """True when ``head`` starts like an ELF file."""
     return head[:4] == ELF_MAGIC
 
+
+def _plan(source: SourceFile, options: PlanOptions) -> ImportPlan:
+    return plan_elf_core(source, preferred_page_log2=options.page_log2, accept_loss=options.accept_loss)
+
+
+IMPORTER = Importer(name="elf-core", plan=_plan, sniff=is_elf, takes_page_size=True, order=10)
+"""ELF core files (``ET_CORE``)."""

@@ -1,6 +1,7 @@
 """Write an :class:`ImportPlan` as a ``.msl`` file (spec section 9.2).
 
-Block order: Import Provenance (block 0), Process Identity, Module List Index, Module
+Block order (written by :func:`memslice.acquirer.core.write.write_capture`, the writer live
+capture shares): Import Provenance (block 0), Process Identity, Module List Index, Module
 Entries, Thread Contexts, Memory Regions, VAS Map, End-of-Capture. Page data is copied
 from the source in chunks of at most ``chunk_bytes``; a large range becomes several
 adjacent, independent Memory Region blocks (not Continuation fragments: memslicer 0.5.2
@@ -18,20 +19,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from memslice.acquirer.core.write import Layout, write_capture
 from memslice.acquirer.importers.errors import SourceError
 from memslice.acquirer.importers.plan import MAX_PAGE_LOG2, EncodedVas, ImportPlan, RegionPlan, VasPlan
 from memslice.acquirer.importers.source import SourceFile
 from memslice.generated.blocks import memory_region
 from memslice.generated.blocks.import_provenance import ImportProvenance
-from memslice.generated.blocks.module_entry import ModuleEntry
-from memslice.generated.blocks.module_list_index import ModuleListIndex, ModuleManifestEntry
+from memslice.generated.blocks.module_list_index import ModuleListIndex
 from memslice.generated.blocks.process_identity import ProcessIdentity
-from memslice.generated.blocks.thread_context import RegisterEntry, ThreadContext
+from memslice.generated.blocks.thread_context import ThreadContext
 from memslice.generated.blocks.vas_map import VasEntry, VasMap
-from memslice.generated.enums import BlockFlags, HeaderFlags, NameSource, PageState
+from memslice.generated.enums import HeaderFlags, NameSource, PageState
 
 from memslice import __version__
-from memslice.writer import MslWriter, cap_bitmap_for, new_uuid
+from memslice.writer import MslWriter, cap_bitmap_for
 
 TOOL_NAME = f"memslice {__version__}"
 """ToolName written into Import Provenance."""
@@ -272,51 +273,56 @@ def write_plan(plan: ImportPlan, source: SourceFile, out: str | os.PathLike[str]
                        arch_type=plan.arch_type, pid=plan.pid, timestamp=plan.timestamp,
                        compression=compression, overwrite=overwrite)
     try:
-        writer.add(ImportProvenance(source_format=plan.source_format, import_time=import_time,
-                                    orig_file_size=source.size, tool_name=TOOL_NAME, note=note))
-        identity_uuid = None
-        if plan.identity is not None:
-            ident = plan.identity
-            identity_uuid = writer.add(
-                ProcessIdentity(ppid=ident.ppid, session_id=ident.session_id, start_time=ident.start_time,
-                                exe_path=ident.exe_path, cmd_line=ident.cmd_line),
-                flags=BlockFlags.HAS_CHILDREN if plan.threads else 0)
-        if plan.modules:
-            uuids = [new_uuid() for _ in plan.modules]
-            index_uuid = writer.add(ModuleListIndex(entries=[
-                ModuleManifestEntry(module_uuid=u, base_addr=m.base, module_size=m.size, path=m.path)
-                for u, m in zip(uuids, plan.modules, strict=True)]), flags=BlockFlags.HAS_CHILDREN)
-            for u, m in zip(uuids, plan.modules, strict=True):
-                writer.add(ModuleEntry(base_addr=m.base, module_size=m.size, path=m.path, version=m.version,
-                                       native_blob=b"", reserved2=0),
-                           block_uuid=u, parent_uuid=index_uuid)
-            result.modules = len(plan.modules)
-        for thread in plan.threads:
-            writer.add(ThreadContext(thread_id=thread.thread_id, start_time=thread.start_time, flags=thread.flags,
-                                     state=thread.state,
-                                     name=thread.name,
-                                     registers=[RegisterEntry(name=r.name, flags=r.roles, value=r.value)
-                                                for r in thread.registers]),
-                       parent_uuid=identity_uuid)
-        result.threads = len(plan.threads)
-        for region in plan.regions:
-            starts = [p.start for p in region.pieces]
-            for block in region_blocks(region, chunk_bytes):
-                data = _read_block_data(source, region, block, starts)
-                writer.add_memory_region(block.base, block.state_string(), data, page_size_log2=block.page_log2,
-                                         protection=region.protection, region_type=region.region_type,
-                                         timestamp=region.timestamp)
-                result.regions += 1
-                result.captured_bytes += len(data)
-                result.failed_pages += block.pages - block.captured_pages
-                if progress is not None and data:
-                    progress(len(data))
-                del data
-        if plan.vas:
-            _write_vas_map(writer, plan.vas, writer.endian)
-        writer.finish()
+        provenance = ImportProvenance(source_format=plan.source_format, import_time=import_time,
+                                      orig_file_size=source.size, tool_name=TOOL_NAME, note=note)
+        memory = _SourceMemory(writer, source, chunk_bytes, result, progress)
+        write_capture(plan, _ImportOut(writer), memory, layout=Layout(leading=[provenance]))
     except BaseException:
         writer.abort()
         raise
+    result.modules = len(plan.modules)
+    result.threads = len(plan.threads)
     result.blocks = writer.blocks_written
     return result
+
+
+class _ImportOut:
+    """The output file of an import (:class:`~memslice.acquirer.core.write.BlockOut`)."""
+
+    def __init__(self, writer: MslWriter) -> None:
+        self.writer = writer
+        self.add = writer.add
+
+    def write_vas(self, vas: Iterable[VasPlan] | EncodedVas) -> None:
+        _write_vas_map(self.writer, vas, self.writer.endian)
+
+    def finish(self) -> Path:
+        return self.writer.finish()
+
+
+class _SourceMemory:
+    """The import's memory writer: each region's blocks with their page data read from the source."""
+
+    def __init__(self, writer: MslWriter, source: SourceFile, chunk_bytes: int, result: ImportResult,
+                 progress: Callable[[int], None] | None) -> None:
+        self.writer = writer
+        self.source = source
+        self.chunk_bytes = chunk_bytes
+        self.result = result
+        self.progress = progress
+
+    def __call__(self, regions: Iterable[RegionPlan]) -> None:
+        result = self.result
+        for region in regions:
+            starts = [p.start for p in region.pieces]
+            for block in region_blocks(region, self.chunk_bytes):
+                data = _read_block_data(self.source, region, block, starts)
+                self.writer.add_memory_region(block.base, block.state_string(), data,
+                                              page_size_log2=block.page_log2, protection=region.protection,
+                                              region_type=region.region_type, timestamp=region.timestamp)
+                result.regions += 1
+                result.captured_bytes += len(data)
+                result.failed_pages += block.pages - block.captured_pages
+                if self.progress is not None and data:
+                    self.progress(len(data))
+                del data

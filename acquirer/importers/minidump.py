@@ -55,9 +55,10 @@ from memslice.acquirer.importers.registers import (
     CONTEXT_SEGMENTS,
     SP,
     context_registers,
-    has_pc_sp,
 )
+from memslice.acquirer.importers.registry import Importer, PlanOptions
 from memslice.acquirer.importers.source import SourceFile
+from memslice.acquirer.source import has_pc_and_sp
 from memslice.generated.enums import ArchType, OsType, Protection, RegionType, SourceFormat, ThreadFlags
 
 MDMP_SIGNATURE = 0x504D444D
@@ -527,6 +528,26 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
     plan.missing = ["module on-disk hashes", "memory outside the ranges the minidump stores",
                     "thread scheduler states"]
     plan.facts.append("header and region timestamps: MINIDUMP_HEADER TimeDateStamp (whole seconds)")
+    arch_name, windows = _system_info(r, streams, plan)
+    identity, known_identity = _identity(r, streams, plan)
+    known_identity |= _modules(r, streams, plan, identity)
+    if known_identity:
+        plan.identity = identity
+    names = _thread_names(r, streams)
+    starts = _thread_starts(r, streams)
+    stacks = _threads(r, streams, plan, arch_name, windows, names, starts)
+    if not starts:
+        plan.missing.append("thread start times")
+    sps = sorted(int.from_bytes(x.value, "little") for t in plan.threads for x in t.registers if x.roles & SP)
+
+    sps = sorted(int.from_bytes(x.value, "little") for t in plan.threads for x in t.registers if x.roles & SP)
+    infos = _memory(r, streams, plan, source, sps, stacks, accept_loss)
+    _vas(plan, infos)
+    return plan
+
+
+def _system_info(r: _Reader, streams: dict[int, _Stream], plan: ImportPlan) -> tuple[str, bool]:
+    """OS and architecture from the SystemInfo stream: (CONTEXT decoder name, Windows)."""
     arch_name = ""
     windows = False
     if SYSTEM_INFO in streams:
@@ -551,6 +572,11 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
     else:
         plan.missing += ["operating system and architecture (no SystemInfo stream)"]
 
+    return arch_name, windows
+
+
+def _identity(r: _Reader, streams: dict[int, _Stream], plan: ImportPlan) -> tuple[IdentityPlan, bool]:
+    """PID, start time, parent and command line (MiscInfo and the Breakpad streams)."""
     identity = IdentityPlan()
     known_identity = False
     if MISC_INFO in streams:
@@ -586,7 +612,12 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
     if identity.cmd_line is None:
         plan.missing.append("command line")
 
-    # modules
+    return identity, known_identity
+
+
+def _modules(r: _Reader, streams: dict[int, _Stream], plan: ImportPlan, identity: IdentityPlan) -> bool:
+    """The ModuleList; True when it named the executable."""
+    known_identity = False
     if MODULE_LIST in streams:
         s = streams[MODULE_LIST]
         d = r.stream(s, "ModuleList")
@@ -618,7 +649,10 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
     if known_identity:
         plan.identity = identity
 
-    # threads
+    return known_identity
+
+
+def _thread_names(r: _Reader, streams: dict[int, _Stream]) -> dict[int, str]:
     names: dict[int, str] = {}
     if THREAD_NAMES in streams:
         s = streams[THREAD_NAMES]
@@ -628,6 +662,10 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
             tid, rva = struct.unpack_from("<IQ", d, first + 12 * i)
             if rva:
                 names[tid], _ = r.string(rva, f"thread {tid} name")
+    return names
+
+
+def _thread_starts(r: _Reader, streams: dict[int, _Stream]) -> dict[int, int]:
     starts: dict[int, int] = {}
     if THREAD_INFO_LIST in streams:
         s = streams[THREAD_INFO_LIST]
@@ -641,6 +679,11 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
                         starts[tid] = (created - FILETIME_UNIX_EPOCH) * 100
             else:
                 raise SourceError("ThreadInfoList header does not fit its stream", offset=s.rva)
+    return starts
+
+
+def _exception(r: _Reader, streams: dict[int, _Stream], plan: ImportPlan) -> tuple[int | None, tuple[int, int] | None]:
+    """The crashing thread and its context (the Exception stream)."""
     crash_tid = None
     crash_ctx: tuple[int, int] | None = None
     if EXCEPTION in streams:
@@ -654,6 +697,13 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
         crash_ctx = (ctx_size, ctx_rva)
         plan.facts.append(f"exception: thread {crash_tid}, code 0x{code:08X} at 0x{address:X}; that thread's "
                           "registers are the exception record's context")
+    return crash_tid, crash_ctx
+
+
+def _threads(r: _Reader, streams: dict[int, _Stream], plan: ImportPlan, arch_name: str, windows: bool,
+             names: dict[int, str], starts: dict[int, int]) -> list[tuple[int, int, int]]:
+    """Thread Contexts from the ThreadList; returns the thread stacks (start, size, rva)."""
+    crash_tid, crash_ctx = _exception(r, streams, plan)
     stacks: list[tuple[int, int, int]] = []
     if THREAD_LIST in streams:
         s = streams[THREAD_LIST]
@@ -678,7 +728,7 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
                 continue
             if not stored & 0xFFFF:
                 no_groups += 1
-            if not has_pc_sp(regs):
+            if not has_pc_and_sp(regs):
                 plan.facts.append(f"thread {tid}: ContextFlags 0x{stored:08X} hold no program counter and stack "
                                   "pointer; no Thread Context written")
                 continue
@@ -699,11 +749,12 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
             plan.missing.append("thread names")
     else:
         plan.missing.append("threads (no ThreadList stream)")
-    if not starts:
-        plan.missing.append("thread start times")
-    sps = sorted(int.from_bytes(x.value, "little") for t in plan.threads for x in t.registers if x.roles & SP)
+    return stacks
 
-    # memory
+
+def _memory(r: _Reader, streams: dict[int, _Stream], plan: ImportPlan, source: SourceFile, sps: list[int],
+            stacks: list[tuple[int, int, int]], accept_loss: bool) -> _Infos:
+    """The memory regions (checked in one pass, walked again when written); returns the MemoryInfoList."""
     infos = _mem_infos(r, streams[MEMORY_INFO_LIST]) if MEMORY_INFO_LIST in streams else _Infos()
     lists: list[_Ranges] = []
     if MEMORY_LIST in streams:
@@ -744,6 +795,10 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
     if stats.small_pages:
         plan.facts.append("regions whose bounds are not 4 KiB aligned use 1 or 2 KiB pages to keep partial pages "
                           "small")
+    return infos
+
+
+def _vas(plan: ImportPlan, infos: _Infos) -> None:
     if len(infos):
         mods = sorted(plan.modules, key=lambda m: m.base)
         mod_bases = [m.base for m in mods]
@@ -763,9 +818,16 @@ def plan_minidump(source: SourceFile, *, accept_loss: bool = False) -> ImportPla
         plan.facts.append("VAS Map: every MemoryInfoList range that is not MEM_FREE (reserved ranges included)")
     else:
         plan.missing.append("memory protection and region type (no MemoryInfoList stream)")
-    return plan
 
 
 def is_minidump(head: bytes) -> bool:
     """True when ``head`` starts with the minidump signature."""
     return head[:4] == b"MDMP"
+
+
+def _plan(source: SourceFile, options: PlanOptions) -> ImportPlan:
+    return plan_minidump(source, accept_loss=options.accept_loss)
+
+
+IMPORTER = Importer(name="minidump", plan=_plan, sniff=is_minidump, order=20)
+"""Windows minidumps (``MDMP``), as Windows, Breakpad and Crashpad write them."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from memslice.acquirer.importers.errors import SourceError
 from memslice.acquirer.importers.plan import MAX_PAGE_LOG2, MIN_PAGE_LOG2, ImportPlan, Piece, RegionPlan
+from memslice.acquirer.importers.registry import Importer, PlanOptions
 from memslice.acquirer.importers.source import SourceFile
 from memslice.generated.enums import SourceFormat
 
@@ -80,3 +81,13 @@ def plan_raw(source: SourceFile, *, base: int = 0, page_log2: int = 12, pid: int
                           f"{min_page}-byte page, the format's smallest: that page is Failed and those bytes are not "
                           "carried (accepted with the accept-loss option)")
     return plan
+
+
+def _plan(source: SourceFile, options: PlanOptions) -> ImportPlan:
+    return plan_raw(source, base=options.base or 0, page_log2=options.page_log2 or 12, pid=options.pid,
+                    accept_loss=options.accept_loss)
+
+
+IMPORTER = Importer(name="raw", plan=_plan, sniff=None, takes_base=True, takes_page_size=True, records_pid=False,
+                    order=0)
+"""Raw byte streams: no signature, so never auto-detected (``--from raw``)."""

@@ -1,4 +1,4 @@
-"""Register-file layouts of Linux core notes and Microsoft ``CONTEXT`` records.
+"""Register-file layouts of Microsoft ``CONTEXT`` records (the Linux tables: :mod:`~memslice.acquirer.core.registers`).
 
 ``NT_PRSTATUS``, ``NT_FPREGSET``, ``NT_X86_XSTATE`` and ``CONTEXT`` are decoded into
 named :class:`RegisterValue` lists.
@@ -18,120 +18,17 @@ from __future__ import annotations
 
 import struct
 
+from memslice.acquirer.core.registers import (  # the shared tables, re-exported for the importers
+    FLAGS,
+    FP,
+    FXSAVE_SIZE,
+    LR,
+    PC,
+    SP,
+    TLS,
+    fxsave_registers,
+)
 from memslice.acquirer.importers.plan import RegisterValue
-from memslice.generated.enums import RegisterRole
-
-PC, SP, FP, FLAGS, TLS, LR = (int(RegisterRole.PC), int(RegisterRole.SP), int(RegisterRole.FP),
-                              int(RegisterRole.FLAGS), int(RegisterRole.TLS), int(RegisterRole.LR))
-
-X86_64_PRSTATUS: tuple[tuple[str, int], ...] = (
-    ("r15", 0), ("r14", 0), ("r13", 0), ("r12", 0), ("rbp", FP), ("rbx", 0), ("r11", 0), ("r10", 0),
-    ("r9", 0), ("r8", 0), ("rax", 0), ("rcx", 0), ("rdx", 0), ("rsi", 0), ("rdi", 0), ("orig_rax", 0),
-    ("rip", PC), ("cs", 0), ("rflags", FLAGS), ("rsp", SP), ("ss", 0), ("fs_base", TLS), ("gs_base", 0),
-    ("ds", 0), ("es", 0), ("fs", 0), ("gs", 0),
-)
-"""x86_64 ``user_regs_struct``: 27 unsigned longs in this order (``eflags`` named rflags)."""
-
-I386_PRSTATUS: tuple[tuple[str, int], ...] = (
-    ("ebx", 0), ("ecx", 0), ("edx", 0), ("esi", 0), ("edi", 0), ("ebp", FP), ("eax", 0), ("ds", 0),
-    ("es", 0), ("fs", 0), ("gs", 0), ("orig_eax", 0), ("eip", PC), ("cs", 0), ("eflags", FLAGS),
-    ("esp", SP), ("ss", 0),
-)
-"""i386 ``user_regs_struct``: 17 longs (``xds`` etc. named without the x)."""
-
-AARCH64_PRSTATUS: tuple[tuple[str, int], ...] = (
-    *((f"x{i}", 0) for i in range(29)), ("x29", FP), ("x30", LR), ("sp", SP), ("pc", PC), ("pstate", FLAGS),
-)
-"""aarch64 ``user_pt_regs``: regs[31], sp, pc, pstate (34 u64)."""
-
-FXSAVE_SCALARS: tuple[tuple[str, int, int], ...] = (
-    ("fcw", 0, 2), ("fsw", 2, 2), ("ftw", 4, 1), ("fop", 6, 2), ("fip", 8, 8), ("fdp", 16, 8),
-    ("mxcsr", 24, 4), ("mxcsr_mask", 28, 4),
-)
-"""FXSAVE (64-bit form) scalar fields: name, offset, size."""
-FXSAVE_SIZE = 512
-XSTATE_BV_OFFSET = 512
-
-AARCH64_FPSIMD_SIZE = 520
-"""``user_fpsimd_state``: vregs[32] (16 bytes each), fpsr u32, fpcr u32."""
-
-PRSTATUS_REG_OFFSET = {64: 112, 32: 72}
-"""Offset of ``pr_reg`` in ``struct elf_prstatus`` for 64-bit and 32-bit (i386) layouts."""
-PRSTATUS_PID_OFFSET = {64: 32, 32: 24}
-PRSTATUS_CURSIG_OFFSET = 12
-
-
-def words(data: bytes, offset: int, layout: tuple[tuple[str, int], ...], width: int) -> list[RegisterValue]:
-    """Consecutive ``width``-byte little-endian registers named by ``layout``."""
-    return [RegisterValue(name, data[offset + i * width: offset + (i + 1) * width], roles)
-            for i, (name, roles) in enumerate(layout)]
-
-
-def fxsave_registers(area: bytes, *, xmm_count: int = 16, with_x87: bool = True) -> list[RegisterValue]:
-    """Decode an FXSAVE area (x87 state, MXCSR, st0-st7 as 10 bytes, xmm0-xmmN as 16 bytes)."""
-    regs: list[RegisterValue] = []
-    if with_x87:
-        regs += [RegisterValue(name, area[off:off + size]) for name, off, size in FXSAVE_SCALARS]
-        regs += [RegisterValue(f"st{i}", area[32 + 16 * i: 32 + 16 * i + 10]) for i in range(8)]
-    else:
-        regs += [RegisterValue(name, area[off:off + size]) for name, off, size in FXSAVE_SCALARS
-                 if name.startswith("mxcsr")]
-    regs += [RegisterValue(f"xmm{i}", area[160 + 16 * i: 176 + 16 * i]) for i in range(xmm_count)]
-    return regs
-
-
-XSAVE_COMPONENTS: tuple[tuple[int, int, int, tuple[tuple[str, int], ...]], ...] = (
-    (2, 576, 256, tuple((f"ymm{i}h", 16) for i in range(16))),
-    (3, 960, 64, tuple((f"bnd{i}", 16) for i in range(4))),
-    (4, 1024, 64, (("bndcfgu", 8), ("bndstatus", 8))),
-    (5, 1088, 64, tuple((f"k{i}", 8) for i in range(8))),
-    (6, 1152, 512, tuple((f"zmm{i}h", 32) for i in range(16))),
-    (7, 1664, 1024, tuple((f"zmm{i}", 64) for i in range(16, 32))),
-    (9, 2688, 8, (("pkru", 4),)),
-)
-"""XSAVE user state components (bit, standard-format offset, size, registers): AVX upper
-halves, MPX bounds and config, AVX-512 opmask, upper halves of zmm0-15, zmm16-31, PKRU."""
-XCR0_OFFSET = 464
-"""Linux core and ptrace XSAVE areas hold XCR0 in the first software-reserved word."""
-
-
-def xstate_registers(area: bytes) -> tuple[list[RegisterValue], list[str]]:
-    """Decode the extended state of an ``NT_X86_XSTATE`` area (standard format).
-
-    Every component that XCR0 enables is imported: its bytes when XSTATE_BV marks it in
-    use, else zeros (the component's architectural initial value, as gdb shows it). XCR0
-    itself is imported as register ``xcr0``.
-
-    Returns:
-        (registers, names of enabled components the area is too short for).
-    """
-    if len(area) < XSTATE_BV_OFFSET + 8:
-        return [], ["XSAVE header"]
-    (xcr0,) = struct.unpack_from("<Q", area, XCR0_OFFSET)
-    (xstate_bv,) = struct.unpack_from("<Q", area, XSTATE_BV_OFFSET)
-    regs = [RegisterValue("xcr0", area[XCR0_OFFSET:XCR0_OFFSET + 8])]
-    short: list[str] = []
-    for bit, offset, _size, fields in XSAVE_COMPONENTS:
-        if not xcr0 & (1 << bit):
-            continue
-        size = sum(width for _, width in fields)
-        if len(area) < offset + size:
-            short.append(f"XSAVE component {bit}")
-            continue
-        at = offset
-        for name, width in fields:
-            value = area[at:at + width] if xstate_bv & (1 << bit) else bytes(width)
-            regs.append(RegisterValue(name, value))
-            at += width
-    return regs, short
-
-
-def aarch64_fpsimd_registers(area: bytes) -> list[RegisterValue]:
-    """Decode ``user_fpsimd_state``: v0-v31 (16 bytes), fpsr, fpcr (4 bytes)."""
-    regs = [RegisterValue(f"v{i}", area[16 * i: 16 * (i + 1)]) for i in range(32)]
-    regs += [RegisterValue("fpsr", area[512:516]), RegisterValue("fpcr", area[516:520])]
-    return regs
-
 
 # --- Microsoft CONTEXT records (winnt.h) -------------------------------------------
 
@@ -266,11 +163,3 @@ def context_registers(ctx: bytes, arch: str, *, windows: bool) -> tuple[list[Reg
             regs += [RegisterValue(f"wcr{i}", ctx[0x378 + 4 * i: 0x37C + 4 * i]) for i in range(2)]
             regs += [RegisterValue(f"wvr{i}", ctx[0x380 + 8 * i: 0x388 + 8 * i]) for i in range(2)]
     return regs, stored, groups
-
-
-def has_pc_sp(regs: list[RegisterValue]) -> bool:
-    """True when the list holds a PC and an SP (rule V11-5.7-pc-sp)."""
-    roles = 0
-    for r in regs:
-        roles |= r.roles
-    return bool(roles & PC) and bool(roles & SP)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from memslice.acquirer.linux.maps import Mapping
+from memslice.acquirer.source import Mapping
 from memslice.generated.enums import Protection, RegionType
 
 _SHARED_PREFIXES = ("/dev/shm/", "/memfd:", "/SYSV", "[anon_shmem:")  # noqa: S108 - names, not files we open

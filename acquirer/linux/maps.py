@@ -10,95 +10,10 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-_DELETED = " (deleted)"
-_PRIVATE_ANON_NAMES = ("[heap]", "[stack]")
-_KERNEL_NAMES = frozenset({"[vdso]", "[vvar]", "[vvar_vclock]", "[vsyscall]", "[vectors]", "[sigpage]",
-                           "[uprobes]"})
+from memslice.acquirer.source import Mapping
 
-
-@dataclass(frozen=True, slots=True)
-class Mapping:
-    """One line of ``/proc/PID/maps``.
-
-    Attributes:
-        start: First address.
-        end: Address just past the mapping.
-        perms: The four permission characters, e.g. ``rw-p`` (``s`` = shared).
-        offset: File offset of ``start``.
-        dev: ``major:minor`` of the backing device (hex, as printed).
-        inode: Inode of the backing file; 0 for anonymous and pseudo mappings.
-        path: The name as printed (file path, ``[heap]``, ``[anon:x]``...) or ``""``.
-        line: The raw line, without its newline.
-    """
-
-    start: int
-    end: int
-    perms: str
-    offset: int
-    dev: str
-    inode: int
-    path: str
-    line: bytes
-
-    @property
-    def size(self) -> int:
-        """Bytes mapped."""
-        return self.end - self.start
-
-    @property
-    def readable(self) -> bool:
-        """``r`` permission."""
-        return self.perms[0] == "r"
-
-    @property
-    def writable(self) -> bool:
-        """``w`` permission."""
-        return self.perms[1] == "w"
-
-    @property
-    def executable(self) -> bool:
-        """``x`` permission."""
-        return self.perms[2] == "x"
-
-    @property
-    def shared(self) -> bool:
-        """``s``: a shared mapping (writes reach the file or other processes)."""
-        return self.perms[3] == "s"
-
-    @property
-    def deleted(self) -> bool:
-        """The backing file was unlinked after it was mapped."""
-        return self.inode != 0 and self.path.endswith(_DELETED)
-
-    @property
-    def file_path(self) -> str:
-        """The path without a trailing `` (deleted)``, or ``""`` when not file-backed."""
-        if self.inode == 0 or not self.path.startswith("/"):
-            return ""
-        return self.path[: -len(_DELETED)] if self.path.endswith(_DELETED) else self.path
-
-    @property
-    def is_file(self) -> bool:
-        """Backed by a file (inode and an absolute path)."""
-        return bool(self.file_path)
-
-    @property
-    def is_kernel(self) -> bool:
-        """A kernel-provided mapping such as ``[vdso]`` or ``[vvar]``."""
-        return self.path in _KERNEL_NAMES
-
-    @property
-    def is_private_anonymous(self) -> bool:
-        """Private memory with no backing file: a never-touched page of it reads as zero."""
-        if self.shared or self.inode != 0:
-            return False
-        return self.path == "" or self.path in _PRIVATE_ANON_NAMES or self.path.startswith(("[stack:", "[anon:"))
-
-    def file_identity(self) -> tuple[str, int]:
-        """``(dev, inode)`` of the backing file."""
-        return self.dev, self.inode
+__all__ = ["MapIndex", "Mapping", "parse_line", "parse_maps", "read_maps"]
 
 
 def parse_line(raw: bytes) -> Mapping:

@@ -14,43 +14,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
-from memslice.acquirer.linux.maps import Mapping
+from memslice.acquirer.source import Mapping, Module
 
 from memslice.integrity import ZERO_HASH, Hasher
 
 _SONAME_VERSION = re.compile(r"\.so\.(\d+(?:\.\d+)*)$")
 _PIECE = 1 << 20
-
-
-@dataclass
-class Module:
-    """One loaded module.
-
-    Attributes:
-        path: The mapping name (file path, `` (deleted)`` kept).
-        base: First address.
-        size: Bytes from base to the end of its last mapping.
-        mappings: Its mappings, in address order.
-        version: Version the file name tells (``libz.so.1.2.13`` -> ``1.2.13``), or None.
-        disk_hash: Hash of the mapped file, or 32 zero bytes.
-        hash_source: Where the hashed bytes came from, or why there is no hash.
-    """
-
-    path: str
-    base: int
-    size: int
-    mappings: list[Mapping]
-    version: str | None = None
-    disk_hash: bytes = ZERO_HASH
-    hash_source: str = "not hashed"
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def native_blob(self) -> bytes:
-        """The module's ``/proc/PID/maps`` lines, each ending with a newline."""
-        return b"".join(m.line + b"\n" for m in self.mappings)
 
 
 def soname_version(path: str) -> str | None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import shlex
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from memslice.acquirer.source import ProcessInfo
 from memslice.generated.enums import ArchType, ThreadState
 
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -107,34 +108,8 @@ def thread_name(pid: int, tid: int) -> str | None:
     return text.rstrip("\n") if text is not None else None
 
 
-@dataclass
-class ProcessIdentityInfo:
-    """What the Process Identity block says about the target.
-
-    Attributes:
-        pid: Process id.
-        ppid: Parent process id.
-        session_id: Session id.
-        start_time_ns: Start time, ns since the epoch.
-        comm: Command name.
-        exe_path: ``readlink /proc/PID/exe`` or ``""`` when unreadable.
-        argv: The arguments from ``/proc/PID/cmdline``.
-        cmd_line: ``shlex.join(argv)`` (argument boundaries survive), truncated UTF-8-safe
-            to the u16 length field; None when the command line is empty.
-        arch: ArchType of the executable (ELF e_machine), else of the host.
-        notes: Truncations and unreadable facts.
-    """
-
-    pid: int
-    ppid: int
-    session_id: int
-    start_time_ns: int
-    comm: str
-    exe_path: str
-    argv: list[str]
-    cmd_line: str | None
-    arch: ArchType
-    notes: list[str] = field(default_factory=list)
+ProcessIdentityInfo = ProcessInfo
+"""The Process Identity facts (the seam's :class:`~memslice.acquirer.source.ProcessInfo`)."""
 
 
 def _truncate_utf8(text: str, limit: int) -> str:

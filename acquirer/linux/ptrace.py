@@ -18,11 +18,11 @@ import errno
 import os
 import signal
 import time
-from dataclasses import dataclass, field
 
 from memslice.acquirer.errors import AccessDeniedError, TargetGoneError, denied_hint
 from memslice.acquirer.linux import libc
 from memslice.acquirer.linux.procfs import list_tids, tracer_pid
+from memslice.acquirer.source import FreezeResult
 
 PTRACE_DETACH = 17
 PTRACE_GETREGSET = 0x4204
@@ -31,24 +31,6 @@ PTRACE_INTERRUPT = 0x4207
 PTRACE_EVENT_STOP = 128
 _WALL = 0x40000000
 _STOP_TIMEOUT = 10.0
-
-
-@dataclass
-class FreezeResult:
-    """Outcome of :meth:`Freezer.freeze`.
-
-    Attributes:
-        stopped: Thread ids that are stopped now.
-        vanished: Threads that exited while the process was being frozen.
-        not_stopped: Threads that did not stop in time (e.g. in uninterruptible sleep),
-            with the reason.
-        seconds: Time the freeze took.
-    """
-
-    stopped: list[int] = field(default_factory=list)
-    vanished: list[int] = field(default_factory=list)
-    not_stopped: dict[int, str] = field(default_factory=dict)
-    seconds: float = 0.0
 
 
 class Freezer:

@@ -1,6 +1,7 @@
 """Register files as the kernel hands them out through ``PTRACE_GETREGSET``.
 
-The layouts below are the kernel's user-space ABI (``NT_PRSTATUS`` is ``struct
+The layouts (tables in :mod:`memslice.acquirer.core.registers`, shared with the ELF core
+importer and exporter) are the kernel's user-space ABI (``NT_PRSTATUS`` is ``struct
 user_regs_struct`` on x86, ``struct user_pt_regs`` on arm64, ``struct pt_regs`` on arm;
 ``NT_PRFPREG`` is ``struct user_fpregs_struct`` / ``struct user_fpsimd_state``), taken from
 ``arch/*/include/uapi/asm/ptrace.h`` and ``arch/x86/include/asm/user_64.h`` /
@@ -14,76 +15,47 @@ The layout is chosen by the regset's architecture *and* size: a 32-bit (compat) 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from memslice.acquirer.core.elf import NT_ARM_TLS, NT_FPREGSET, NT_PRSTATUS, NT_X86_XSTATE
+from memslice.acquirer.core.registers import (
+    AARCH64_FPSIMD_LAYOUT,
+    AARCH64_FPSIMD_REGSET_SIZE,
+    AARCH64_PRSTATUS,
+    ARM32_PRSTATUS,
+    FXSAVE_LAYOUT,
+    FXSAVE_SIZE,
+    I386_PRSTATUS,
+    TLS,
+    X86_64_PRSTATUS,
+    xstate_registers,
+)
+from memslice.acquirer.source import Register, has_pc_and_sp, role_value
+from memslice.generated.enums import ArchType
 
-from memslice.acquirer.importers.registers import FXSAVE_SCALARS, FXSAVE_SIZE, xstate_registers
-from memslice.generated.enums import ArchType, RegisterRole
+__all__ = ["NT_ARM_TLS", "NT_PRFPREG", "NT_PRSTATUS", "NT_X86_XSTATE", "XSTATE_MAX", "Register",
+           "decode_arm_tls", "decode_fp", "decode_gpr", "decode_xstate", "has_pc_and_sp",
+           "role_value", "supported"]
 
-NT_PRSTATUS = 1
-"""General-purpose registers."""
-NT_PRFPREG = 2
-"""Floating-point / SIMD registers."""
-NT_ARM_TLS = 0x401
-"""arm64 thread pointer (tpidr_el0)."""
-NT_X86_XSTATE = 0x202
-"""x86 XSAVE area (AVX, MPX, AVX-512, PKRU; XCR0 in its software-reserved bytes)."""
+NT_PRFPREG = NT_FPREGSET
+"""Floating-point / SIMD registers (regsets are named by their core note types)."""
 XSTATE_MAX = 1 << 14
 """Buffer for NT_X86_XSTATE: larger than every XSAVE area (AMX tiles included)."""
 
-_PC, _SP, _FP, _FLAGS, _TLS, _LR = (RegisterRole.PC, RegisterRole.SP, RegisterRole.FP, RegisterRole.FLAGS,
-                                    RegisterRole.TLS, RegisterRole.LR)
-
-
-@dataclass(frozen=True, slots=True)
-class Register:
-    """One register value.
-
-    Attributes:
-        name: Lowercase mnemonic.
-        value: Raw bytes, little-endian as the kernel stores them.
-        roles: ``RegisterRole`` bits.
-    """
-
-    name: str
-    value: bytes
-    roles: int = 0
-
-
-# (name, width, roles) in struct order; offsets follow from the widths.
-_X86_64_GPR = [(n, 8, r) for n, r in (
-    ("r15", 0), ("r14", 0), ("r13", 0), ("r12", 0), ("rbp", _FP), ("rbx", 0), ("r11", 0), ("r10", 0), ("r9", 0),
-    ("r8", 0), ("rax", 0), ("rcx", 0), ("rdx", 0), ("rsi", 0), ("rdi", 0), ("orig_rax", 0), ("rip", _PC),
-    ("cs", 0), ("rflags", _FLAGS), ("rsp", _SP), ("ss", 0), ("fs_base", _TLS), ("gs_base", 0), ("ds", 0),
-    ("es", 0), ("fs", 0), ("gs", 0))]
-_I386_GPR = [(n, 4, r) for n, r in (
-    ("ebx", 0), ("ecx", 0), ("edx", 0), ("esi", 0), ("edi", 0), ("ebp", _FP), ("eax", 0), ("ds", 0), ("es", 0),
-    ("fs", 0), ("gs", 0), ("orig_eax", 0), ("eip", _PC), ("cs", 0), ("eflags", _FLAGS), ("esp", _SP), ("ss", 0))]
-_ARM64_GPR = ([(f"x{i}", 8, _FP if i == 29 else _LR if i == 30 else 0) for i in range(31)]
-              + [("sp", 8, _SP), ("pc", 8, _PC), ("pstate", 8, _FLAGS)])
-_ARM32_GPR = ([(f"r{i}", 4, _FP if i == 11 else 0) for i in range(13)]
-              + [("sp", 4, _SP), ("lr", 4, _LR), ("pc", 4, _PC), ("cpsr", 4, _FLAGS), ("orig_r0", 4, 0)])
-
 _GPR_LAYOUTS: dict[tuple[ArchType, int], list[tuple[str, int, int]]] = {
-    (ArchType.X86_64, 27 * 8): _X86_64_GPR,
-    (ArchType.X86_64, 17 * 4): _I386_GPR,
-    (ArchType.X86, 17 * 4): _I386_GPR,
-    (ArchType.ARM64, 34 * 8): _ARM64_GPR,
-    (ArchType.ARM64, 18 * 4): _ARM32_GPR,
-    (ArchType.ARM32, 18 * 4): _ARM32_GPR,
+    (ArchType.X86_64, 27 * 8): [(n, 8, r) for n, r in X86_64_PRSTATUS],
+    (ArchType.X86_64, 17 * 4): [(n, 4, r) for n, r in I386_PRSTATUS],
+    (ArchType.X86, 17 * 4): [(n, 4, r) for n, r in I386_PRSTATUS],
+    (ArchType.ARM64, 34 * 8): [(n, 8, r) for n, r in AARCH64_PRSTATUS],
+    (ArchType.ARM64, 18 * 4): [(n, 4, r) for n, r in ARM32_PRSTATUS],
+    (ArchType.ARM32, 18 * 4): [(n, 4, r) for n, r in ARM32_PRSTATUS],
 }
+"""(arch, regset size) -> (name, width, roles) in struct order (offsets follow from the widths).
+A 32-bit (compat) thread on a 64-bit kernel returns the 32-bit layout, which the size tells apart."""
 
-# struct user_fpregs_struct (x86_64, 512 bytes = the FXSAVE area): name, offset, width. Every
-# scalar (fip, fdp and mxcsr_mask included) is kept: the ELF core exporter rebuilds
-# NT_FPREGSET only from a complete set.
-_X86_64_FP = (list(FXSAVE_SCALARS)
-              + [(f"st{i}", 32 + 16 * i, 10) for i in range(8)]
-              + [(f"xmm{i}", 160 + 16 * i, 16) for i in range(16)])
-# struct user_fpsimd_state (arm64, 528 bytes).
-_ARM64_FP = [(f"v{i}", 16 * i, 16) for i in range(32)] + [("fpsr", 512, 4), ("fpcr", 516, 4)]
-
-_FP_LAYOUTS: dict[tuple[ArchType, int], list[tuple[str, int, int]]] = {
-    (ArchType.X86_64, FXSAVE_SIZE): _X86_64_FP,
-    (ArchType.ARM64, 528): _ARM64_FP,
+# Every FXSAVE scalar (fip, fdp and mxcsr_mask included) is kept: the ELF core exporter
+# rebuilds NT_FPREGSET only from a complete set.
+_FP_LAYOUTS: dict[tuple[ArchType, int], tuple[tuple[str, int, int], ...]] = {
+    (ArchType.X86_64, FXSAVE_SIZE): FXSAVE_LAYOUT,
+    (ArchType.ARM64, AARCH64_FPSIMD_REGSET_SIZE): AARCH64_FPSIMD_LAYOUT,
 }
 
 
@@ -133,23 +105,7 @@ def decode_xstate(raw: bytes) -> list[Register]:
 
 def decode_arm_tls(raw: bytes) -> list[Register]:
     """Decode an arm64 ``NT_ARM_TLS`` regset (tpidr_el0, then tpidr2_el0 on SME kernels)."""
-    out = [Register("tpidr_el0", bytes(raw[:8]), int(_TLS))] if len(raw) >= 8 else []
+    out = [Register("tpidr_el0", bytes(raw[:8]), TLS)] if len(raw) >= 8 else []
     if len(raw) >= 16:
         out.append(Register("tpidr2_el0", bytes(raw[8:16])))
     return out
-
-
-def has_pc_and_sp(registers: list[Register]) -> bool:
-    """The block rule V11-5.7-pc-sp: a program counter and a stack pointer are present."""
-    roles = 0
-    for reg in registers:
-        roles |= reg.roles
-    return bool(roles & _PC) and bool(roles & _SP)
-
-
-def role_value(registers: list[Register], role: int) -> int | None:
-    """The value (as an unsigned int) of the first register with ``role``."""
-    for reg in registers:
-        if reg.roles & role:
-            return int.from_bytes(reg.value, "little")
-    return None

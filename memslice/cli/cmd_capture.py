@@ -84,10 +84,42 @@ def _add_custody(report: Any) -> None:
         report.chain_of_custody = {"path": report.output, "error": str(exc)}
 
 
+def _source(args: argparse.Namespace) -> Any:
+    """The capture source of ``--backend`` (the target resolved on its device).
+
+    ``--format 1.1`` lets the Frida backend use the NotResident state for untouched pages.
+    """
+    if args.backend == "frida":
+        from memslice.acquirer.frida.session import DeviceSpec
+        from memslice.acquirer.frida.source import FridaSource, resolve_target
+
+        kind = args.device[0]
+        spec = DeviceSpec(kind, args.device[1] if kind == "remote" else None)
+        return FridaSource(resolve_target(spec, args.target), spec, not_resident=args.format == "1.1")
+    from memslice.acquirer.linux.source import LinuxSource
+    from memslice.acquirer.linux.target import resolve
+
+    return LinuxSource(resolve(args.target))
+
+
+class _DeviceAction(argparse.Action):
+    """``--device local``, ``--device usb`` or ``--device remote HOST[:PORT]``."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        words = list(values)
+        if words[:1] in (["local"], ["usb"]) and len(words) == 1:
+            setattr(namespace, self.dest, (words[0], None))
+        elif words[:1] == ["remote"] and len(words) == 2:
+            setattr(namespace, self.dest, ("remote", words[1]))
+        else:
+            parser.error(f"--device {' '.join(words)}: choose local, usb or remote HOST[:PORT] "
+                         "(give the PID|NAME before --device)")
+
+
 def _cmd_capture(args: argparse.Namespace) -> int:
     from memslice.acquirer.engine import capture, check_outputs
     from memslice.acquirer.errors import AcquireError
-    from memslice.acquirer.linux.target import resolve
     from memslice.acquirer.options import CaptureOptions
     from memslice.acquirer.progress import TerminalProgress
     from memslice.acquirer.report import write_report
@@ -98,6 +130,9 @@ def _cmd_capture(args: argparse.Namespace) -> int:
         filter_prot=args.filter_prot or 0, filter_addr=list(args.filter_addr or []), scope=args.scope,
         force=args.force, report=Path(args.report) if args.report else None, investigate=args.investigate,
         case_ref=args.case_ref, redact_env=[k for k in (args.redact_env or "").split(",") if k])
+    if args.device[0] != "local" and args.backend != "frida":
+        print("msl capture: --device usb|remote needs --backend frida", file=sys.stderr)
+        return EXIT_USAGE
     if options.investigate and options.format_version != "1.1":
         print("msl capture: --investigate needs --format 1.1 (the tables are 1.1 block types)", file=sys.stderr)
         return EXIT_USAGE
@@ -111,9 +146,9 @@ def _cmd_capture(args: argparse.Namespace) -> int:
             except OSError as exc:  # an unreadable --key-file / --recipient / --passphrase-file
                 print(f"msl capture: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
                 return EXIT_IO
-        pid = resolve(args.target)
+        source = _source(args)
         with _stop_on_signals(stop):
-            report = capture(pid, options, stop=stop, progress=progress)
+            report = capture(source, options, stop=stop, progress=progress)
     except AcquireError as exc:
         if progress is not None:
             progress.finish()
@@ -147,13 +182,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from memslice.acquirer.options import parse_addr_range, parse_prot, parse_scope
 
     p = sub.add_parser(
-        "capture", help="capture a live process into a .msl file (Linux: /proc and ptrace)",
+        "capture", help="capture a live process into a .msl file (Linux: /proc and ptrace; or Frida)",
         description="Capture the memory, threads and modules of one running process. The file is created new as "
                     "OUT.<random>.partial (mode 0600) and renamed when complete; the output and report "
                     "destinations are checked before the process is touched. Exit codes: 3 no such process, "
                     "4 ambiguous name, 5 access denied, 6 output exists, 7 output unusable or write failed, "
                     "8 target exited, 130 interrupted.")
     p.add_argument("target", metavar="PID|NAME", help="process id, or a name that matches exactly one process")
+    p.add_argument("--backend", choices=("linux", "frida"), default="linux",
+                   help="linux: /proc, process_vm_readv and ptrace (default); frida: a Frida 17 agent in the "
+                        "target (local, or Windows/macOS/Android/iOS through frida-server; no freeze: the "
+                        "process runs during the capture)")
+    p.add_argument("--device", action=_DeviceAction, nargs="+", default=("local", None),
+                   metavar="local|usb|remote HOST",
+                   help="where the Frida target runs: local (default), usb, or remote HOST[:PORT] of a frida-server")
     p.add_argument("-o", "--output", required=True, metavar="OUT.msl", help="output file")
     p.add_argument("-c", "--compress", choices=("none", "zstd", "lz4"), default="none",
                    help="codec of Memory Region and VAS Map payloads (default: none)")

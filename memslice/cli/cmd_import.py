@@ -73,6 +73,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``msl import`` to the parser."""
+    from memslice.acquirer.importers.registry import names
+
     p = sub.add_parser("import", help="import a raw dump, ELF core or minidump as a Memory Slice file",
                        description="Import a dump in another format (spec section 9). The source is only read; "
                                    "the output is created new as OUT.<random>.partial (mode 0600) and renamed when "
@@ -80,7 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("file", metavar="SRC", help="the dump to import")
     p.add_argument("-o", "--output", required=True, metavar="OUT.msl", help="the Memory Slice file to write")
     p.add_argument("--from", dest="source_format", default="auto",
-                   choices=["auto", "raw", "elf-core", "minidump"],
+                   choices=["auto", *names()],
                    help="source format (default: auto, from the file signature; raw must be named)")
     p.add_argument("--base", type=_int, default=None, metavar="ADDR",
                    help="raw only: address of the first byte (default 0)")

@@ -1,0 +1,1 @@
+"""The Frida backend (``msl capture --backend frida``): see :mod:`memslice.acquirer.frida.source`."""
