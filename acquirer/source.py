@@ -16,7 +16,11 @@ the protocol and fills the dataclasses below:
 
 Memory reads are honest: :meth:`CaptureSource.read_pages` returns one page-state digit per
 page (``0`` captured, ``1`` failed, ``2`` unmapped, ``3`` not resident), and only pages
-marked ``0`` hold bytes that were read. Nothing is zero-filled.
+marked ``0`` hold bytes that were read. Nothing is zero-filled. The engine writes the
+Memory Regions of any source through :meth:`CaptureSource.read_pages` in chunks of
+``--chunk-bytes``; a source that also has a ``memory`` attribute (the Linux
+:class:`~memslice.acquirer.linux.memory.ProcessMemory`) gets the Linux fast path instead
+(:mod:`memslice.acquirer.pipeline`: pagemap NotResident, vectored reads, salvage).
 """
 
 from __future__ import annotations
