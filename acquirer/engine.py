@@ -39,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from memslice.acquirer import copy_first
 from memslice.acquirer import investigation as investigation_hooks
 from memslice.acquirer.errors import (
     AccessDeniedError,
@@ -55,6 +56,7 @@ from memslice.acquirer.linux.maps import Mapping, read_maps
 from memslice.acquirer.linux.memory import ProcessMemory
 from memslice.acquirer.linux.modules import Module, group_modules, hash_module
 from memslice.acquirer.linux.ptrace import Freezer
+from memslice.acquirer.linux.scratch import ScratchError, ScratchFile
 from memslice.acquirer.linux.writeback import WritebackStarter
 from memslice.acquirer.options import CaptureOptions
 from memslice.acquirer.pipeline import ChunkReader
@@ -162,6 +164,8 @@ class _Capture:
         self._guards: set[int] = set()
         self.investigation: investigation_hooks.investigate.Investigation | None = None
         self._omitted: list[tuple[Mapping, int, int]] = []
+        self.scratch: ScratchFile | None = None
+        self._bytes_done = self._regions_done = self._failed = self._plans_total = 0
 
     # -- top level ------------------------------------------------------------------------
     def run(self) -> AcquisitionReport:
@@ -176,6 +180,7 @@ class _Capture:
         self.investigation = investigation_hooks.collect(self.pid, opts)
         if self.investigation is not None:
             self.report.investigation = self.investigation.report()
+        self._prepare_copy_first()
         try:
             if opts.freeze:
                 self.freezer = Freezer(self.pid)
@@ -199,11 +204,16 @@ class _Capture:
         finally:
             self._thaw()
             self.memory.close()
+            if self.scratch is not None:
+                self.scratch.close()
             self._finish_report(time.perf_counter() - started)
         return self.report
 
     def _body(self, identity: procfs.ProcessIdentityInfo, mappings: list[Mapping], modules: list[Module],
               threads: list[ThreadCapture], plans: list[RegionPlan]) -> None:
+        copied = self._copy_first(plans)  # while frozen; None: read while writing (streaming)
+        if copied is not None:
+            self._thaw()
         module_uuids = [new_uuid() for _ in modules]
         pi_uuid = self._write(self._writer().add, self._process_identity(identity),
                               flags=BlockFlags.HAS_CHILDREN if threads and self.is_11 else 0)
@@ -217,7 +227,7 @@ class _Capture:
             for thread in threads:
                 self._write(self._writer().add, self._thread_context(thread), parent_uuid=pi_uuid)
         self._check_stop()
-        self._memory(plans)
+        self._memory(plans, copied)
         self._thaw()
         omitted = investigation_hooks.omission_manifest(self._omitted, self.options) if self.is_11 else None
         if omitted is not None:
@@ -463,42 +473,65 @@ class _Capture:
             writer.close_partial()
 
     # -- memory ------------------------------------------------------------------------------------
-    def _memory(self, plans: list[RegionPlan]) -> None:
+    def _prepare_copy_first(self) -> None:
+        """Before the freeze: reserve and fault in the scratch copy (``--freeze``, not encrypted).
+
+        Encrypted captures never put plaintext on disk, so they stream (read while writing)
+        as does ``--no-freeze``; so does a capture whose scratch space cannot be reserved
+        (with a warning).
+        """
+        opts = self.options
+        if not opts.freeze or opts.encryption is not None:
+            return
+        expected = copy_first.estimate(self.pid, opts, not_resident=self.is_11)
+        try:
+            self.scratch = ScratchFile(opts.output, expected, opts.chunk_bytes)
+        except (ScratchError, OutputError, OSError) as exc:
+            self.report.warnings.append(f"no scratch space for a copy-first capture ({exc}); the target stays "
+                                        "frozen while the capture is written")
+            self.scratch = None
+
+    def _copy_first(self, plans: list[RegionPlan]) -> list[copy_first.CopiedChunk] | None:
+        """Copy every planned page into the scratch file while frozen; None when streaming."""
+        if self.scratch is None or not self._all_stopped():
+            return None
+        copier = copy_first.SnapshotCopier(self.memory, plans, self.scratch, page_size=_PAGE_SIZE,
+                                           chunk_bytes=self.options.chunk_bytes, not_resident=self.is_11,
+                                           frozen=True)
+        self.report.read_method = self.memory.method
+        started = time.perf_counter()
+        try:
+            copied = copier.copy(self.stop.is_set)
+        except ScratchError as exc:
+            raise OutputWriteError(f"copying the target's memory into {self.options.output}'s directory: "
+                                   f"{exc.strerror}", pid=self.pid) from None
+        self.report.freeze["copy_seconds"] = round(time.perf_counter() - started, 4)
+        self.report.freeze["copy_first"] = True
+        if copier.gone_note:
+            self.report.error("target", copier.gone_note + "; the pages not read by then are Unmapped")
+        return copied
+
+    def _memory(self, plans: list[RegionPlan], copied: list[copy_first.CopiedChunk] | None = None) -> None:
+        self._bytes_done = self._regions_done = self._failed = 0
+        self._plans_total = len(plans)
+        if copied is not None:
+            self._memory_from_copy(plans, copied)
+            return
         reader = ChunkReader(self.memory, plans, page_size=_PAGE_SIZE, chunk_bytes=self.options.chunk_bytes,
                              queue_depth=self.options.queue_depth, not_resident=self.is_11,
                              frozen=self._all_stopped(), stop=threading.Event())
         self.report.read_method = self.memory.method
-        log2 = _PAGE_SIZE.bit_length() - 1
         writeback = WritebackStarter(self._writer().fileno())
-        bytes_done = 0
-        regions_done = 0
-        failed = 0
         reader.start()
         try:
             for chunk in reader.chunks():
                 if self.stop.is_set():
                     reader.release(chunk)
                     break
-                self._write(self._writer().add_memory_region, chunk.base, chunk.states, chunk.data,
-                            page_size_log2=log2, protection=chunk.plan.protection,
-                            region_type=int(chunk.plan.region_type), timestamp=chunk.timestamp)
+                self._region_block(chunk.plan, chunk.base, chunk.states, chunk.data, chunk.timestamp,
+                                   chunk.read_seconds, chunk.causes, chunk.last)
                 reader.release(chunk)
                 writeback.advance(self._writer().bytes_written)
-                stats = chunk.plan.stats
-                stats.blocks += 1
-                for digit in "0123":
-                    stats.pages[digit] += chunk.states.count(digit)
-                nbytes = len(chunk.data)
-                stats.bytes_captured += nbytes
-                stats.read_seconds += chunk.read_seconds
-                stats.first_read_ns = stats.first_read_ns or chunk.timestamp
-                stats.causes.extend(c for c in chunk.causes if c not in stats.causes)
-                bytes_done += nbytes
-                failed += chunk.states.count("1")
-                regions_done += chunk.last
-                if self.progress is not None:
-                    self.progress.update(bytes_done=bytes_done, regions_done=regions_done, regions_total=len(plans),
-                                         pages_failed=failed)
         finally:
             writeback.close()
             reader.drain()
@@ -509,6 +542,53 @@ class _Capture:
                 self.report.warnings.append(f"{self.memory.pagemap_error}: untouched pages were read (no NotResident)")
             self._region_reports(plans)
         self._check_stop()
+
+    def _memory_from_copy(self, plans: list[RegionPlan], copied: list[copy_first.CopiedChunk]) -> None:
+        """Write the Memory Regions from the scratch copy (the target runs again by now)."""
+        scratch = self.scratch
+        assert scratch is not None
+        writeback = WritebackStarter(self._writer().fileno())
+        try:
+            for chunk in copied:
+                if self.stop.is_set():
+                    break
+                data = scratch.view(chunk.offset, chunk.nbytes) if chunk.nbytes else memoryview(b"")
+                try:
+                    self._region_block(chunk.plan, chunk.base, chunk.states, data, chunk.timestamp,
+                                       chunk.read_seconds, chunk.causes, chunk.last)
+                finally:
+                    data.release()
+                scratch.drop(chunk.offset, chunk.nbytes)
+                writeback.advance(self._writer().bytes_written)
+        finally:
+            writeback.close()
+            scratch.close()
+            if self.memory.pagemap_error:
+                self.report.warnings.append(f"{self.memory.pagemap_error}: untouched pages were read (no NotResident)")
+            self._region_reports(plans)
+        self._check_stop()
+
+    def _region_block(self, plan: RegionPlan, base: int, states: str, data: memoryview, timestamp: int,
+                      read_seconds: float, causes: list[str], last: bool) -> None:
+        """Write one chunk as a Memory Region block and account for it."""
+        self._write(self._writer().add_memory_region, base, states, data,
+                    page_size_log2=_PAGE_SIZE.bit_length() - 1, protection=plan.protection,
+                    region_type=int(plan.region_type), timestamp=timestamp)
+        stats = plan.stats
+        stats.blocks += 1
+        for digit in "0123":
+            stats.pages[digit] += states.count(digit)
+        nbytes = len(data)
+        stats.bytes_captured += nbytes
+        stats.read_seconds += read_seconds
+        stats.first_read_ns = stats.first_read_ns or timestamp
+        stats.causes.extend(c for c in causes if c not in stats.causes)
+        self._bytes_done += nbytes
+        self._failed += states.count("1")
+        self._regions_done += last
+        if self.progress is not None:
+            self.progress.update(bytes_done=self._bytes_done, regions_done=self._regions_done,
+                                 regions_total=self._plans_total, pages_failed=self._failed)
 
     def _all_stopped(self) -> bool:
         """Every thread is held stopped, so the mappings cannot change while we read."""

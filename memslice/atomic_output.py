@@ -461,6 +461,53 @@ def write_file(path: str | os.PathLike[str], data: bytes | str, *, force: bool, 
     return out.path
 
 
+def open_scratch(path: str | os.PathLike[str]) -> int:
+    """A new, already unlinked read-write scratch file next to ``path`` (e.g. for an mmap).
+
+    Created like every temporary output (``O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC``, mode 0600,
+    an unpredictable ``NAME.<random>.partial`` name, relative to a descriptor of the checked
+    directory) and unlinked at once: nothing is left behind, whatever happens to the process.
+
+    Args:
+        path: The destination the scratch file serves (its directory holds the scratch file).
+
+    Returns:
+        The open descriptor (``O_RDWR``); the caller closes it.
+
+    Raises:
+        OutputError: The directory cannot be used or the file cannot be created.
+    """
+    shown = os.fspath(path)
+    parent = Path(shown).parent
+    _check_directory(shown, parent)
+    try:
+        dir_fd = os.open(parent, _DIR_FLAGS)
+    except OSError as exc:
+        raise OutputError(f"cannot open directory {parent} (for {shown}): {exc.strerror}", path=shown) from None
+    flags = (_CREATE_FLAGS & ~os.O_WRONLY) | os.O_RDWR
+    try:
+        for _ in range(16):
+            name = f"{Path(shown).name[:_NAME_KEEP]}.{secrets.token_hex(_RANDOM_BYTES)}{TEMP_SUFFIX}"
+            try:
+                fd = os.open(name, flags, 0o600, dir_fd=dir_fd)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise OutputError(f"cannot create a scratch file in {parent} (for {shown}): {exc.strerror}",
+                                  path=shown) from None
+            try:
+                os.unlink(name, dir_fd=dir_fd)
+                os.fchmod(fd, 0o600)
+            except OSError as exc:
+                os.close(fd)
+                raise OutputError(f"cannot set up a scratch file in {parent} (for {shown}): {exc.strerror}",
+                                  path=shown) from None
+            return fd
+        raise OutputError(f"cannot create a scratch file in {parent} (for {shown})", path=shown)
+    finally:
+        os.close(dir_fd)
+
+
 def is_temp_name(name: str) -> bool:
     """True for the name of a temporary file of this module (``NAME.<16 hex>.partial``)."""
     if not name.endswith(TEMP_SUFFIX):

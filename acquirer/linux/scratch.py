@@ -1,0 +1,133 @@
+"""A scratch file mapped into memory, where a frozen target's pages are copied first.
+
+The copy-first capture (:mod:`memslice.acquirer.copy_first`) copies every page it reads
+straight into a shared mapping of an unlinked file in the output's directory
+(:func:`memslice.atomic_output.open_scratch`), resumes the target, and only then hashes,
+compresses and writes the capture from that copy. The pages live in the page cache, not in
+our anonymous memory, so memory stays bounded whatever the target's size.
+
+Before the freeze the expected size is reserved on disk (``posix_fallocate``: a full disk is
+found here, as an error, never as a SIGBUS inside the freeze) and faulted in writable
+(``MADV_POPULATE_WRITE``), so the copy in the freeze is a bare ``process_vm_readv`` into
+mapped pages. When the target needs more than the estimate, further segments are reserved
+and mapped during the copy. Each part is dropped (``MADV_REMOVE``: page cache and disk
+blocks freed, nothing is ever written back) as soon as it has been written to the capture.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+
+from memslice.atomic_output import open_scratch
+
+_MADV_POPULATE_WRITE = 23
+_MADV_REMOVE = getattr(mmap, "MADV_REMOVE", 9)
+_GROW_MIN = 64 << 20
+
+
+class ScratchError(OSError):
+    """The scratch file cannot be reserved or mapped (e.g. the disk is full)."""
+
+
+class _Segment:
+    """One mapped part of the scratch file."""
+
+    def __init__(self, fd: int, offset: int, size: int, prefault: bool) -> None:
+        try:
+            os.posix_fallocate(fd, offset, size)
+        except OSError as exc:
+            raise ScratchError(exc.errno, f"cannot reserve {size} bytes for the copy: {exc.strerror}") from None
+        self.offset = offset
+        self.size = size
+        self.map = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE, offset=offset)
+        if prefault:
+            with contextlib.suppress(OSError, ValueError):  # an old kernel: pages fault in during the copy
+                self.map.madvise(_MADV_POPULATE_WRITE)
+
+
+class ScratchFile:
+    """An append-only scratch area: windows to copy into, views to read back, parts to drop.
+
+    Args:
+        output: The capture's destination (the scratch file is created in its directory).
+        expected: Bytes to reserve and fault in at once (before the freeze).
+        window: Largest window :meth:`window` hands out (a chunk's page data).
+    """
+
+    def __init__(self, output: str | os.PathLike[str], expected: int, window: int) -> None:
+        self.page = mmap.PAGESIZE
+        self.window_bytes = _round_up(window, self.page)
+        self.fd = open_scratch(output)
+        self.used = 0
+        self.segments: list[_Segment] = []
+        try:
+            self._grow(max(_round_up(expected, self.page) + self.window_bytes, self.window_bytes), prefault=True)
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def reserved(self) -> int:
+        """Bytes reserved so far."""
+        return sum(s.size for s in self.segments)
+
+    def _grow(self, size: int, *, prefault: bool) -> None:
+        self.segments.append(_Segment(self.fd, self.reserved, size, prefault))
+
+    def _segment(self, offset: int) -> _Segment:
+        for seg in reversed(self.segments):
+            if seg.offset <= offset < seg.offset + seg.size:
+                return seg
+        raise ValueError(f"offset {offset} outside the scratch file")
+
+    def window(self) -> tuple[memoryview, int]:
+        """The next free window (``window`` bytes, contiguous) and its scratch offset.
+
+        Raises:
+            ScratchError: More space cannot be reserved.
+        """
+        seg = self.segments[-1]
+        if self.used + self.window_bytes > seg.offset + seg.size:
+            self.used = self.reserved  # a window never straddles two segments
+            self._grow(max(_GROW_MIN, self.window_bytes), prefault=True)
+            seg = self.segments[-1]
+        start = self.used - seg.offset
+        return memoryview(seg.map)[start:start + self.window_bytes], self.used
+
+    def commit(self, nbytes: int) -> None:
+        """The last window holds ``nbytes`` bytes (a multiple of the page size) that are kept."""
+        self.used += _round_up(nbytes, self.page)
+
+    def view(self, offset: int, nbytes: int) -> memoryview:
+        """Bytes copied earlier at ``offset`` (release the view before :meth:`close`)."""
+        seg = self._segment(offset)
+        start = offset - seg.offset
+        return memoryview(seg.map)[start:start + nbytes]
+
+    def drop(self, offset: int, nbytes: int) -> None:
+        """Free the page cache and disk blocks of bytes no longer needed."""
+        if nbytes <= 0:
+            return
+        seg = self._segment(offset)
+        start = offset - seg.offset
+        length = _round_up(nbytes, self.page)
+        with contextlib.suppress(OSError, ValueError):  # a file system without hole punching: freed at close
+            seg.map.madvise(_MADV_REMOVE, start, length)
+
+    def close(self) -> None:
+        """Unmap and close (the file was never linked, so its blocks are freed now)."""
+        for seg in self.segments:
+            try:
+                seg.map.close()
+            except BufferError:  # a view still exported: the mapping goes when it is collected
+                pass
+        self.segments = []
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _round_up(n: int, page: int) -> int:
+    return (n + page - 1) // page * page
