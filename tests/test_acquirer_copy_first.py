@@ -1,0 +1,218 @@
+"""Copy first, resume, then write (``--freeze``): the target runs again while its capture is written.
+
+Processes are the tests' own (``tests/targets/pattern_target.py``, empty environment). The
+capturing CLI is paused with SIGSTOP once its partial file has grown (it is then provably
+writing, after the copy); faults inside the copy are injected in-process by wrapping
+:meth:`ProcessMemory.read_ranges`, the one call that reads the target's pages.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import signal
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from memslice.acquirer import copy_first
+from memslice.acquirer.engine import capture
+from memslice.acquirer.errors import AcquireError
+from memslice.acquirer.linux import scratch as scratch_mod
+from memslice.acquirer.linux.memory import ProcessMemory
+from memslice.acquirer.linux.scratch import ScratchError, ScratchFile
+from memslice.acquirer.options import CaptureOptions
+
+from memslice import MslReader, verify
+from tests.targets.harness import (
+    MSL,
+    PAGE,
+    Target,
+    finish,
+    kill_process,
+    pages,
+    start_capture,
+    target,
+    thread_states,
+    tracer_pid,
+    wait_for_size,
+)
+
+MIB = 1 << 20
+
+
+def _fill_page(index: int) -> bytes:
+    """A page of the target's ``--fill`` area (index, then 0xA5; see pattern_target.py)."""
+    return index.to_bytes(8, "little") + b"\xa5" * (PAGE - 8)
+
+
+def _partial(out: Path) -> Path | None:
+    found = [p for p in out.parent.iterdir() if re.fullmatch(re.escape(out.name) + r"\.[0-9a-f]{16}\.partial", p.name)]
+    return found[0] if found else None
+
+
+def _deep_ok(path: Path) -> tuple[str, str]:
+    """``msl verify --deep`` passes (every payload decoded) and the chain and End-of-Capture are there."""
+    result = subprocess.run([*MSL, "verify", "--deep", str(path)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with MslReader(path) as reader:
+        report = verify(reader)
+        return report.chain, report.eoc
+
+
+def _pause_when_written(out: Path, args: list[str], at: int):
+    proc = start_capture(*args)
+    while _partial(out) is None and proc.poll() is None:
+        pass
+    partial = _partial(out)
+    assert partial is not None and wait_for_size(partial, at, proc), f"capture ended early: {proc.poll()}"
+    os.kill(proc.pid, signal.SIGSTOP)
+    return proc
+
+
+def test_target_runs_while_the_copy_is_written_and_dies_without_losing_a_page(tmp_path: Path) -> None:
+    t = Target("--fill", "128", "--threads", "2")
+    try:
+        addr, size = t.area("fill")
+        out = tmp_path / "cf.msl"
+        report = tmp_path / "cf.json"
+        proc = _pause_when_written(out, [str(t.pid), "-o", str(out), "-q", "--report", str(report)], 8 * MIB)
+        try:
+            # the file is being written: the copy is done and the target runs again, untraced
+            assert tracer_pid(t.pid) == 0 and "t" not in thread_states(t.pid).values()
+            assert t.alive()
+            kill_process(t.pid)  # its memory is gone now; the copy is not
+        finally:
+            os.kill(proc.pid, signal.SIGCONT)
+        result = finish(proc)
+    finally:
+        t.close()
+    assert result.returncode == 0, result.stderr
+    got = pages(out, addr, size)
+    assert [s for s, _ in got] == ["captured"] * (size // PAGE)
+    assert all(d == _fill_page(i) for i, (_, d) in enumerate(got))
+    assert _deep_ok(out) == ("ok", "present")
+    rep = json.loads(report.read_text())
+    assert rep["freeze"]["copy_first"] is True and rep["freeze"]["threads_stopped"] == 3
+    assert rep["freeze"]["seconds"] >= rep["freeze"]["copy_seconds"] > 0
+    assert not rep["errors"]
+
+
+def _options(out: Path, **kw: object) -> CaptureOptions:
+    return CaptureOptions(output=out, **kw)  # type: ignore[arg-type]
+
+
+def _fail_reads_at(monkeypatch: pytest.MonkeyPatch, bad: set[int], error: OSError | None = None) -> None:
+    """Make every read of a page in ``bad`` fail (short count, as for an unreadable page), or raise ``error``."""
+    original = ProcessMemory.read_ranges
+
+    def read_ranges(self, ranges, buf, buf_addr, offset):  # noqa: ANN001, ANN202 - same signature
+        kept = []
+        for address, length in ranges:
+            hit = [p for p in bad if address <= p < address + length]
+            if hit:
+                if error is not None:
+                    raise error
+                first = min(hit)
+                if first > address:
+                    kept.append((address, first - address))
+                break
+            kept.append((address, length))
+        return original(self, kept, buf, buf_addr, offset) if kept else 0
+
+    monkeypatch.setattr(ProcessMemory, "read_ranges", read_ranges)
+
+
+def test_page_failing_during_the_copy_is_failed_and_the_target_resumed(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    with target("--fill", "16", "--threads", "1") as t:
+        addr, size = t.area("fill")
+        bad = {addr + 5 * PAGE, addr + 6 * PAGE, addr + 300 * PAGE}
+        _fail_reads_at(monkeypatch, bad)
+        out = tmp_path / "fail.msl"
+        report = capture(t.pid, _options(out))
+        assert report.outcome == "complete" and report.freeze["copy_first"] is True
+        assert tracer_pid(t.pid) == 0 and "t" not in thread_states(t.pid).values() and t.alive()
+    got = pages(out, addr, size)
+    for i, (state, data) in enumerate(got):
+        if addr + i * PAGE in bad:
+            assert (state, data) == ("failed", None), i
+        else:
+            assert state == "captured" and data == _fill_page(i), i
+    assert _deep_ok(out) == ("ok", "present")
+
+
+def test_error_during_the_copy_resumes_the_target_and_keeps_a_verifiable_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with target("--fill", "16", "--threads", "1") as t:
+        addr, _ = t.area("fill")
+        _fail_reads_at(monkeypatch, {addr + 3 * PAGE}, OSError(errno.EPERM, "Operation not permitted"))
+        out = tmp_path / "denied.msl"
+        with pytest.raises(AcquireError) as info:
+            capture(t.pid, _options(out))
+        assert "permission" in str(info.value).lower() or "not permitted" in str(info.value)
+        assert tracer_pid(t.pid) == 0 and "t" not in thread_states(t.pid).values() and t.alive()
+    assert not out.exists()
+    kept = _partial(out)
+    assert kept is not None and stat.S_IMODE(kept.stat().st_mode) == 0o600
+    with MslReader(kept) as reader:
+        assert verify(reader).chain == "ok"
+    # the scratch copy never had a name: nothing but the kept partial file is left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [kept.name]
+
+
+def test_no_scratch_space_streams_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_a: object, **_k: object) -> None:
+        raise ScratchError(errno.ENOSPC, "cannot reserve bytes for the copy: No space left on device")
+
+    monkeypatch.setattr("memslice.acquirer.engine.ScratchFile", refuse)
+    with target("--fill", "8") as t:
+        addr, size = t.area("fill")
+        out = tmp_path / "stream.msl"
+        report = capture(t.pid, _options(out))
+        assert t.alive() and tracer_pid(t.pid) == 0
+    assert "copy_first" not in report.freeze and report.freeze["frozen"] is True
+    assert any("No space left" in w for w in report.warnings)
+    got = pages(out, addr, size)
+    assert all(s == "captured" and d == _fill_page(i) for i, (s, d) in enumerate(got))
+    assert _deep_ok(out) == ("ok", "present")
+
+
+def test_scratch_file_grows_keeps_bytes_and_has_no_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scratch_mod, "_GROW_MIN", 2 * MIB)
+    s = ScratchFile(tmp_path / "out.msl", expected=0, window=MIB)
+    try:
+        assert list(tmp_path.iterdir()) == []  # unlinked at once
+        assert stat.S_IMODE(os.fstat(s.fd).st_mode) == 0o600
+        written = []
+        for i in range(7):  # 7 MiB through 1 MiB windows: more than the first reservation
+            window, offset = s.window()
+            data = bytes([i + 1]) * (MIB - PAGE)
+            window[:len(data)] = data
+            window.release()
+            s.commit(len(data))
+            written.append((offset, data))
+        assert len(s.segments) > 1
+        for offset, data in written:
+            view = s.view(offset, len(data))
+            assert bytes(view) == data
+            view.release()
+        s.drop(*[written[0][0], len(written[0][1])])
+        view = s.view(written[1][0], len(written[1][1]))
+        assert bytes(view) == written[1][1]  # dropping one part leaves the others
+        view.release()
+    finally:
+        s.close()
+    assert s.fd == -1
+
+
+def test_estimate_counts_resident_pages_not_reservations() -> None:
+    with target("--fill", "32", "--sparse", "4") as t:
+        fill = t.area("fill")[1]
+        opts = CaptureOptions(output=Path("unused.msl"))
+        got = copy_first.estimate(t.pid, opts, not_resident=True)
+        everything = copy_first.estimate(t.pid, opts, not_resident=False)
+    assert fill <= got < 4 << 30 <= everything
