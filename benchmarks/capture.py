@@ -13,7 +13,7 @@ it measures, interleaved, best of ``--repeat``:
 * the raw copy limit: every readable mapping copied with ``process_vm_readv`` into one
   8 MiB buffer (no hash, no write) - the least time any acquirer must stop the target;
 * ``msl capture -c none``, ``-c zstd``, ``-c lz4`` as a user runs them (CLI, warm bytecode
-  cache; fsync before rename), with the frozen time from ``--report`` (``freeze.seconds``);
+  cache; fsync before rename), with the frozen time its summary prints (``frozen for X s``);
 * ``gcore`` (ELF core, no fsync) and ``gcore`` + ``sync`` of its file (durable, like ours);
   gcore stops the target for its whole run, so its frozen time is its wall time.
 
@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -93,8 +94,9 @@ class Target:
         self.proc.wait()
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, dict[str, int], int, str]:
-    """Run ``cmd`` under the RSS wrapper: (seconds, {maxrss_kib, anon_kib}, exit code, stderr tail)."""
+def timed(cmd: list[str], env: dict[str, str] | None = None,
+          stdout: bool = False) -> tuple[float, dict[str, int], int, str]:
+    """Run ``cmd`` under the RSS wrapper: (seconds, {maxrss_kib, anon_kib}, exit code, stderr tail or stdout)."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         started = time.perf_counter()
         proc = subprocess.run([PY, str(WRAPPER), rss.name, *cmd], capture_output=True, text=True, env=env,
@@ -102,6 +104,8 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, dic
         seconds = time.perf_counter() - started
         text = rss.read()
         peaks = json.loads(text) if text else {"maxrss_kib": 0, "anon_kib": 0}
+    if stdout and proc.returncode == 0:
+        return seconds, peaks, proc.returncode, proc.stdout
     return seconds, peaks, proc.returncode, (proc.stderr or proc.stdout)[-300:]
 
 
@@ -153,16 +157,13 @@ def run_tools(t: Target, tag: str, out: Path, args: argparse.Namespace, keep: se
 
     def msl_run(codec: str) -> Run:
         path = out / f"{tag}-ours-{codec}.msl"
-        report = out / f"{tag}-ours-{codec}.json"
 
         def run() -> tuple[float, dict[str, int], int, str, float | None]:
-            seconds, peaks, code, err = timed([PY, "-m", "memslice.cli.main", "capture", str(t.pid), "-q", "--force",
-                                               "-o", str(path), "-c", codec, "--report", str(report)], env)
-            frozen = None
-            if code == 0:
-                frozen = float(json.loads(report.read_text())["freeze"].get("seconds", "nan"))
-                report.unlink()
-            return seconds, peaks, code, err, frozen
+            # no --report: it adds a SHA-256 pass over the file (chain of custody); the summary names the freeze
+            seconds, peaks, code, out_text = timed([PY, "-m", "memslice.cli.main", "capture", str(t.pid), "--force",
+                                                    "-o", str(path), "-c", codec], env, stdout=True)
+            found = re.search(r"frozen for ([0-9.]+) s", out_text)
+            return seconds, peaks, code, out_text, float(found.group(1)) if found else None
         return run
 
     for codec in ("none", "zstd", "lz4"):

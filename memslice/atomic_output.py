@@ -57,6 +57,8 @@ from memslice.errors import DestinationExistsError, OutputError
 
 TEMP_SUFFIX = ".partial"
 """Suffix of every temporary output file (``NAME.<random>.partial``)."""
+SCRATCH_SUFFIX = ".scratch"
+"""Suffix of a scratch file (``NAME.<random>.scratch``; unlinked as soon as it is created)."""
 
 _RANDOM_BYTES = 8
 _NAME_KEEP = 200  # characters of the destination name kept in the temporary name (NAME_MAX is 255)
@@ -465,7 +467,7 @@ def open_scratch(path: str | os.PathLike[str]) -> int:
     """A new, already unlinked read-write scratch file next to ``path`` (e.g. for an mmap).
 
     Created like every temporary output (``O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC``, mode 0600,
-    an unpredictable ``NAME.<random>.partial`` name, relative to a descriptor of the checked
+    an unpredictable ``NAME.<random>.scratch`` name, relative to a descriptor of the checked
     directory) and unlinked at once: nothing is left behind, whatever happens to the process.
 
     Args:
@@ -487,7 +489,7 @@ def open_scratch(path: str | os.PathLike[str]) -> int:
     flags = (_CREATE_FLAGS & ~os.O_WRONLY) | os.O_RDWR
     try:
         for _ in range(16):
-            name = f"{Path(shown).name[:_NAME_KEEP]}.{secrets.token_hex(_RANDOM_BYTES)}{TEMP_SUFFIX}"
+            name = f"{Path(shown).name[:_NAME_KEEP]}.{secrets.token_hex(_RANDOM_BYTES)}{SCRATCH_SUFFIX}"
             try:
                 fd = os.open(name, flags, 0o600, dir_fd=dir_fd)
             except FileExistsError:
