@@ -8,10 +8,11 @@ our anonymous memory, so memory stays bounded whatever the target's size.
 
 Before the freeze the expected size is reserved on disk (``posix_fallocate``: a full disk is
 found here, as an error, never as a SIGBUS inside the freeze) and faulted in writable
-(``MADV_POPULATE_WRITE``), so the copy in the freeze is a bare ``process_vm_readv`` into
-mapped pages. When the target needs more than the estimate, further segments are reserved
-and mapped during the copy. Each part is dropped (``MADV_REMOVE``: page cache and disk
-blocks freed, nothing is ever written back) as soon as it has been written to the capture.
+(``MADV_POPULATE_WRITE``, up to a quarter of the available memory), so the copy in the
+freeze is a bare ``process_vm_readv`` into mapped pages. When the target needs more than the
+estimate, further segments are reserved and mapped during the copy. Each part is dropped
+(``MADV_REMOVE``: page cache and disk blocks freed, nothing is ever written back) as soon
+as it has been written to the capture.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class ScratchError(OSError):
 class _Segment:
     """One mapped part of the scratch file."""
 
-    def __init__(self, fd: int, offset: int, size: int, prefault: bool) -> None:
+    def __init__(self, fd: int, offset: int, size: int, prefault: int) -> None:
         try:
             os.posix_fallocate(fd, offset, size)
         except OSError as exc:
@@ -42,9 +43,9 @@ class _Segment:
         self.offset = offset
         self.size = size
         self.map = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE, offset=offset)
-        if prefault:
+        if prefault > 0:
             with contextlib.suppress(OSError, ValueError):  # an old kernel: pages fault in during the copy
-                self.map.madvise(_MADV_POPULATE_WRITE)
+                self.map.madvise(_MADV_POPULATE_WRITE, 0, min(size, _round_up(prefault, mmap.PAGESIZE)))
 
 
 class ScratchFile:
@@ -62,8 +63,9 @@ class ScratchFile:
         self.fd = open_scratch(output)
         self.used = 0
         self.segments: list[_Segment] = []
+        self._prefault_left = _prefault_budget()
         try:
-            self._grow(max(_round_up(expected, self.page) + self.window_bytes, self.window_bytes), prefault=True)
+            self._grow(max(_round_up(expected, self.page) + self.window_bytes, self.window_bytes))
         except BaseException:
             self.close()
             raise
@@ -73,8 +75,10 @@ class ScratchFile:
         """Bytes reserved so far."""
         return sum(s.size for s in self.segments)
 
-    def _grow(self, size: int, *, prefault: bool) -> None:
+    def _grow(self, size: int) -> None:
+        prefault = min(size, self._prefault_left)
         self.segments.append(_Segment(self.fd, self.reserved, size, prefault))
+        self._prefault_left -= prefault
 
     def _segment(self, offset: int) -> _Segment:
         for seg in reversed(self.segments):
@@ -91,7 +95,7 @@ class ScratchFile:
         seg = self.segments[-1]
         if self.used + self.window_bytes > seg.offset + seg.size:
             self.used = self.reserved  # a window never straddles two segments
-            self._grow(max(_GROW_MIN, self.window_bytes), prefault=True)
+            self._grow(max(_GROW_MIN, self.window_bytes))
             seg = self.segments[-1]
         start = self.used - seg.offset
         return memoryview(seg.map)[start:start + self.window_bytes], self.used
@@ -127,6 +131,22 @@ class ScratchFile:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+
+
+def _prefault_budget() -> int:
+    """Most bytes faulted in ahead: a quarter of ``MemAvailable``.
+
+    Dirty page cache beyond the kernel's dirty limits would be written back, zeros and all,
+    before the copy even starts; beyond the budget pages fault in during the copy instead.
+    """
+    try:
+        with open("/proc/meminfo", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) * 1024 // 4
+    except (OSError, ValueError):
+        pass
+    return 1 << 30
 
 
 def _round_up(n: int, page: int) -> int:
