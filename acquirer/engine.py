@@ -165,6 +165,7 @@ class _Capture:
         self.investigation: investigation_hooks.investigate.Investigation | None = None
         self._omitted: list[tuple[Mapping, int, int]] = []
         self.scratch: ScratchFile | None = None
+        self._scratch_closing: threading.Thread | None = None
         self._bytes_done = self._regions_done = self._failed = self._plans_total = 0
 
     # -- top level ------------------------------------------------------------------------
@@ -206,6 +207,8 @@ class _Capture:
             self.memory.close()
             if self.scratch is not None:
                 self.scratch.close()
+            if self._scratch_closing is not None:
+                self._scratch_closing.join()
             self._finish_report(time.perf_counter() - started)
         return self.report
 
@@ -562,7 +565,7 @@ class _Capture:
                 writeback.advance(self._writer().bytes_written)
         finally:
             writeback.close()
-            scratch.close()
+            self._scratch_closing = scratch.close_in_background()  # freed while modules are hashed and fsync runs
             if self.memory.pagemap_error:
                 self.report.warnings.append(f"{self.memory.pagemap_error}: untouched pages were read (no NotResident)")
             self._region_reports(plans)

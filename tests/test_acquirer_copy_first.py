@@ -200,13 +200,18 @@ def test_scratch_file_grows_keeps_bytes_and_has_no_name(tmp_path: Path, monkeypa
             view = s.view(offset, len(data))
             assert bytes(view) == data
             view.release()
-        s.drop(*[written[0][0], len(written[0][1])])
-        view = s.view(written[1][0], len(written[1][1]))
-        assert bytes(view) == written[1][1]  # dropping one part leaves the others
+        monkeypatch.setattr(scratch_mod, "DROP_BATCH", 2 * MIB)
+        s.drop(written[2][0], len(written[2][1]))  # three parts done: one 2 MiB batch is freed
+        view = s.view(written[0][0], len(written[0][1]))
+        assert bytes(view) == bytes(len(written[0][1]))  # punched out: reads as zeros now
         view.release()
+        for offset, data in written[3:]:  # the parts not yet written out are untouched
+            view = s.view(offset, len(data))
+            assert bytes(view) == data
+            view.release()
     finally:
-        s.close()
-    assert s.fd == -1
+        s.close_in_background().join()
+    assert s.fd == -1 and s.segments == []
 
 
 def test_estimate_counts_resident_pages_not_reservations() -> None:

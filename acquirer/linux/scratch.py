@@ -10,9 +10,9 @@ Before the freeze the expected size is reserved on disk (``posix_fallocate``: a 
 found here, as an error, never as a SIGBUS inside the freeze) and faulted in writable
 (``MADV_POPULATE_WRITE``, up to a quarter of the available memory), so the copy in the
 freeze is a bare ``process_vm_readv`` into mapped pages. When the target needs more than the
-estimate, further segments are reserved and mapped during the copy. Each part is dropped
-(``MADV_REMOVE``: page cache and disk blocks freed, nothing is ever written back) as soon
-as it has been written to the capture.
+estimate, further segments are reserved and mapped during the copy. Written parts are
+dropped (``MADV_REMOVE``: page cache and disk blocks freed, nothing written back) a GiB at
+a time, the rest when the file is closed, in the background while the capture ends.
 """
 
 from __future__ import annotations
@@ -20,12 +20,15 @@ from __future__ import annotations
 import contextlib
 import mmap
 import os
+import threading
 
 from memslice.atomic_output import open_scratch
 
 _MADV_POPULATE_WRITE = 23
 _MADV_REMOVE = getattr(mmap, "MADV_REMOVE", 9)
 _GROW_MIN = 64 << 20
+DROP_BATCH = 1 << 30
+"""Used scratch bytes freed at once (see :meth:`ScratchFile.drop`)."""
 
 
 class ScratchError(OSError):
@@ -62,6 +65,8 @@ class ScratchFile:
         self.window_bytes = _round_up(window, self.page)
         self.fd = open_scratch(output)
         self.used = 0
+        self._dropped = 0
+        self._lock = threading.Lock()
         self.segments: list[_Segment] = []
         self._prefault_left = _prefault_budget()
         try:
@@ -111,26 +116,40 @@ class ScratchFile:
         return memoryview(seg.map)[start:start + nbytes]
 
     def drop(self, offset: int, nbytes: int) -> None:
-        """Free the page cache and disk blocks of bytes no longer needed."""
-        if nbytes <= 0:
-            return
-        seg = self._segment(offset)
-        start = offset - seg.offset
-        length = _round_up(nbytes, self.page)
-        with contextlib.suppress(OSError, ValueError):  # a file system without hole punching: freed at close
-            seg.map.madvise(_MADV_REMOVE, start, length)
+        """Bytes up to ``offset + nbytes`` are no longer needed.
+
+        They are freed (page cache and disk blocks, ``MADV_REMOVE``) in batches of
+        :data:`DROP_BATCH` bytes: hole punching costs about as much per byte as the final
+        close, so a capture smaller than a batch frees everything at :meth:`close` at once,
+        and a large one keeps at most a batch of used scratch in the page cache.
+        """
+        end = _round_up(offset + nbytes, self.page)
+        while end - self._dropped >= DROP_BATCH:
+            seg = self._segment(self._dropped)
+            start = self._dropped - seg.offset
+            length = min(seg.offset + seg.size - self._dropped, DROP_BATCH)
+            with contextlib.suppress(OSError, ValueError):  # no hole punching here: freed at close
+                seg.map.madvise(_MADV_REMOVE, start, length)
+            self._dropped += length
 
     def close(self) -> None:
-        """Unmap and close (the file was never linked, so its blocks are freed now)."""
-        for seg in self.segments:
-            try:
-                seg.map.close()
-            except BufferError:  # a view still exported: the mapping goes when it is collected
-                pass
-        self.segments = []
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
+        """Unmap and close (the file was never linked, so its blocks are freed now); idempotent."""
+        with self._lock:
+            for seg in self.segments:
+                try:
+                    seg.map.close()
+                except BufferError:  # a view still exported: the mapping goes when it is collected
+                    pass
+            self.segments = []
+            if self.fd >= 0:
+                os.close(self.fd)
+                self.fd = -1
+
+    def close_in_background(self) -> threading.Thread:
+        """Start :meth:`close` on a thread (freeing a large scratch file takes a while) and return it."""
+        thread = threading.Thread(target=self.close, name="msl-scratch-close", daemon=True)
+        thread.start()
+        return thread
 
 
 def _prefault_budget() -> int:
