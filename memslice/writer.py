@@ -55,6 +55,17 @@ def new_uuid() -> bytes:
     return uuid.uuid4().bytes
 
 
+def _single_threaded(hash_algo: int) -> Any:
+    """The hash constructor of ``hash_algo``, BLAKE3 without its own threads."""
+    from memslice.generated.enums import HashAlgo
+
+    if hash_algo == HashAlgo.BLAKE3:
+        import blake3
+
+        return blake3.blake3
+    return hasher_factory(hash_algo)
+
+
 def _pad8(n: int) -> int:
     return (n + 7) & ~7
 
@@ -123,7 +134,10 @@ class MslWriter:
         self.compression = _COMPRESSION[compression]
         self.overwrite = overwrite
         self.max_block_length = max_block_length
-        self._new_hasher = hasher_factory(hash_algo)
+        # The writer runs its two hashes (block chain, FileHash) side by side on two workers, so each is
+        # single-threaded: BLAKE3's own thread pool on top of that oversubscribes the cores (its idle
+        # threads spin) and cost more CPU than it saves.
+        self._new_hasher = _single_threaded(hash_algo)
         dump_uuid = dump_uuid or new_uuid()
         self._sealer: Any = None
         if encryption is not None:
