@@ -49,6 +49,8 @@ class CopiedChunk:
         read_seconds: Time the reads took.
         causes: Why pages are not Captured.
         last: It is the mapping's last chunk.
+        block_offset: In-place copy: where the chunk's block starts in the capture file
+            (``offset`` is then where its PageData lies in that file); -1 otherwise.
     """
 
     plan: RegionPlan
@@ -60,6 +62,7 @@ class CopiedChunk:
     read_seconds: float
     causes: list[str] = field(default_factory=list)
     last: bool = False
+    block_offset: int = -1
 
 
 class SnapshotCopier(ChunkReader):
@@ -104,6 +107,63 @@ class SnapshotCopier(ChunkReader):
                 yield CopiedChunk(plan=plan, base=chunk.base, states=chunk.states, offset=offset, nbytes=nbytes,
                                   timestamp=chunk.timestamp, read_seconds=chunk.read_seconds, causes=chunk.causes,
                                   last=chunk.last)
+            if should_stop():
+                return
+
+
+class InPlaceCopier(SnapshotCopier):
+    """Copy every planned page straight to its final place in the capture file (``-c none``).
+
+    The file is mapped (``scratch`` wraps its descriptor); the Memory Region blocks follow each
+    other from ``start``, and a block's PageData starts ``head_size(pages)`` bytes after the
+    block (header, fixed fields, padded map: known before the read). Each chunk's Captured pages
+    are read to that offset; after a short read the salvage packs the pages that were read, so
+    the block simply ends earlier and the next one starts there.
+
+    Args:
+        memory: The process memory reader.
+        plans: Mappings to read, in address order.
+        scratch: The mapped capture file.
+        start: Offset of the first Memory Region block.
+        head_size: Bytes before PageData in a block of that many pages.
+        page_size: System page size.
+        chunk_bytes: Largest page data of one chunk.
+        not_resident: Use the NotResident state (format 1.1).
+        frozen: Every thread of the target is stopped.
+    """
+
+    def __init__(self, memory: ProcessMemory, plans: Sequence[RegionPlan], scratch: ScratchFile, *, start: int,
+                 head_size: Callable[[int], int], page_size: int, chunk_bytes: int, not_resident: bool,
+                 frozen: bool) -> None:
+        super().__init__(memory, plans, scratch, page_size=page_size, chunk_bytes=chunk_bytes,
+                         not_resident=not_resident, frozen=frozen)
+        self.pos = start
+        self.head_size = head_size
+        self._placed = (-1, 0)
+
+    def _buffer(self) -> bytearray:  # type: ignore[override] - the destination is chosen in _read
+        return bytearray(0)
+
+    def _read(self, base: int, states: str, buf: bytearray, causes: list[str]) -> tuple[str, int]:
+        data_at = self.pos + self.head_size(len(states))
+        window = self.scratch.window_at(data_at, states.count("0") * self.page_size)
+        try:
+            states, nbytes = super()._read(base, states, window, causes)  # type: ignore[arg-type]
+        finally:
+            window.release()
+        self._placed = (data_at, nbytes)
+        return states, nbytes
+
+    def _copy(self, should_stop: Callable[[], bool]) -> Iterator[CopiedChunk]:
+        for plan in self.plans:
+            for chunk in self._plan_chunks(plan):
+                block_at = self.pos
+                offset, nbytes = self._placed if chunk.buffer is not None else (-1, 0)
+                self._placed = (-1, 0)
+                self.pos += self.head_size(len(chunk.states)) + nbytes
+                yield CopiedChunk(plan=plan, base=chunk.base, states=chunk.states, offset=offset, nbytes=nbytes,
+                                  timestamp=chunk.timestamp, read_seconds=chunk.read_seconds, causes=chunk.causes,
+                                  last=chunk.last, block_offset=block_at)
             if should_stop():
                 return
 

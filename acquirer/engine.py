@@ -81,7 +81,7 @@ from memslice.generated.enums import (
     ThreadFlags,
 )
 
-from memslice.atomic_output import check_destination, write_error
+from memslice.atomic_output import AtomicFile, check_destination, write_error
 from memslice.errors import DestinationExistsError, MslError, OutputError
 from memslice.integrity import hasher_factory
 from memslice.writer import MslWriter, cap_bitmap_for, new_uuid
@@ -89,6 +89,7 @@ from memslice.writer import MslWriter, cap_bitmap_for, new_uuid
 _T = TypeVar("_T")
 _PATH_MAX = 0xFFFE
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+_IN_PLACE_HEADROOM = 16 << 20  # reserved beyond the estimate: the blocks before the memory, block heads
 _ARCH_NAMES = ENUM_NAMES["arch_type"]
 
 
@@ -166,6 +167,7 @@ class _Capture:
         self._omitted: list[tuple[Mapping, int, int]] = []
         self.scratch: ScratchFile | None = None
         self._scratch_closing: threading.Thread | None = None
+        self._early: AtomicFile | None = None
         self._bytes_done = self._regions_done = self._failed = self._plans_total = 0
 
     # -- top level ------------------------------------------------------------------------
@@ -209,14 +211,13 @@ class _Capture:
                 self.scratch.close()
             if self._scratch_closing is not None:
                 self._scratch_closing.join()
+            if self._early is not None and self.writer is None:  # never handed to a writer: remove it
+                self._early.discard()
             self._finish_report(time.perf_counter() - started)
         return self.report
 
     def _body(self, identity: procfs.ProcessIdentityInfo, mappings: list[Mapping], modules: list[Module],
               threads: list[ThreadCapture], plans: list[RegionPlan]) -> None:
-        copied = self._copy_first(plans)  # while frozen; None: read while writing (streaming)
-        if copied is not None:
-            self._thaw()
         module_uuids = [new_uuid() for _ in modules]
         pi_uuid = self._write(self._writer().add, self._process_identity(identity),
                               flags=BlockFlags.HAS_CHILDREN if threads and self.is_11 else 0)
@@ -229,6 +230,10 @@ class _Capture:
         if self.is_11:
             for thread in threads:
                 self._write(self._writer().add, self._thread_context(thread), parent_uuid=pi_uuid)
+        self._check_stop()
+        copied = self._copy_first(plans)  # while frozen; None: read while writing (streaming)
+        if copied is not None:
+            self._thaw()
         self._check_stop()
         self._memory(plans, copied)
         self._thaw()
@@ -434,7 +439,7 @@ class _Capture:
                 cap_bitmap=int(caps), flags=int(flags), os_type=OsType.LINUX, arch_type=int(identity.arch),
                 pid=self.pid, timestamp=self.report.timing.get("started_ns") or time.time_ns(),
                 clock_source=ClockSource.CLOCK_REALTIME, overwrite=self.options.force,
-                encryption=self.options.encryption)
+                encryption=self.options.encryption, atomic_file=self._early)
         except OutputError as exc:
             raise _acquire_error(exc, self.pid) from None
         except OSError as exc:
@@ -488,19 +493,36 @@ class _Capture:
             return
         expected = copy_first.estimate(self.pid, opts, not_resident=self.is_11)
         try:
-            self.scratch = ScratchFile(opts.output, expected, opts.chunk_bytes)
+            if opts.compression == "none":  # copy in place: the capture file itself, mapped and preallocated
+                self._early = AtomicFile(opts.output, force=opts.force, readable=True)
+                self.scratch = ScratchFile(opts.output, expected + _IN_PLACE_HEADROOM, opts.chunk_bytes,
+                                           fd=self._early.fd)
+            else:
+                self.scratch = ScratchFile(opts.output, expected, opts.chunk_bytes)
         except (ScratchError, OutputError, OSError) as exc:
             self.report.warnings.append(f"no scratch space for a copy-first capture ({exc}); the target stays "
                                         "frozen while the capture is written")
             self.scratch = None
+            if self._early is not None:
+                self._early.discard()
+                self._early = None
 
     def _copy_first(self, plans: list[RegionPlan]) -> list[copy_first.CopiedChunk] | None:
         """Copy every planned page into the scratch file while frozen; None when streaming."""
         if self.scratch is None or not self._all_stopped():
             return None
-        copier = copy_first.SnapshotCopier(self.memory, plans, self.scratch, page_size=_PAGE_SIZE,
-                                           chunk_bytes=self.options.chunk_bytes, not_resident=self.is_11,
-                                           frozen=True)
+        copier: copy_first.SnapshotCopier
+        if self._early is not None:
+            writer = self._writer()
+            log2 = _PAGE_SIZE.bit_length() - 1
+            copier = copy_first.InPlaceCopier(
+                self.memory, plans, self.scratch, start=writer.bytes_written,
+                head_size=lambda pages: writer.region_head_size(pages, log2), page_size=_PAGE_SIZE,
+                chunk_bytes=self.options.chunk_bytes, not_resident=self.is_11, frozen=True)
+        else:
+            copier = copy_first.SnapshotCopier(self.memory, plans, self.scratch, page_size=_PAGE_SIZE,
+                                               chunk_bytes=self.options.chunk_bytes, not_resident=self.is_11,
+                                               frozen=True)
         self.report.read_method = self.memory.method
         started = time.perf_counter()
         try:
@@ -555,10 +577,14 @@ class _Capture:
             for chunk in copied:
                 if self.stop.is_set():
                     break
+                in_place = chunk.block_offset >= 0
+                if in_place and chunk.block_offset != self._writer().bytes_written:
+                    raise AcquireError(f"internal: block planned at {chunk.block_offset}, file at "
+                                       f"{self._writer().bytes_written}", pid=self.pid)
                 data = scratch.view(chunk.offset, chunk.nbytes) if chunk.nbytes else memoryview(b"")
                 try:
                     self._region_block(chunk.plan, chunk.base, chunk.states, data, chunk.timestamp,
-                                       chunk.read_seconds, chunk.causes, chunk.last)
+                                       chunk.read_seconds, chunk.causes, chunk.last, in_place=in_place)
                 finally:
                     data.release()
                 scratch.drop(chunk.offset, chunk.nbytes)
@@ -572,11 +598,11 @@ class _Capture:
         self._check_stop()
 
     def _region_block(self, plan: RegionPlan, base: int, states: str, data: memoryview, timestamp: int,
-                      read_seconds: float, causes: list[str], last: bool) -> None:
+                      read_seconds: float, causes: list[str], last: bool, in_place: bool = False) -> None:
         """Write one chunk as a Memory Region block and account for it."""
         self._write(self._writer().add_memory_region, base, states, data,
                     page_size_log2=_PAGE_SIZE.bit_length() - 1, protection=plan.protection,
-                    region_type=int(plan.region_type), timestamp=timestamp)
+                    region_type=int(plan.region_type), timestamp=timestamp, in_place=in_place and bool(len(data)))
         stats = plan.stats
         stats.blocks += 1
         for digit in "0123":

@@ -224,6 +224,7 @@ class AtomicFile:
         force: Replace an existing regular file (or a symbolic link, itself) at commit.
         mode: Permission bits of the new file (default 0600; public files such as
             generated source code pass 0644).
+        readable: Open it read-write (e.g. to map it), not write-only.
 
     Attributes:
         path: The destination.
@@ -235,8 +236,10 @@ class AtomicFile:
             created.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, force: bool = False, mode: int = 0o600) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, force: bool = False, mode: int = 0o600,
+                 readable: bool = False) -> None:
         self.shown = os.fspath(path)
+        self._flags = (_CREATE_FLAGS & ~os.O_WRONLY) | os.O_RDWR if readable else _CREATE_FLAGS
         self.path = check_destination(path, force=force)
         self.force = force
         self.mode = mode
@@ -262,7 +265,7 @@ class AtomicFile:
         for _ in range(16):
             name = f"{self._name[:_NAME_KEEP]}.{secrets.token_hex(_RANDOM_BYTES)}{TEMP_SUFFIX}"
             try:
-                fd = os.open(name, _CREATE_FLAGS, self.mode, dir_fd=self._dir_fd)
+                fd = os.open(name, self._flags, self.mode, dir_fd=self._dir_fd)
             except FileExistsError as exc:  # improbable with 64 random bits: someone is guessing; try again
                 last = exc
                 continue

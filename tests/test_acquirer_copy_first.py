@@ -11,10 +11,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import random
 import re
 import signal
 import stat
 import subprocess
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,7 @@ from memslice.acquirer.linux import scratch as scratch_mod
 from memslice.acquirer.linux.memory import ProcessMemory
 from memslice.acquirer.linux.scratch import ScratchError, ScratchFile
 from memslice.acquirer.options import CaptureOptions
+from memslice.generated.blocks import memory_region
 
 from memslice import MslReader, verify
 from tests.targets.harness import (
@@ -74,12 +78,15 @@ def _pause_when_written(out: Path, args: list[str], at: int):
 
 
 def test_target_runs_while_the_copy_is_written_and_dies_without_losing_a_page(tmp_path: Path) -> None:
-    t = Target("--fill", "128", "--threads", "2")
+    t = Target("--random", "48", "--seed", "11", "--threads", "2")
     try:
-        addr, size = t.area("fill")
+        addr, size = t.area("random")
         out = tmp_path / "cf.msl"
         report = tmp_path / "cf.json"
-        proc = _pause_when_written(out, [str(t.pid), "-o", str(out), "-q", "--report", str(report)], 8 * MIB)
+        # -c zstd: copied into the scratch file (a -c none file is preallocated: its size is no progress);
+        # random bytes, so the file grows past 8 MiB while the memory is written
+        proc = _pause_when_written(out, [str(t.pid), "-o", str(out), "-q", "-c", "zstd", "--report", str(report)],
+                                   8 * MIB)
         try:
             # the file is being written: the copy is done and the target runs again, untraced
             assert tracer_pid(t.pid) == 0 and "t" not in thread_states(t.pid).values()
@@ -93,12 +100,69 @@ def test_target_runs_while_the_copy_is_written_and_dies_without_losing_a_page(tm
     assert result.returncode == 0, result.stderr
     got = pages(out, addr, size)
     assert [s for s, _ in got] == ["captured"] * (size // PAGE)
-    assert all(d == _fill_page(i) for i, (_, d) in enumerate(got))
+    assert b"".join(d for _, d in got if d is not None) == random.Random(11).randbytes(size)
     assert _deep_ok(out) == ("ok", "present")
     rep = json.loads(report.read_text())
     assert rep["freeze"]["copy_first"] is True and rep["freeze"]["threads_stopped"] == 3
     assert rep["freeze"]["seconds"] >= rep["freeze"]["copy_seconds"] > 0
     assert not rep["errors"]
+
+
+class _OnFirstBlock:
+    """A progress callback that runs ``action`` once, after the first Memory Region is written."""
+
+    def __init__(self, action: Callable[[], None]) -> None:
+        self.action = action
+        self.calls = 0
+
+    def update(self, **_: int) -> None:
+        self.calls += 1
+        if self.calls == 1:
+            self.action()
+
+    def finish(self) -> None:
+        pass
+
+
+def test_in_place_copy_target_runs_while_written_and_dies_without_losing_a_page(tmp_path: Path) -> None:
+    t = Target("--fill", "64", "--threads", "2")
+    seen: dict[str, object] = {}
+
+    def first_block() -> None:  # the memory is being written: the target runs again, untraced
+        seen["tracer"] = tracer_pid(t.pid)
+        seen["states"] = set(thread_states(t.pid).values())
+        seen["alive"] = t.alive()
+        kill_process(t.pid)
+
+    try:
+        addr, size = t.area("fill")
+        out = tmp_path / "ip.msl"
+        report = capture(t.pid, _options(out), progress=_OnFirstBlock(first_block))
+    finally:
+        t.close()
+    assert seen["tracer"] == 0 and "t" not in seen["states"] and seen["alive"] is True  # type: ignore[operator]
+    assert report.outcome == "complete" and report.freeze["copy_first"] is True
+    assert report.freeze["threads_stopped"] == 3
+    got = pages(out, addr, size)
+    assert [s for s, _ in got] == ["captured"] * (size // PAGE)
+    assert all(d == _fill_page(i) for i, (_, d) in enumerate(got))
+    assert _deep_ok(out) == ("ok", "present")
+    assert out.stat().st_size == report.totals["file_bytes"]  # the preallocated tail was cut off
+
+
+def test_in_place_copy_interrupted_keeps_a_verifiable_file(tmp_path: Path) -> None:
+    stop = threading.Event()
+    with target("--fill", "64", "--threads", "1") as t:
+        out = tmp_path / "ipint.msl"
+        report = capture(t.pid, _options(out), stop=stop, progress=_OnFirstBlock(stop.set))
+        assert tracer_pid(t.pid) == 0 and "t" not in thread_states(t.pid).values() and t.alive()
+    assert report.outcome == "interrupted"
+    with MslReader(out) as reader:
+        result = verify(reader)
+        names = [r.block_type for r in reader.blocks]
+    assert result.chain == "ok" and result.eoc == "absent"
+    assert names.count(memory_region.BLOCK_TYPE) == 1  # the block in flight was completed, no more
+    assert _partial(out) is None
 
 
 def _options(out: Path, **kw: object) -> CaptureOptions:

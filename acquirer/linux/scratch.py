@@ -58,12 +58,16 @@ class ScratchFile:
         output: The capture's destination (the scratch file is created in its directory).
         expected: Bytes to reserve and fault in at once (before the freeze).
         window: Largest window :meth:`window` hands out (a chunk's page data).
+        fd: Map this file instead (the capture file itself, opened read-write, for the
+            copy-in-place of ``-c none``): it is neither closed nor punched here, and
+            :meth:`window_at` places bytes at exact offsets.
     """
 
-    def __init__(self, output: str | os.PathLike[str], expected: int, window: int) -> None:
+    def __init__(self, output: str | os.PathLike[str], expected: int, window: int, fd: int | None = None) -> None:
         self.page = mmap.PAGESIZE
         self.window_bytes = _round_up(window, self.page)
-        self.fd = open_scratch(output)
+        self.owns_fd = fd is None
+        self.fd = open_scratch(output) if fd is None else fd
         self.used = 0
         self._dropped = 0
         self._lock = threading.Lock()
@@ -77,19 +81,33 @@ class ScratchFile:
 
     @property
     def reserved(self) -> int:
-        """Bytes reserved so far."""
-        return sum(s.size for s in self.segments)
+        """Bytes reserved so far (the end of the furthest segment)."""
+        return max((s.offset + s.size for s in self.segments), default=0)
 
-    def _grow(self, size: int) -> None:
+    def _grow(self, size: int, at: int | None = None) -> None:
         prefault = min(size, self._prefault_left)
-        self.segments.append(_Segment(self.fd, self.reserved, size, prefault))
+        self.segments.append(_Segment(self.fd, self.reserved if at is None else at, size, prefault))
         self._prefault_left -= prefault
 
-    def _segment(self, offset: int) -> _Segment:
+    def _segment(self, offset: int, nbytes: int = 1) -> _Segment:
         for seg in reversed(self.segments):
-            if seg.offset <= offset < seg.offset + seg.size:
+            if seg.offset <= offset and offset + nbytes <= seg.offset + seg.size:
                 return seg
-        raise ValueError(f"offset {offset} outside the scratch file")
+        raise ValueError(f"bytes {offset}-{offset + nbytes} outside the scratch file")
+
+    def window_at(self, offset: int, nbytes: int) -> memoryview:
+        """A writable view of bytes ``offset`` to ``offset + nbytes`` of the file (mapped on demand).
+
+        Raises:
+            ScratchError: More space cannot be reserved.
+        """
+        try:
+            seg = self._segment(offset, max(nbytes, 1))
+        except ValueError:
+            start = offset // self.page * self.page
+            self._grow(max(_GROW_MIN, _round_up(offset + nbytes - start, self.page)), at=start)
+            seg = self.segments[-1]
+        return memoryview(seg.map)[offset - seg.offset:offset - seg.offset + nbytes]
 
     def window(self) -> tuple[memoryview, int]:
         """The next free window (``window`` bytes, contiguous) and its scratch offset.
@@ -111,7 +129,7 @@ class ScratchFile:
 
     def view(self, offset: int, nbytes: int) -> memoryview:
         """Bytes copied earlier at ``offset`` (release the view before :meth:`close`)."""
-        seg = self._segment(offset)
+        seg = self._segment(offset, max(nbytes, 1))
         start = offset - seg.offset
         return memoryview(seg.map)[start:start + nbytes]
 
@@ -124,7 +142,7 @@ class ScratchFile:
         and a large one keeps at most a batch of used scratch in the page cache.
         """
         end = _round_up(offset + nbytes, self.page)
-        while end - self._dropped >= DROP_BATCH:
+        while self.owns_fd and end - self._dropped >= DROP_BATCH:
             seg = self._segment(self._dropped)
             start = self._dropped - seg.offset
             length = min(seg.offset + seg.size - self._dropped, DROP_BATCH)
@@ -141,9 +159,9 @@ class ScratchFile:
                 except BufferError:  # a view still exported: the mapping goes when it is collected
                     pass
             self.segments = []
-            if self.fd >= 0:
+            if self.fd >= 0 and self.owns_fd:
                 os.close(self.fd)
-                self.fd = -1
+            self.fd = -1
 
     def close_in_background(self) -> threading.Thread:
         """Start :meth:`close` on a thread (freeing a large scratch file takes a while) and return it."""
