@@ -12,6 +12,10 @@ fails, Unmapped when the mapping is gone. Only the destination differs: each chu
 land in the next window of the scratch mapping instead of a pooled buffer, and the chunk
 keeps the window's offset instead of the bytes.
 
+With ``-c none`` the destination is the capture file itself (:class:`InPlaceCopier`): each
+chunk's pages are read to the offset their PageData will have, so after the resume only the
+block heads are written and the bytes hashed where they lie.
+
 Before the freeze :func:`estimate` sizes the copy from ``/proc/PID/smaps`` (resident and
 swapped pages of private anonymous memory, whole file-backed and shared mappings), so the
 scratch pages can be reserved and faulted in while the target still runs.
