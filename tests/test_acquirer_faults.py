@@ -350,10 +350,11 @@ def test_disk_full_keeps_a_verifiable_partial(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_closes_without_end_of_capture_and_resumes(tmp_path: Path, sig: signal.Signals) -> None:
-    with target("--fill", "512", "--threads", "2") as t:
+    # -c zstd: a -c none capture copies into its preallocated file, whose size says nothing of the
+    # progress (its interrupt is tested in-process in tests/test_acquirer_copy_first.py); random
+    # bytes, so that the compressed file grows
+    with target("--random", "256", "--seed", "3", "--threads", "2") as t:
         out = tmp_path / "int.msl"
-        # -c zstd: a -c none capture copies into its preallocated file, whose size says nothing of
-        # the progress (its interrupt is tested in-process in tests/test_acquirer_copy_first.py)
         proc = _paused_capture(out, [str(t.pid), "-o", str(out), "-q", "-c", "zstd"], 16 * MIB)
         os.kill(proc.pid, sig)
         os.kill(proc.pid, signal.SIGCONT)
