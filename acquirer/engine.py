@@ -183,8 +183,8 @@ class _Capture:
         self.investigation = investigation_hooks.collect(self.pid, opts)
         if self.investigation is not None:
             self.report.investigation = self.investigation.report()
-        self._prepare_copy_first()
         try:
+            self._prepare_copy_first()  # inside: whatever happens, an early capture file is removed below
             if opts.freeze:
                 self.freezer = Freezer(self.pid)
                 self.freezer.freeze()
