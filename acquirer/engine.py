@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from memslice.acquirer import copy_first
 from memslice.acquirer import investigation as investigation_hooks
 from memslice.acquirer.core.plan import CapturePlan, IdentityPlan, ModulePlan, ThreadPlan, VasPlan
 from memslice.acquirer.core.write import AddBlock, Layout, Steps, write_capture
@@ -45,6 +46,7 @@ from memslice.acquirer.errors import (
     OutputExistsError,
     OutputWriteError,
 )
+from memslice.acquirer.linux.scratch import ScratchError, ScratchFile
 from memslice.acquirer.linux.writeback import WritebackStarter
 from memslice.acquirer.options import CaptureOptions
 from memslice.acquirer.pipeline import ChunkReader
@@ -74,7 +76,7 @@ from memslice.generated.enums import (
     ThreadFlags,
 )
 
-from memslice.atomic_output import check_destination, write_error
+from memslice.atomic_output import AtomicFile, check_destination, write_error
 from memslice.errors import DestinationExistsError, MslError, OutputError
 from memslice.integrity import hasher_factory
 from memslice.writer import MslWriter, cap_bitmap_for
@@ -82,6 +84,7 @@ from memslice.writer import MslWriter, cap_bitmap_for
 _T = TypeVar("_T")
 _PATH_MAX = 0xFFFE
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+_IN_PLACE_HEADROOM = 16 << 20  # reserved beyond the estimate: the blocks before the memory, block heads
 _ARCH_NAMES = ENUM_NAMES["arch_type"]
 
 
@@ -144,6 +147,10 @@ class _Capture:
         self._facts: RegionFacts = {}
         self.investigation: Any | None = None  # linux.investigate.Investigation, from the source
         self._omitted: list[tuple[Mapping, int, int]] = []
+        self.scratch: ScratchFile | None = None
+        self._scratch_closing: threading.Thread | None = None
+        self._early: AtomicFile | None = None
+        self._bytes_done = self._regions_done = self._failed = self._plans_total = 0
 
     # -- top level ------------------------------------------------------------------------
     def run(self) -> AcquisitionReport:
@@ -161,6 +168,7 @@ class _Capture:
             self.investigation = investigation_hooks.collect(self.source, opts)
             if self.investigation is not None:
                 self.report.investigation = self.investigation.report()
+            self._prepare_copy_first()  # inside: whatever happens, an early capture file is removed below
             if opts.freeze:
                 self._freeze()
             self._check_stop()
@@ -181,6 +189,12 @@ class _Capture:
         finally:
             self._thaw()
             self.source.close()
+            if self.scratch is not None:
+                self.scratch.close()
+            if self._scratch_closing is not None:
+                self._scratch_closing.join()
+            if self._early is not None and self.writer is None:  # never handed to a writer: remove it
+                self._early.discard()
             self._finish_report(time.perf_counter() - started)
         return self.report
 
@@ -194,7 +208,11 @@ class _Capture:
     def _memory_step(self, regions: Sequence[RegionPlan]) -> None:
         plans = list(regions)
         if self.memory is not None:
-            self._memory(plans)
+            copied = self._copy_first(plans)  # while frozen; None: read while writing (streaming)
+            if copied is not None:
+                self._thaw()
+            self._check_stop()
+            self._memory(plans, copied)
         else:
             self._memory_from_source(plans)
 
@@ -283,7 +301,7 @@ class _Capture:
                 cap_bitmap=int(caps), flags=int(flags), os_type=self.source.os_type, arch_type=int(identity.arch),
                 pid=self.pid, timestamp=self.report.timing.get("started_ns") or time.time_ns(),
                 clock_source=ClockSource.CLOCK_REALTIME, overwrite=self.options.force,
-                encryption=self.options.encryption)
+                encryption=self.options.encryption, atomic_file=self._early)
         except OutputError as exc:
             raise _acquire_error(exc, self.pid) from None
         except OSError as exc:
@@ -325,42 +343,82 @@ class _Capture:
             writer.close_partial()
 
     # -- memory ------------------------------------------------------------------------------------
-    def _memory(self, plans: list[RegionPlan]) -> None:
+    def _prepare_copy_first(self) -> None:
+        """Before the freeze: reserve and fault in the scratch copy (``--freeze``, not encrypted).
+
+        Encrypted captures never put plaintext on disk, so they stream (read while writing)
+        as does ``--no-freeze``; so does a capture whose scratch space cannot be reserved
+        (with a warning).
+        """
+        opts = self.options
+        if not opts.freeze or opts.encryption is not None or self.memory is None or not self.source.can_freeze:
+            return
+        expected = copy_first.estimate(self.pid, opts, not_resident=self.is_11)
+        try:
+            if opts.compression == "none":  # copy in place: the capture file itself, mapped and preallocated
+                self._early = AtomicFile(opts.output, force=opts.force, readable=True)
+                self.scratch = ScratchFile(opts.output, expected + _IN_PLACE_HEADROOM, opts.chunk_bytes,
+                                           fd=self._early.fd)
+            else:
+                self.scratch = ScratchFile(opts.output, expected, opts.chunk_bytes)
+        except (ScratchError, OutputError, OSError) as exc:
+            self.report.warnings.append(f"no scratch space for a copy-first capture ({exc}); the target stays "
+                                        "frozen while the capture is written")
+            self.scratch = None
+            if self._early is not None:
+                self._early.discard()
+                self._early = None
+
+    def _copy_first(self, plans: list[RegionPlan]) -> list[copy_first.CopiedChunk] | None:
+        """Copy every planned page into the scratch file while frozen; None when streaming."""
+        if self.scratch is None or not self._all_stopped():
+            return None
+        copier: copy_first.SnapshotCopier
+        if self._early is not None:
+            writer = self._writer()
+            log2 = _PAGE_SIZE.bit_length() - 1
+            copier = copy_first.InPlaceCopier(
+                self.memory, plans, self.scratch, start=writer.bytes_written,
+                head_size=lambda pages: writer.region_head_size(pages, log2), page_size=_PAGE_SIZE,
+                chunk_bytes=self.options.chunk_bytes, not_resident=self.is_11, frozen=True)
+        else:
+            copier = copy_first.SnapshotCopier(self.memory, plans, self.scratch, page_size=_PAGE_SIZE,
+                                               chunk_bytes=self.options.chunk_bytes, not_resident=self.is_11,
+                                               frozen=True)
+        self.report.read_method = self.memory.method
+        started = time.perf_counter()
+        try:
+            copied = copier.copy(self.stop.is_set)
+        except ScratchError as exc:
+            raise OutputWriteError(f"copying the target's memory into {self.options.output}'s directory: "
+                                   f"{exc.strerror}", pid=self.pid) from None
+        self.report.freeze["copy_seconds"] = round(time.perf_counter() - started, 4)
+        self.report.freeze["copy_first"] = True
+        if copier.gone_note:
+            self.report.error("target", copier.gone_note + "; the pages not read by then are Unmapped")
+        return copied
+
+    def _memory(self, plans: list[RegionPlan], copied: list[copy_first.CopiedChunk] | None = None) -> None:
+        self._bytes_done = self._regions_done = self._failed = 0
+        self._plans_total = len(plans)
+        if copied is not None:
+            self._memory_from_copy(plans, copied)
+            return
         reader = ChunkReader(self.memory, plans, page_size=_PAGE_SIZE, chunk_bytes=self.options.chunk_bytes,
                              queue_depth=self.options.queue_depth, not_resident=self.is_11,
                              frozen=self._all_stopped(), stop=threading.Event())
         self.report.read_method = self.memory.method
-        log2 = _PAGE_SIZE.bit_length() - 1
         writeback = WritebackStarter(self._writer().fileno())
-        bytes_done = 0
-        regions_done = 0
-        failed = 0
         reader.start()
         try:
             for chunk in reader.chunks():
                 if self.stop.is_set():
                     reader.release(chunk)
                     break
-                self._write(self._writer().add_memory_region, chunk.base, chunk.states, chunk.data,
-                            page_size_log2=log2, protection=chunk.plan.protection,
-                            region_type=int(chunk.plan.region_type), timestamp=chunk.timestamp)
+                self._region_block(chunk.plan, chunk.base, chunk.states, chunk.data, chunk.timestamp,
+                                   chunk.read_seconds, chunk.causes, chunk.last)
                 reader.release(chunk)
                 writeback.advance(self._writer().bytes_written)
-                stats = chunk.plan.stats
-                stats.blocks += 1
-                for digit in "0123":
-                    stats.pages[digit] += chunk.states.count(digit)
-                nbytes = len(chunk.data)
-                stats.bytes_captured += nbytes
-                stats.read_seconds += chunk.read_seconds
-                stats.first_read_ns = stats.first_read_ns or chunk.timestamp
-                stats.causes.extend(c for c in chunk.causes if c not in stats.causes)
-                bytes_done += nbytes
-                failed += chunk.states.count("1")
-                regions_done += chunk.last
-                if self.progress is not None:
-                    self.progress.update(bytes_done=bytes_done, regions_done=regions_done, regions_total=len(plans),
-                                         pages_failed=failed)
         finally:
             writeback.close()
             reader.drain()
@@ -408,6 +466,57 @@ class _Capture:
         if gone:
             self.report.error("target", f"{gone}; the pages not read by then are Unmapped")
         self._region_reports(plans)
+
+    def _memory_from_copy(self, plans: list[RegionPlan], copied: list[copy_first.CopiedChunk]) -> None:
+        """Write the Memory Regions from the scratch copy (the target runs again by now)."""
+        scratch = self.scratch
+        assert scratch is not None
+        writeback = WritebackStarter(self._writer().fileno())
+        try:
+            for chunk in copied:
+                if self.stop.is_set():
+                    break
+                in_place = chunk.block_offset >= 0
+                if in_place and chunk.block_offset != self._writer().bytes_written:
+                    raise AcquireError(f"internal: block planned at {chunk.block_offset}, file at "
+                                       f"{self._writer().bytes_written}", pid=self.pid)
+                data = scratch.view(chunk.offset, chunk.nbytes) if chunk.nbytes else memoryview(b"")
+                try:
+                    self._region_block(chunk.plan, chunk.base, chunk.states, data, chunk.timestamp,
+                                       chunk.read_seconds, chunk.causes, chunk.last, in_place=in_place)
+                finally:
+                    data.release()
+                scratch.drop(chunk.offset, chunk.nbytes)
+                writeback.advance(self._writer().bytes_written)
+        finally:
+            writeback.close()
+            self._scratch_closing = scratch.close_in_background()  # freed while modules are hashed and fsync runs
+            if self.memory.pagemap_error:
+                self.report.warnings.append(f"{self.memory.pagemap_error}: untouched pages were read (no NotResident)")
+            self._region_reports(plans)
+        self._check_stop()
+
+    def _region_block(self, plan: RegionPlan, base: int, states: str, data: memoryview, timestamp: int,
+                      read_seconds: float, causes: list[str], last: bool, in_place: bool = False) -> None:
+        """Write one chunk as a Memory Region block and account for it."""
+        self._write(self._writer().add_memory_region, base, states, data,
+                    page_size_log2=_PAGE_SIZE.bit_length() - 1, protection=plan.protection,
+                    region_type=int(plan.region_type), timestamp=timestamp, in_place=in_place and bool(len(data)))
+        stats = plan.stats
+        stats.blocks += 1
+        for digit in "0123":
+            stats.pages[digit] += states.count(digit)
+        nbytes = len(data)
+        stats.bytes_captured += nbytes
+        stats.read_seconds += read_seconds
+        stats.first_read_ns = stats.first_read_ns or timestamp
+        stats.causes.extend(c for c in causes if c not in stats.causes)
+        self._bytes_done += nbytes
+        self._failed += states.count("1")
+        self._regions_done += last
+        if self.progress is not None:
+            self.progress.update(bytes_done=self._bytes_done, regions_done=self._regions_done,
+                                 regions_total=self._plans_total, pages_failed=self._failed)
 
     def _all_stopped(self) -> bool:
         """Every thread is held stopped, so the mappings cannot change while we read."""

@@ -1,32 +1,36 @@
-"""Live capture throughput and peak memory: ``msl capture`` against gcore and memslicer 0.5.2.
+"""Live capture: ``msl capture`` (copy first, then write) against gcore, on the same targets.
 
-Starts ONE throw-away target (``tests/targets/pattern_target.py``, empty environment) holding
-``--size-mib`` MiB of random bytes in one mapping, and measures on it, in the same run:
+For each of two throw-away targets (empty environment), in the same run:
 
-* the raw read limit: every readable mapping copied with ``process_vm_readv`` into one
-  8 MiB buffer (no hashing, no writing) - the ceiling of any acquirer;
-* ``msl capture`` (``-c none`` and ``-c zstd``), as a user runs it (the CLI, a warm
-  bytecode cache); it fsyncs the file before renaming it;
-* ``gcore`` (GDB's core dumper; ELF core, no hashes, no page states, no fsync), and
-  ``gcore`` followed by ``sync`` of its file, for a like-for-like durable copy;
-* ``memslicer acquire -b gdb`` and ``-b frida`` (0.5.2, from ``.oracle-venvs/memslicer``),
-  when installed;
-* reference passes over the same amount of data: one BLAKE3 pass and one write + fsync
-  (the capture hashes every byte twice, for the chain and the FileHash, and writes it once);
+* **random**: ``tests/targets/pattern_target.py --random SIZE`` (``--size-mib``, default
+  512): one mapping of random bytes, nothing to compress;
+* **app**: ``benchmarks/support/app_target.py`` (``--app-mib``, default 384): a Python
+  process holding records, log lines, cached JSON, a little random data, written zero pages
+  and an untouched reservation, like a long-running service;
 
-then a second target with ONE mapping of ``--big-mib`` MiB (default 2048) to show that our
-peak RSS does not grow with the mapping.
+it measures, interleaved, best of ``--repeat``:
 
-Every tool runs in a child of a small wrapper (``tests/targets/rss_wrapper.py``) so that its
-peak RSS (``wait4``, the largest process of the tool's tree) is its own. Throughput is the
-target's resident memory (VmRSS, the same for every tool) over the wall time; each time is
-the best of ``--repeat`` interleaved runs (memslicer: ``--repeat-slow``). The machine may be
-shared: compare ratios within one run, not absolute numbers across runs.
+* the raw copy limit: every readable mapping copied with ``process_vm_readv`` into one
+  8 MiB buffer (no hash, no write) - the least time any acquirer must stop the target;
+* ``msl capture -c none``, ``-c zstd``, ``-c lz4`` as a user runs them (CLI, warm bytecode
+  cache; fsync before rename), with the frozen time its summary prints (``frozen for X s``);
+* ``gcore`` (ELF core, no fsync) and ``gcore`` + ``sync`` of its file (durable, like ours);
+  gcore stops the target for its whole run, so its frozen time is its wall time.
+
+Columns: wall seconds and x gcore (gcore's time over the tool's: above 1 is faster), frozen
+seconds and frozen / raw copy, peak anonymous RSS of the tool's process tree (``RssAnon``
+sampled every 5 ms: page cache the tool maps is not its memory), peak RSS from ``wait4``
+(mapped page cache included), bytes written and bytes written / target VmRSS.
+
+Then ``msl verify`` of the random target's ``-c none`` capture against one BLAKE3 pass over
+as many bytes (all cores), and a target with ONE mapping of ``--big-mib`` MiB to show that
+the anonymous memory does not grow with the target. The machine may be shared: compare
+ratios within one run; the load average is printed.
 
 Usage::
 
-    .venv/bin/python benchmarks/capture.py [--size-mib 1024] [--big-mib 2048] [--repeat 3]
-        [--repeat-slow 1] [--out bench-out/capture] [--skip memslicer-gdb,memslicer-frida]
+    .venv/bin/python benchmarks/capture.py [--size-mib 512] [--app-mib 384] [--big-mib 2048]
+        [--repeat 3] [--out bench-out/capture] [--skip gcore,app,big]
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,8 +50,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET = REPO / "tests" / "targets" / "pattern_target.py"
-WRAPPER = REPO / "tests" / "targets" / "rss_wrapper.py"
-MEMSLICER = REPO / ".oracle-venvs" / "memslicer" / "bin" / "memslicer"
+APP_TARGET = REPO / "benchmarks" / "support" / "app_target.py"
+WRAPPER = REPO / "benchmarks" / "support" / "anon_rss.py"
 PY = sys.executable
 
 
@@ -54,21 +59,25 @@ PY = sys.executable
 class Measure:
     name: str
     seconds: list[float] = field(default_factory=list)
+    frozen: list[float] = field(default_factory=list)
+    anon_kib: list[int] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
     out_bytes: int = 0
     note: str = ""
     failed: str = ""
-    rate: bool = True  # False for a fixed cost (start-up), printed without MB/s and ratio
 
     @property
     def best(self) -> float:
         return min(self.seconds) if self.seconds else float("nan")
 
+    @property
+    def best_frozen(self) -> float:
+        return min(self.frozen) if self.frozen else float("nan")
+
 
 class Target:
-    def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen([PY, str(TARGET), *args], env={}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True)
+    def __init__(self, *argv: str) -> None:
+        self.proc = subprocess.Popen([PY, *argv], env={}, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         self.info = json.loads(self.proc.stdout.readline())
         self.pid = int(self.info["pid"])
@@ -85,15 +94,19 @@ class Target:
         self.proc.wait()
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
-    """Run ``cmd`` under the RSS wrapper: (seconds, peak RSS KiB, exit code, stderr tail)."""
+def timed(cmd: list[str], env: dict[str, str] | None = None,
+          stdout: bool = False) -> tuple[float, dict[str, int], int, str]:
+    """Run ``cmd`` under the RSS wrapper: (seconds, {maxrss_kib, anon_kib}, exit code, stderr tail or stdout)."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         started = time.perf_counter()
         proc = subprocess.run([PY, str(WRAPPER), rss.name, *cmd], capture_output=True, text=True, env=env,
                               check=False)
         seconds = time.perf_counter() - started
-        peak = int(rss.read() or 0)
-    return seconds, peak, proc.returncode, (proc.stderr or proc.stdout)[-300:]
+        text = rss.read()
+        peaks = json.loads(text) if text else {"maxrss_kib": 0, "anon_kib": 0}
+    if stdout and proc.returncode == 0:
+        return seconds, peaks, proc.returncode, proc.stdout
+    return seconds, peaks, proc.returncode, (proc.stderr or proc.stdout)[-300:]
 
 
 def msl_env(pycache: Path) -> dict[str, str]:
@@ -133,141 +146,198 @@ for _ in range(size // len(buf)):
 h.digest(); print(time.perf_counter() - t)
 """
 
-WRITE_PASS = r"""
-import os, sys, time
-size = int(sys.argv[1]); path = sys.argv[2]; buf = os.urandom(8 << 20)
-if os.path.lexists(path):
-    os.unlink(path)  # left by an interrupted run in our own output folder
-t = time.perf_counter()
-fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)  # a new file
-for _ in range(size // len(buf)):
-    os.write(fd, buf)
-os.fsync(fd); os.close(fd); print(time.perf_counter() - t); os.unlink(path)
-"""
+Run = Callable[[], tuple[float, dict[str, int], int, str, float | None]]
 
 
-def run_tools(t: Target, out: Path, args: argparse.Namespace) -> list[Measure]:
-    pycache = out / "pycache"
-    env = msl_env(pycache)
+def run_tools(t: Target, tag: str, out: Path, args: argparse.Namespace, keep: set[str]) -> list[Measure]:
+    """Every tool on one target, interleaved; the files named in ``keep`` stay for later passes."""
+    env = msl_env(out / "pycache")
     skip = set(filter(None, args.skip.split(",")))
-    msl = [PY, "-m", "memslice.cli.main", "capture", str(t.pid), "-q", "--force"]
-    tools: list[tuple[Measure, Callable[[], tuple[float, int, int, str]], Path | None, int]] = []
+    tools: list[tuple[Measure, Run, Path]] = []
 
-    def msl_run(codec: str) -> Callable[[], tuple[float, int, int, str]]:
-        return lambda: timed([*msl, "-o", str(out / f"ours-{codec}.msl"), "-c", codec], env)
+    def msl_run(codec: str) -> Run:
+        path = out / f"{tag}-ours-{codec}.msl"
 
-    tools.append((Measure("msl capture -c none"), msl_run("none"), out / "ours-none.msl", args.repeat))
-    tools.append((Measure("msl capture -c zstd"), msl_run("zstd"), out / "ours-zstd.msl", args.repeat))
+        def run() -> tuple[float, dict[str, int], int, str, float | None]:
+            # no --report: it adds a SHA-256 pass over the file (chain of custody); the summary names the freeze
+            seconds, peaks, code, out_text = timed([PY, "-m", "memslice.cli.main", "capture", str(t.pid), "--force",
+                                                    "-o", str(path), "-c", codec], env, stdout=True)
+            found = re.search(r"frozen for ([0-9.]+) s", out_text)
+            return seconds, peaks, code, out_text, float(found.group(1)) if found else None
+        return run
+
+    for codec in ("none", "zstd", "lz4"):
+        tools.append((Measure(f"msl capture -c {codec}", note="fsync before rename"), msl_run(codec),
+                      out / f"{tag}-ours-{codec}.msl"))
     gcore = shutil.which("gcore")
     if gcore and "gcore" not in skip:
-        core = out / "gcore"
-        tools.append((Measure("gcore", note="ELF core; no fsync"),
-                      lambda: timed([gcore, "-o", str(core), str(t.pid)]), out / f"gcore.{t.pid}", args.repeat))
-        sync_cmd = ["/bin/sh", "-c", '"$0" -o "$1" "$2" >/dev/null && sync "$1.$2"', gcore, str(core), str(t.pid)]
-        tools.append((Measure("gcore + sync of its file", note="durable, like ours"), lambda: timed(sync_cmd),
-                      out / f"gcore.{t.pid}", args.repeat))
-    if MEMSLICER.exists():
-        for backend in ("gdb", "frida"):
-            if f"memslicer-{backend}" in skip:
+        core = out / f"{tag}-gcore"
+
+        def gcore_run(durable: bool) -> Run:
+            cmd = [gcore, "-o", str(core), str(t.pid)]
+            if durable:
+                cmd = ["/bin/sh", "-c", '"$0" -o "$1" "$2" >/dev/null && sync "$1.$2"', gcore, str(core), str(t.pid)]
+
+            def run() -> tuple[float, dict[str, int], int, str, float | None]:
+                seconds, peaks, code, err = timed(cmd)
+                return seconds, peaks, code, err, seconds  # the target is stopped for the whole run
+            return run
+
+        tools.append((Measure("gcore", note="ELF core; no fsync"), gcore_run(False), Path(f"{core}.{t.pid}")))
+        tools.append((Measure("gcore + sync of its file", note="durable, like ours"), gcore_run(True),
+                      Path(f"{core}.{t.pid}")))
+    timed([PY, "-m", "memslice.cli.main", "capture", str(t.pid), "-q", "--force", "-o", str(out / "warm.msl")], env)
+    (out / "warm.msl").unlink(missing_ok=True)
+    for round_ in range(args.repeat):
+        for measure, run, path in tools:
+            if measure.failed:
                 continue
-            path = out / f"memslicer-{backend}.msl"
-            cmd = [str(MEMSLICER), "acquire", str(t.pid), "-b", backend, "-o", str(path), "-c", "none"]
-            tools.append((Measure(f"memslicer 0.5.2 -b {backend}", note="-c none"), lambda cmd=cmd: timed(cmd), path,
-                          args.repeat_slow))
-    timed([*msl, "-o", str(out / "warmup.msl")], env)  # fills the bytecode cache
-    (out / "warmup.msl").unlink(missing_ok=True)
-    startup = Measure("msl start-up alone (msl --help)", note="included in the msl capture rows", rate=False)
-    tools.append((startup, lambda: timed([PY, "-m", "memslice.cli.main", "--help"], env), None, args.repeat))
-    rounds = max(n for *_, n in tools)
-    for round_ in range(rounds):
-        for measure, run, path, n in tools:
-            if round_ >= n or measure.failed:
-                continue
-            seconds, rss, code, err = run()
+            seconds, peaks, code, err, frozen = run()
             if code != 0:
                 measure.failed = f"exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}"
                 continue
             measure.seconds.append(seconds)
-            measure.rss_kib.append(rss)
-            if path is not None and path.exists():
+            if frozen is not None:
+                measure.frozen.append(frozen)
+            measure.anon_kib.append(peaks["anon_kib"])
+            measure.rss_kib.append(peaks["maxrss_kib"])
+            if path.exists():
                 measure.out_bytes = path.stat().st_size
-                path.unlink()
-            for extra in out.glob("*.log"):
-                extra.unlink()
+                if not (round_ == args.repeat - 1 and path.name in keep):
+                    path.unlink()
     return [m for m, *_ in tools]
 
 
-def references(t: Target, out: Path, size: int) -> list[Measure]:
-    raw = Measure("raw process_vm_readv (8 MiB vectors)", note="read limit, no hash, no write")
-    proc = subprocess.run([PY, "-c", RAW_READ, str(t.pid)], capture_output=True, text=True, check=True)
-    raw.seconds.append(float(proc.stdout.split()[1]))
-    b3 = Measure("one BLAKE3 pass (reference)", note="the capture does two")
-    b3.seconds.append(float(subprocess.run([PY, "-c", BLAKE3_PASS, str(size)], capture_output=True, text=True,
-                                           check=True).stdout))
-    wr = Measure("write + fsync (reference)", note="the capture does one")
-    wr.seconds.append(float(subprocess.run([PY, "-c", WRITE_PASS, str(size), str(out / "wr.bin")],
-                                           capture_output=True, text=True, check=True).stdout))
-    return [raw, b3, wr]
+def raw_copy(t: Target, repeat: int) -> Measure:
+    raw = Measure("raw process_vm_readv copy limit", note="8 MiB vectors, no hash, no write")
+    for _ in range(repeat):
+        proc = subprocess.run([PY, "-c", RAW_READ, str(t.pid)], capture_output=True, text=True, check=True)
+        raw.seconds.append(float(proc.stdout.split()[1]))
+        raw.frozen.append(raw.seconds[-1])
+    return raw
 
 
-def print_table(title: str, rows: list[Measure], volume: int, base: Measure | None) -> None:
-    print(f"\n{title}  (volume {volume / 2**20:.0f} MiB = target VmRSS)")
-    print(f"{'tool':40s} {'best s':>8s} {'MB/s':>8s} {'x gcore':>8s} {'peak RSS MB':>12s} {'output MB':>10s}  note")
+def print_table(title: str, rows: list[Measure], volume: int, raw: Measure | None) -> None:
+    base = next((m for m in rows if m.name == "gcore" and m.seconds), None)
+    print(f"\n{title}  (target VmRSS {volume / 2**20:.0f} MiB; load {os.getloadavg()[0]:.1f})")
+    print(f"| {'tool':34s} | {'wall s':>6s} | {'x gcore':>7s} | {'frozen s':>8s} | {'frozen / raw copy':>17s} | "
+          f"{'anon RSS MB':>11s} | {'maxrss MB':>9s} | {'written MB':>10s} | {'written / RSS':>13s} |")
+    print("|" + "|".join("-" * (n + 2) for n in (34, 6, 7, 8, 17, 11, 9, 10, 13)) + "|")
     for m in rows:
         if m.failed:
-            print(f"{m.name:40s} {'failed':>8s}  {m.failed}")
+            print(f"| {m.name:34s} | failed: {m.failed} |")
             continue
-        rate = f"{volume / m.best / 1e6:8.0f}" if m.rate else f"{'-':>8s}"
-        ratio = f"{base.best / m.best:8.2f}" if base is not None and base.seconds and m.rate else f"{'-':>8s}"
-        rss = f"{max(m.rss_kib) / 1024:12.0f}" if m.rss_kib else f"{'-':>12s}"
-        outb = f"{m.out_bytes / 2**20:10.0f}" if m.out_bytes else f"{'-':>10s}"
-        runs = f" (best of {len(m.seconds)})" if len(m.seconds) > 1 else ""
-        print(f"{m.name:40s} {m.best:8.2f} {rate} {ratio} {rss} {outb}  {m.note}{runs}")
+        ratio = f"{base.best / m.best:7.2f}" if base is not None else f"{'-':>7s}"
+        frozen = f"{m.best_frozen:8.3f}" if m.frozen else f"{'-':>8s}"
+        rel = f"{m.best_frozen / raw.best:17.2f}" if raw is not None and m.frozen else f"{'-':>17s}"
+        anon = f"{max(m.anon_kib) / 1024:11.0f}" if m.anon_kib else f"{'-':>11s}"
+        rss = f"{max(m.rss_kib) / 1024:9.0f}" if m.rss_kib else f"{'-':>9s}"
+        outb = f"{m.out_bytes / 1e6:10.0f}" if m.out_bytes else f"{'-':>10s}"
+        share = f"{m.out_bytes / volume:13.3f}" if m.out_bytes else f"{'-':>13s}"
+        print(f"| {m.name:34s} | {m.best:6.2f} | {ratio} | {frozen} | {rel} | {anon} | {rss} | {outb} | {share} |")
+    gc = base.best if base is not None else None
+    for m in rows:
+        if m.name.startswith("msl capture -c ") and m.out_bytes and gc:
+            gcore_bytes = next((x.out_bytes for x in rows if x.name == "gcore"), 0)
+            print(f"  {m.name}: compression ratio {volume / m.out_bytes:.2f} (target VmRSS / bytes written); "
+                  f"{m.out_bytes / gcore_bytes if gcore_bytes else float('nan'):.2f} of gcore's bytes; "
+                  f"wall {gc / m.best:.2f}x gcore")
+
+
+def one_target(tag: str, title: str, t: Target, out: Path, args: argparse.Namespace,
+               keep: set[str]) -> list[Measure]:
+    volume = t.rss()
+    raw = raw_copy(t, args.repeat)
+    rows = run_tools(t, tag, out, args, keep)
+    print_table(title, [raw, *rows], volume, raw)
+    return rows
+
+
+VERIFY_PASS = r"""
+import sys, time
+from memslice import MslReader, verify
+t = time.perf_counter()
+with MslReader(sys.argv[1]) as reader:
+    report = verify(reader)
+assert report.ok, report
+print(time.perf_counter() - t)
+"""
+
+
+def verify_pass(path: Path, out: Path, repeat: int) -> None:
+    env = msl_env(out / "pycache")
+    size = path.stat().st_size
+    ours = Measure("msl verify (chain + FileHash)")
+    inner = []
+    for _ in range(repeat):
+        seconds, peaks, code, err = timed([PY, "-m", "memslice.cli.main", "verify", "-q", str(path)], env)
+        if code:
+            ours.failed = err
+            break
+        ours.seconds.append(seconds)
+        ours.anon_kib.append(peaks["anon_kib"])
+        inner.append(float(subprocess.run([PY, "-c", VERIFY_PASS, str(path)], capture_output=True, text=True,
+                                          check=True, env=env).stdout))
+    b3 = min(float(subprocess.run([PY, "-c", BLAKE3_PASS, str(size)], capture_output=True, text=True,
+                                  check=True).stdout) for _ in range(repeat))
+    print(f"\nverify of {size / 1e6:.0f} MB: verify() {min(inner):.3f} s in-process, msl verify {ours.best:.3f} s "
+          f"(CLI start-up included; peak anon RSS {max(ours.anon_kib or [0]) / 1024:.0f} MB); one BLAKE3 pass "
+          f"(all cores) {b3:.3f} s: verify() at {b3 / min(inner):.0%} of the hash limit")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size-mib", type=int, default=1024)
+    parser.add_argument("--size-mib", type=int, default=512)
+    parser.add_argument("--app-mib", type=int, default=384)
     parser.add_argument("--big-mib", type=int, default=2048)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--repeat-slow", type=int, default=1)
     parser.add_argument("--out", type=Path, default=REPO / "bench-out" / "capture")
-    parser.add_argument("--skip", default="", help="comma list: gcore, memslicer-gdb, memslicer-frida")
+    parser.add_argument("--skip", default="", help="comma list: gcore, app, big")
     args = parser.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    skip = set(filter(None, args.skip.split(",")))
     print(f"machine: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; kernel {os.uname().release}")
-    t = Target("--random", str(args.size_mib), "--seed", "5")
+    t = Target(str(TARGET), "--random", str(args.size_mib), "--seed", "5")
     try:
-        volume = t.rss()
-        rows = references(t, out, args.size_mib << 20)
-        tools = run_tools(t, out, args)
+        one_target("random", f"random: one mapping of {args.size_mib} MiB of random bytes", t, out, args,
+                   {"random-ours-none.msl"})
     finally:
         t.close()
-    base = next((m for m in tools if m.name == "gcore" and m.seconds), None)
-    print_table(f"one mapping of {args.size_mib} MiB of random bytes", rows[:1] + tools + rows[1:], volume, base)
-    if args.big_mib:
-        big = Target("--fill", str(args.big_mib))
+    if "app" not in skip:
+        app = Target(str(APP_TARGET), "--mib", str(args.app_mib))
+        try:
+            one_target("app", f"app: a Python process holding about {args.app_mib} MiB of objects", app, out, args,
+                       set())
+        finally:
+            app.close()
+    kept = out / "random-ours-none.msl"
+    if kept.exists():
+        verify_pass(kept, out, args.repeat)
+        kept.unlink()
+    if args.big_mib and "big" not in skip:
+        big = Target(str(TARGET), "--fill", str(args.big_mib))
         try:
             volume = big.rss()
             env = msl_env(out / "pycache")
-            measures = []
-            for codec in ("none", "zstd"):
+            rows = []
+            for codec in ("none", "zstd", "lz4"):
                 m = Measure(f"msl capture -c {codec}", note=f"one {args.big_mib} MiB mapping")
                 path = out / f"big-{codec}.msl"
-                seconds, rss, code, err = timed([PY, "-m", "memslice.cli.main", "capture", str(big.pid), "-q",
-                                                 "--force", "-o", str(path), "-c", codec], env)
+                seconds, peaks, code, err = timed([PY, "-m", "memslice.cli.main", "capture", str(big.pid), "-q",
+                                                   "--force", "-o", str(path), "-c", codec], env)
                 if code:
                     m.failed = err
                 else:
                     m.seconds.append(seconds)
-                    m.rss_kib.append(rss)
+                    m.anon_kib.append(peaks["anon_kib"])
+                    m.rss_kib.append(peaks["maxrss_kib"])
                     m.out_bytes = path.stat().st_size
                 path.unlink(missing_ok=True)
-                measures.append(m)
+                rows.append(m)
         finally:
             big.close()
-        print_table(f"peak memory with one {args.big_mib} MiB mapping", measures, volume, None)
+        print_table(f"memory with one {args.big_mib} MiB mapping", rows, volume, None)
     return 0
 
 

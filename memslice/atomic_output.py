@@ -57,6 +57,8 @@ from memslice.errors import DestinationExistsError, OutputError
 
 TEMP_SUFFIX = ".partial"
 """Suffix of every temporary output file (``NAME.<random>.partial``)."""
+SCRATCH_SUFFIX = ".scratch"
+"""Suffix of a scratch file (``NAME.<random>.scratch``; unlinked as soon as it is created)."""
 
 _RANDOM_BYTES = 8
 _NAME_KEEP = 200  # characters of the destination name kept in the temporary name (NAME_MAX is 255)
@@ -222,6 +224,7 @@ class AtomicFile:
         force: Replace an existing regular file (or a symbolic link, itself) at commit.
         mode: Permission bits of the new file (default 0600; public files such as
             generated source code pass 0644).
+        readable: Open it read-write (e.g. to map it), not write-only.
 
     Attributes:
         path: The destination.
@@ -233,8 +236,10 @@ class AtomicFile:
             created.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, force: bool = False, mode: int = 0o600) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, force: bool = False, mode: int = 0o600,
+                 readable: bool = False) -> None:
         self.shown = os.fspath(path)
+        self._flags = (_CREATE_FLAGS & ~os.O_WRONLY) | os.O_RDWR if readable else _CREATE_FLAGS
         self.path = check_destination(path, force=force)
         self.force = force
         self.mode = mode
@@ -260,7 +265,7 @@ class AtomicFile:
         for _ in range(16):
             name = f"{self._name[:_NAME_KEEP]}.{secrets.token_hex(_RANDOM_BYTES)}{TEMP_SUFFIX}"
             try:
-                fd = os.open(name, _CREATE_FLAGS, self.mode, dir_fd=self._dir_fd)
+                fd = os.open(name, self._flags, self.mode, dir_fd=self._dir_fd)
             except FileExistsError as exc:  # improbable with 64 random bits: someone is guessing; try again
                 last = exc
                 continue
@@ -459,6 +464,53 @@ def write_file(path: str | os.PathLike[str], data: bytes | str, *, force: bool, 
     with AtomicFile(path, force=force, mode=mode) as out:
         out.write(data.encode("utf-8") if isinstance(data, str) else data)
     return out.path
+
+
+def open_scratch(path: str | os.PathLike[str]) -> int:
+    """A new, already unlinked read-write scratch file next to ``path`` (e.g. for an mmap).
+
+    Created like every temporary output (``O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC``, mode 0600,
+    an unpredictable ``NAME.<random>.scratch`` name, relative to a descriptor of the checked
+    directory) and unlinked at once: nothing is left behind, whatever happens to the process.
+
+    Args:
+        path: The destination the scratch file serves (its directory holds the scratch file).
+
+    Returns:
+        The open descriptor (``O_RDWR``); the caller closes it.
+
+    Raises:
+        OutputError: The directory cannot be used or the file cannot be created.
+    """
+    shown = os.fspath(path)
+    parent = Path(shown).parent
+    _check_directory(shown, parent)
+    try:
+        dir_fd = os.open(parent, _DIR_FLAGS)
+    except OSError as exc:
+        raise OutputError(f"cannot open directory {parent} (for {shown}): {exc.strerror}", path=shown) from None
+    flags = (_CREATE_FLAGS & ~os.O_WRONLY) | os.O_RDWR
+    try:
+        for _ in range(16):
+            name = f"{Path(shown).name[:_NAME_KEEP]}.{secrets.token_hex(_RANDOM_BYTES)}{SCRATCH_SUFFIX}"
+            try:
+                fd = os.open(name, flags, 0o600, dir_fd=dir_fd)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise OutputError(f"cannot create a scratch file in {parent} (for {shown}): {exc.strerror}",
+                                  path=shown) from None
+            try:
+                os.unlink(name, dir_fd=dir_fd)
+                os.fchmod(fd, 0o600)
+            except OSError as exc:
+                os.close(fd)
+                raise OutputError(f"cannot set up a scratch file in {parent} (for {shown}): {exc.strerror}",
+                                  path=shown) from None
+            return fd
+        raise OutputError(f"cannot create a scratch file in {parent} (for {shown})", path=shown)
+    finally:
+        os.close(dir_fd)
 
 
 def is_temp_name(name: str) -> bool:

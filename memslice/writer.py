@@ -55,6 +55,17 @@ def new_uuid() -> bytes:
     return uuid.uuid4().bytes
 
 
+def _single_threaded(hash_algo: int) -> Any:
+    """The hash constructor of ``hash_algo``, BLAKE3 without its own threads."""
+    from memslice.generated.enums import HashAlgo
+
+    if hash_algo == HashAlgo.BLAKE3:
+        import blake3
+
+        return blake3.blake3
+    return hasher_factory(hash_algo)
+
+
 def _pad8(n: int) -> int:
     return (n + 7) & ~7
 
@@ -102,7 +113,8 @@ class MslWriter:
                  compression: str = "none", cap_bitmap: int = 0, flags: int = 0, os_type: int = 0xFFFF,
                  arch_type: int = 0xFFFF, pid: int = 0, timestamp: int | None = None, clock_source: int = 0,
                  dump_uuid: bytes | None = None, hash_algo: int = 0, overwrite: bool = True,
-                 max_block_length: int = _MAX_BLOCK, encryption: Any = None) -> None:
+                 max_block_length: int = _MAX_BLOCK, encryption: Any = None,
+                 atomic_file: AtomicFile | None = None) -> None:
         format_version = format_version or DEFAULT_VERSION
         if format_version not in VERSIONS:
             raise EncodeError(f"unknown format version {format_version!r} (known: {', '.join(VERSIONS)})")
@@ -123,7 +135,10 @@ class MslWriter:
         self.compression = _COMPRESSION[compression]
         self.overwrite = overwrite
         self.max_block_length = max_block_length
-        self._new_hasher = hasher_factory(hash_algo)
+        # The writer runs its two hashes (block chain, FileHash) side by side on two workers, so each is
+        # single-threaded: BLAKE3's own thread pool on top of that oversubscribes the cores (its idle
+        # threads spin) and cost more CPU than it saves.
+        self._new_hasher = _single_threaded(hash_algo)
         dump_uuid = dump_uuid or new_uuid()
         self._sealer: Any = None
         if encryption is not None:
@@ -141,7 +156,9 @@ class MslWriter:
             os_type=os_type, arch_type=arch_type, pid=pid, clock_source=clock_source, block_count=0,
             hash_algo=hash_algo)
         header_bytes = self.header.encode(endian)
-        self._out = AtomicFile(path, force=overwrite)
+        if atomic_file is not None and encryption is not None:
+            raise EncodeError("an encrypted capture creates its own file")
+        self._out = atomic_file if atomic_file is not None else AtomicFile(path, force=overwrite)
         self.partial = self._out.temp_path
         """The temporary file being written (renamed to :attr:`path` when complete)."""
         self._fd: int | None = self._out.fd
@@ -191,12 +208,20 @@ class MslWriter:
             view = view[n:]
         self.bytes_written += size
 
-    def _emit(self, chunks: Sequence[bytes | memoryview], block_hasher: Any) -> None:
-        """Write chunks and feed the hashers; large chunks hash on two workers while writing."""
+    def _emit(self, chunks: Sequence[bytes | memoryview], block_hasher: Any, in_place: int = 0) -> None:
+        """Write chunks and feed the hashers; large chunks hash on two workers while writing.
+
+        ``in_place``: the last chunk (of that many bytes) already sits in the file right after the
+        others; it is hashed and skipped over, not written.
+        """
         running = self._file_hasher if self._state == "capture" else self._segment_hasher
-        for chunk in chunks:
+        last = len(chunks) - 1
+        for i, chunk in enumerate(chunks):
             size = len(chunk)
             if not size:
+                continue
+            if in_place and i == last:
+                self._skip(chunk, block_hasher, running)
                 continue
             if size < _PARALLEL_FROM:
                 self._write(chunk)
@@ -214,6 +239,18 @@ class MslWriter:
                 for job in jobs:
                     job.result()
 
+    def _skip(self, chunk: bytes | memoryview, block_hasher: Any, running: Any) -> None:
+        """Hash bytes already in the file at the current position and move past them."""
+        assert self._fd is not None
+        pool = self._hash_pool()
+        jobs = [pool.submit(block_hasher.update, chunk)]
+        if running is not None:
+            jobs.append(pool.submit(running.update, chunk))
+        for job in jobs:
+            job.result()
+        os.lseek(self._fd, len(chunk), os.SEEK_CUR)
+        self.bytes_written += len(chunk)
+
     def _hash_pool(self) -> ThreadPoolExecutor:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="msl-hash")
@@ -221,7 +258,8 @@ class MslWriter:
 
     def write_block(self, block_type: int, payload_parts: Sequence[bytes | memoryview], *,
                     block_uuid: bytes | None = None, parent_uuid: bytes | None = None, flags: int = 0,
-                    compress: int | None = None, payload_version: int = 1, count_in_eoc: bool = True) -> bytes:
+                    compress: int | None = None, payload_version: int = 1, count_in_eoc: bool = True,
+                    in_place: int = 0) -> bytes:
         """Append one block from already-encoded payload chunks.
 
         Args:
@@ -233,6 +271,8 @@ class MslWriter:
             compress: CompAlgo to compress with, or None/0 for none.
             payload_version: PayloadVersion (1 for every 1.x layout, rule P10).
             count_in_eoc: Internal: count the block in the capture segment.
+            in_place: The last payload part (of this many bytes) was already placed in the file
+                where it belongs (uncompressed, unencrypted, no padding): it is hashed, not written.
 
         Returns:
             The BlockUUID.
@@ -258,6 +298,8 @@ class MslWriter:
             if pad:
                 parts.append(bytes(pad))
                 size += pad
+        if in_place and (compress or pad or self._encrypting or len(parts[-1]) != in_place):
+            raise EncodeError("only a plain, unpadded last payload part can be placed in the file beforehand")
         length = framing.BLOCK_HEADER_SIZE + size
         if length > _MAX_BLOCK:
             raise EncodeError(f"block of {length} bytes exceeds the u32 BlockLength; split regions with "
@@ -268,7 +310,7 @@ class MslWriter:
         block_hasher = self._new_hasher()
         block_start = self.bytes_written
         try:
-            self._emit([header.encode(self.endian), *parts], block_hasher)
+            self._emit([header.encode(self.endian), *parts], block_hasher, in_place)
         except OSError as exc:
             self._truncate_to(block_start)
             self._fail(exc)
@@ -300,7 +342,7 @@ class MslWriter:
 
     # -- typed blocks ---------------------------------------------------------------
     def add(self, payload: Any, *, block_uuid: bytes | None = None, parent_uuid: bytes | None = None,
-            flags: int = 0, compress: str | int | None = None) -> bytes:
+            flags: int = 0, compress: str | int | None = None, in_place: int = 0) -> bytes:
         """Append a block from a generated payload object (its class knows the type).
 
         Args:
@@ -309,6 +351,7 @@ class MslWriter:
             parent_uuid: ParentUUID.
             flags: Extra block flags (HasChildren, HasKeyHints, Continuation).
             compress: ``none``/``zstd``/``lz4`` or a CompAlgo (default: none).
+            in_place: See :meth:`write_block`.
 
         Returns:
             The BlockUUID.
@@ -340,12 +383,13 @@ class MslWriter:
         except MslError as exc:
             raise EncodeError(f"{cls.BLOCK_ID}: {exc.message}", rule=exc.rule) from None
         return self.write_block(block_type, parts, block_uuid=block_uuid, parent_uuid=parent_uuid, flags=flags,
-                                compress=compress or None, payload_version=cls.PAYLOAD_VERSIONS[-1])
+                                compress=compress or None, payload_version=cls.PAYLOAD_VERSIONS[-1],
+                                in_place=in_place)
 
     def add_memory_region(self, base_addr: int, states: str | Sequence[int], page_data: bytes | memoryview, *,
                           page_size_log2: int = 12, protection: int = 0, region_type: int = 0,
                           timestamp: int | None = None, compress: str | int | None = None,
-                          parent_uuid: bytes | None = None) -> list[bytes]:
+                          parent_uuid: bytes | None = None, in_place: bool = False) -> list[bytes]:
         """Append a Memory Region, split into Continuation fragments when too large (P12).
 
         Args:
@@ -358,6 +402,9 @@ class MslWriter:
             timestamp: Read time (default: now).
             compress: Codec (default: the writer's).
             parent_uuid: ParentUUID of the first fragment.
+            in_place: ``page_data`` is a view of this very file, already at the offset the
+                block's PageData gets (see :meth:`region_head_size`); it is hashed, not
+                written. One fragment, no compression.
 
         Returns:
             The BlockUUID of every fragment, first fragment first.
@@ -375,6 +422,8 @@ class MslWriter:
         algo = self.compression if compress is None else compress
         ts = time.time_ns() if timestamp is None else timestamp
         fragments = self._split(digits, page_size)
+        if in_place and (len(fragments) > 1 or algo):
+            raise EncodeError("PageData placed beforehand must fit one uncompressed block")
         uuids = [new_uuid() for _ in fragments]
         data = memoryview(page_data)
         cursor = 0
@@ -391,8 +440,24 @@ class MslWriter:
             if len(fragments) > 1:
                 flags = BlockFlags.HAS_CHILDREN if i == 0 else BlockFlags.CONTINUATION
                 parent = parent_uuid if i == 0 else uuids[0]
-            self.add(payload, block_uuid=uuids[i], parent_uuid=parent, flags=flags, compress=algo)
+            self.add(payload, block_uuid=uuids[i], parent_uuid=parent, flags=flags, compress=algo,
+                     in_place=nbytes if in_place else 0)
         return uuids
+
+    def region_head_size(self, pages: int, page_size_log2: int) -> int:
+        """Bytes of a Memory Region block before its PageData (block header, fixed fields, padded map).
+
+        Args:
+            pages: Pages the region covers.
+            page_size_log2: Page size exponent.
+
+        Returns:
+            Where PageData starts, counted from the block's first byte.
+        """
+        payload = memory_region.MemoryRegion(base_addr=0, region_size=pages << page_size_log2,
+                                             page_size_log2=page_size_log2, timestamp=0,
+                                             page_state_map=encode_state_string("2" * pages), page_data=b"")
+        return framing.BLOCK_HEADER_SIZE + sum(len(p) for p in payload.encode_parts(self.endian)[:-1])
 
     def _split(self, digits: str, page_size: int) -> list[tuple[int, int]]:
         """(first page, page count) of each fragment so that every block fits."""
@@ -523,10 +588,13 @@ class MslWriter:
         Returns:
             The kept file's path (:attr:`partial`, ``NAME.<random>.partial``).
         """
-        if size is not None and self._fd is not None:
+        if self._fd is not None:
             try:
-                os.ftruncate(self._fd, size)
-                self.bytes_written = size
+                if size is not None:
+                    os.ftruncate(self._fd, size)
+                    self.bytes_written = size
+                else:
+                    self._trim()
             except OSError:
                 pass  # the disk refuses even that; readers will see a truncated last block
         self._stop_pool()
@@ -569,9 +637,23 @@ class MslWriter:
                 self._state = "closed"
                 self._out.discard()
                 raise write_error(exc, self._out.shown) from exc
+        if self._fd is not None and self._sealer is None:
+            try:
+                self._trim()
+            except OSError as exc:
+                self._fd = None
+                self._state = "closed"
+                self._out.discard()
+                raise write_error(exc, self._out.shown) from exc
         self._fd = None
         self._state = "closed"
         return self._out.commit(keep_on_failure=True)
+
+    def _trim(self) -> None:
+        """Cut a preallocated file (``atomic_file``) to the bytes written."""
+        assert self._fd is not None
+        if os.fstat(self._fd).st_size > self.bytes_written:
+            os.ftruncate(self._fd, self.bytes_written)
 
     def __enter__(self) -> MslWriter:
         return self

@@ -89,6 +89,8 @@ class Result:
     stderr: str
     max_rss_kib: int
     """Peak RSS in KiB; meaningful only from ``capture(..., measure_rss=True)``."""
+    max_anon_kib: int = 0
+    """Peak anonymous RSS in KiB (page cache it maps left out), from ``capture(..., measure_rss=True)``."""
 
 
 def capture(*args: str, preexec: Any = None, timeout: float = 600, measure_rss: bool = False) -> Result:
@@ -103,7 +105,8 @@ def capture(*args: str, preexec: Any = None, timeout: float = 600, measure_rss: 
         proc = subprocess.Popen([sys.executable, str(RSS_WRAPPER), rss.name, *MSL, "capture", *args],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec)
         result = finish(proc, timeout)
-        result.max_rss_kib = int(rss.read() or 0)
+        peaks = (rss.read() or "0 0").split()
+        result.max_rss_kib, result.max_anon_kib = int(peaks[0]), int(peaks[1])
     return result
 
 

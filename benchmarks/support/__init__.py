@@ -1,0 +1,1 @@
+"""Helpers of the benchmarks (targets and wrappers they start)."""
