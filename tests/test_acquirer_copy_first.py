@@ -27,6 +27,7 @@ from memslice.acquirer.errors import AcquireError
 from memslice.acquirer.linux import scratch as scratch_mod
 from memslice.acquirer.linux.memory import ProcessMemory
 from memslice.acquirer.linux.scratch import ScratchError, ScratchFile
+from memslice.acquirer.linux.source import LinuxSource
 from memslice.acquirer.options import CaptureOptions
 from memslice.generated.blocks import memory_region
 
@@ -137,7 +138,7 @@ def test_in_place_copy_target_runs_while_written_and_dies_without_losing_a_page(
     try:
         addr, size = t.area("fill")
         out = tmp_path / "ip.msl"
-        report = capture(t.pid, _options(out), progress=_OnFirstBlock(first_block))
+        report = capture(LinuxSource(t.pid), _options(out), progress=_OnFirstBlock(first_block))
     finally:
         t.close()
     assert seen["tracer"] == 0 and "t" not in seen["states"] and seen["alive"] is True  # type: ignore[operator]
@@ -154,7 +155,7 @@ def test_in_place_copy_interrupted_keeps_a_verifiable_file(tmp_path: Path) -> No
     stop = threading.Event()
     with target("--fill", "64", "--threads", "1") as t:
         out = tmp_path / "ipint.msl"
-        report = capture(t.pid, _options(out), stop=stop, progress=_OnFirstBlock(stop.set))
+        report = capture(LinuxSource(t.pid), _options(out), stop=stop, progress=_OnFirstBlock(stop.set))
         assert tracer_pid(t.pid) == 0 and "t" not in thread_states(t.pid).values() and t.alive()
     assert report.outcome == "interrupted"
     with MslReader(out) as reader:
@@ -197,7 +198,7 @@ def test_page_failing_during_the_copy_is_failed_and_the_target_resumed(tmp_path:
         bad = {addr + 5 * PAGE, addr + 6 * PAGE, addr + 300 * PAGE}
         _fail_reads_at(monkeypatch, bad)
         out = tmp_path / "fail.msl"
-        report = capture(t.pid, _options(out))
+        report = capture(LinuxSource(t.pid), _options(out))
         assert report.outcome == "complete" and report.freeze["copy_first"] is True
         assert tracer_pid(t.pid) == 0 and "t" not in thread_states(t.pid).values() and t.alive()
     got = pages(out, addr, size)
@@ -216,7 +217,7 @@ def test_error_during_the_copy_resumes_the_target_and_keeps_a_verifiable_file(
         _fail_reads_at(monkeypatch, {addr + 3 * PAGE}, OSError(errno.EPERM, "Operation not permitted"))
         out = tmp_path / "denied.msl"
         with pytest.raises(AcquireError) as info:
-            capture(t.pid, _options(out))
+            capture(LinuxSource(t.pid), _options(out))
         assert "permission" in str(info.value).lower() or "not permitted" in str(info.value)
         assert tracer_pid(t.pid) == 0 and "t" not in thread_states(t.pid).values() and t.alive()
     assert not out.exists()
@@ -236,7 +237,7 @@ def test_no_scratch_space_streams_with_a_warning(tmp_path: Path, monkeypatch: py
     with target("--fill", "8") as t:
         addr, size = t.area("fill")
         out = tmp_path / "stream.msl"
-        report = capture(t.pid, _options(out))
+        report = capture(LinuxSource(t.pid), _options(out))
         assert t.alive() and tracer_pid(t.pid) == 0
     assert "copy_first" not in report.freeze and report.freeze["frozen"] is True
     assert any("No space left" in w for w in report.warnings)
