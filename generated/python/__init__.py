@@ -1,4 +1,4 @@
-# Generated from spec/spec/ by `msl codegen`.
+# Generated from spec/ by `msl codegen`.
 # Do not edit: change the YAML and regenerate.
 """Codecs generated from the Memory Slice schema in ``spec/``.
 
