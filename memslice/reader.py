@@ -46,7 +46,7 @@ from memslice.generated._support import pad8
 from memslice.generated.dialects import DEFAULT_WRITE, VERSION_DIALECTS, VERSIONS
 from memslice.generated.enums import BlockFlags, HeaderFlags
 from memslice.generated.registry import block_id, layout_for
-from memslice.layout_probe import field_span
+from memslice.layout_probe import field_span, fixed_head_size
 from memslice.pages import state_string
 
 _BLOCK_HEADER_SIZE = framing.BLOCK_HEADER_SIZE
@@ -213,13 +213,10 @@ class _RegionInfo:
 
 
 @functools.cache
-def _head_geometry(layout: Any, endian: str) -> tuple[int, int, int]:
+def _head_geometry(layout: Any) -> tuple[int, int, int]:
     """(fixed head size, RegionSize offset, RegionSize width) of a Memory Region layout."""
-    # a probe of zero pages; a non-zero PageSizeLog2 keeps field_span's RegionSize mark of 1
-    # below one page, so the probe still encodes without a map
-    probe = dataclasses.replace(layout(), page_size_log2=1)
-    at, width = field_span(layout, "region_size", probe)
-    return len(probe.encode(endian)), at, width
+    at, width = field_span(layout, "region_size")
+    return fixed_head_size(layout), at, width
 
 
 def _endian_of(byte: int) -> str:
@@ -716,7 +713,7 @@ class MslReader:
         claimed = self._claimed(record)
         # the budget bounds what a frame without a declared size may inflate to
         declared = self.inflate_budget if claimed is None else claimed
-        head_size, at, width = _head_geometry(layout, self.endian)
+        head_size, at, width = _head_geometry(layout)
         if declared < head_size:
             raise TruncatedError(f"payload declares {declared} bytes, fewer than the {head_size}-byte head",
                                  offset=record.payload_offset, rule="B-5.1-page-data")

@@ -131,8 +131,7 @@ class _At:
         self.block_uuid = field_offset(bh, "block_uuid")
         self.parent_uuid = field_offset(bh, "parent_uuid")
         self.prev_hash = field_offset(bh, "prev_hash")
-        self.region_size = field_offset(memory_region.MemoryRegion, "region_size",
-                                        memory_region.MemoryRegion(page_size_log2=12))
+        self.region_size = field_offset(memory_region.MemoryRegion, "region_size")
         self.eoc_block_count = field_offset(end_of_capture.EndOfCapture, "block_count")
 
 

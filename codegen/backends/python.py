@@ -748,6 +748,9 @@ def generate_python(spec: Spec, out_dir: Path, templates: Path) -> dict[Path, st
     files[out_dir / "dialects.py"] = env.get_template("python_dialects.py.j2").render(
         banner=banner(spec, "dialects.yaml and format.yaml"), dialects=spec.dialects,
         versions=spec.versions, default_write=spec.default_write, version_dialects=spec.version_dialects(),
+        known_versions=sorted({v for d in spec.dialects for v in d.versions}),
+        version_value_dialects={v.value: spec.version_dialects()[v.id] for v in spec.versions
+                                if v.id in spec.version_dialects()},
         default_version=spec.default_version())
     # framing structures
     classes: list[list[str]] = []

@@ -79,6 +79,15 @@ PAGE_SIZE_LOG2_MIN = 10
 PAGE_SIZE_LOG2_MAX = 40
 """Largest allowed PageSizeLog2 (1 TiB). (spec 5.1)"""
 
+U16_STRING_MAX = 65534
+"""Longest string a u16 length field that counts the NUL can hold (the NUL excluded). (spec 5.4)"""
+
+VERSION_MAJOR_SHIFT = 8
+"""Version holds the major number in its high byte: major = Version >> 8. (spec 3.2)"""
+
+SUPPORTED_MAJOR = 1
+"""The major version this schema describes; any minor of it may be parsed (spec 3.2). (spec 3.2)"""
+
 MAX_BLOCK_LENGTH = 4294967295
 """BlockLength is a u32; larger regions are split with Continuation. (spec 5.1)"""
 
