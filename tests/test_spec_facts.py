@@ -13,12 +13,13 @@ import pytest
 import yaml
 from memslice.codegen import load_spec
 from memslice.codegen.errors import SpecError, SpecErrors
-from memslice.errors import TruncatedError
 from memslice.generated import framing
 from memslice.generated.blocks import module_list_index
 from memslice.generated.dialects import SIGNALS
 from memslice.generated.enums import BLOCK_FLAGS_COMP_ALGO_SHIFT, BlockFlags, CompAlgo
 from memslice.generated.registry import BLOCK_MODULES
+
+from memslice.errors import TruncatedError
 
 REPO = Path(__file__).resolve().parents[1]
 
