@@ -78,6 +78,7 @@ from memslice.generated.enums import (
     RegisterRole,
     ThreadFlags,
 )
+from memslice.generated.framing import U16_STRING_MAX
 
 from memslice.atomic_output import check_destination, write_error
 from memslice.errors import DestinationExistsError, MslError, OutputError
@@ -85,7 +86,7 @@ from memslice.integrity import hasher_factory
 from memslice.writer import MslWriter, cap_bitmap_for, new_uuid
 
 _T = TypeVar("_T")
-_PATH_MAX = 0xFFFE
+_PATH_MAX = U16_STRING_MAX
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 _ARCH_NAMES = ENUM_NAMES["arch_type"]
 

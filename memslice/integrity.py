@@ -9,8 +9,8 @@ from typing import Any, Protocol
 import blake3
 
 from memslice.errors import UnsupportedError
+from memslice.generated._support import ZERO_HASH as ZERO_HASH  # re-exported: the all-zero hash of the format
 
-ZERO_HASH = bytes(32)
 _THREADS_FROM = 1 << 22  # use BLAKE3's own threads for inputs of 4 MiB and more
 
 

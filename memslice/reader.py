@@ -665,11 +665,12 @@ class MslReader:
         layout = layout_for(rec.block_type, dialect, 1)
         if layout is None:
             return False
+        payload = memoryview(self._view[rec.payload_offset:rec.end])
         try:
-            obj, pos = layout.decode_at(self._view, rec.payload_offset, rec.end, self.endian)
+            obj, pos = layout.decode_at(payload, 0, len(payload), self.endian)
         except MslError:
             return False
-        return pos == rec.end and getattr(obj, layout.FIELDS[-1].id) is None
+        return pos == len(payload) and getattr(obj, layout.FIELDS[-1].id) is None
 
     # -- payloads -------------------------------------------------------------------
     def decode(self, record: BlockRecord, *, page_data: bool = True) -> DecodedBlock:

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from memslice.errors import MslError
+from memslice.generated.dialects import VERSIONS
+from memslice.generated.enums import BlockType, HashAlgo
 from memslice.integrity import hasher_factory
 
 if TYPE_CHECKING:
     from memslice.reader import BlockRecord, MslReader
 
-_EOC = 0x0FFF
-_EOX = 0x0FFE
+_EOC = BlockType.END_OF_CAPTURE
+_EOX = BlockType.END_OF_EXTENSION
+_V11 = VERSIONS["1.1"]
 
 
 @dataclass
@@ -105,7 +108,7 @@ def verify(reader: MslReader) -> VerifyReport:
     if encrypted:
         report.tag = "ok"
     # bytes 0x39-0x3F are reserved before 1.1 (C5): a 1.0 or draft file is always BLAKE3
-    new_hasher = hasher_factory(reader.header.hash_algo if reader.version >= 0x0101 else 0)
+    new_hasher = hasher_factory(reader.header.hash_algo if reader.version >= _V11 else HashAlgo.BLAKE3)
     eoc = reader.eoc
     report.eoc = "present" if eoc else "absent"
     data = reader.data
@@ -205,7 +208,7 @@ def _check_eoc(reader: MslReader, rec: object, file_digest: bytes, report: Verif
         report.problems.append(f"End-of-Capture at offset 0x{rec.offset:X}: FileHash does not match the hash of "
                                f"bytes 0..0x{rec.offset:X} [rule CS2]")
     parsed = rec.index + 1
-    counts = [("header", reader.header.block_count)] if reader.version >= 0x0101 else []  # reserved in 1.0
+    counts = [("header", reader.header.block_count)] if reader.version >= _V11 else []  # reserved in 1.0
     eoc_count = getattr(payload, "block_count", None)
     if eoc_count is not None and reader.dialect != "spec-1.0":
         counts.append(("End-of-Capture", eoc_count))

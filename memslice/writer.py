@@ -21,9 +21,17 @@ from memslice.atomic_output import AtomicFile, check_destination, write_error
 from memslice.compression import compress_parts
 from memslice.errors import EncodeError, MslError
 from memslice.generated import framing
+from memslice.generated._support import pad8
 from memslice.generated.blocks import end_of_capture, end_of_extension, memory_region
 from memslice.generated.dialects import DEFAULT_VERSION, VERSION_DIALECTS, VERSIONS
-from memslice.generated.enums import CAP_BIT_BLOCKS, BlockFlags, CapBitmap, CompAlgo, HeaderFlags
+from memslice.generated.enums import (
+    BLOCK_FLAGS_COMP_ALGO_SHIFT,
+    CAP_BIT_BLOCKS,
+    BlockFlags,
+    CapBitmap,
+    CompAlgo,
+    HeaderFlags,
+)
 from memslice.generated.registry import module_for
 from memslice.integrity import ZERO_HASH, hasher_factory
 from memslice.pages import encode_state_string, state_string
@@ -56,7 +64,7 @@ def new_uuid() -> bytes:
 
 
 def _pad8(n: int) -> int:
-    return (n + 7) & ~7
+    return pad8(n)
 
 
 class MslWriter:
@@ -250,7 +258,7 @@ class MslWriter:
         parts: list[bytes | memoryview]
         if compress:
             parts = list(compress_parts(payload_parts, compress, self.endian))
-            flags |= BlockFlags.COMPRESSED | (compress << 1)
+            flags |= BlockFlags.COMPRESSED | (compress << BLOCK_FLAGS_COMP_ALGO_SHIFT)
             size = sum(len(p) for p in parts)
         else:
             parts = list(payload_parts)
@@ -363,7 +371,7 @@ class MslWriter:
             The BlockUUID of every fragment, first fragment first.
         """
         digits = states if isinstance(states, str) else "".join(str(int(s)) for s in states)
-        if not 10 <= page_size_log2 <= 40:
+        if not framing.PAGE_SIZE_LOG2_MIN <= page_size_log2 <= framing.PAGE_SIZE_LOG2_MAX:
             raise EncodeError(f"PageSizeLog2 {page_size_log2} outside [10, 40]", rule="P14")
         page_size = 1 << page_size_log2
         captured = digits.count("0")

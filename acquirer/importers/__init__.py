@@ -24,6 +24,8 @@ from memslice.acquirer.importers.plan import ImportPlan
 from memslice.acquirer.importers.raw import plan_raw
 from memslice.acquirer.importers.source import SourceFile
 from memslice.generated.framing import FILE_MAGIC
+from memslice.generated.framing import PAGE_SIZE_LOG2_MAX as LOG2_MAX
+from memslice.generated.framing import PAGE_SIZE_LOG2_MIN as LOG2_MIN
 
 from memslice.atomic_output import check_destination
 
@@ -89,7 +91,7 @@ def plan_import(source: SourceFile, source_format: str = "auto", *, base: int | 
         raise SourceError(f"a base address applies to raw sources only; a {fmt} source records its addresses")
     page_log2 = None
     if page_size is not None:
-        if page_size <= 0 or page_size & (page_size - 1) or not 1 << 10 <= page_size <= 1 << 40:
+        if page_size <= 0 or page_size & (page_size - 1) or not 1 << LOG2_MIN <= page_size <= 1 << LOG2_MAX:
             raise SourceError(f"page size {page_size} is not a power of two in 1 KiB..1 TiB", rule="P14")
         if fmt == "minidump":
             raise SourceError("a page size applies to raw and elf-core sources only")

@@ -63,6 +63,8 @@ from memslice.acquirer.importers.registers import (
 )
 from memslice.acquirer.importers.source import SourceFile
 from memslice.generated.enums import ArchType, OsType, Protection, RegionType, SourceFormat, ThreadFlags
+from memslice.generated.framing import PAGE_SIZE_LOG2_MAX as LOG2_MAX
+from memslice.generated.framing import PAGE_SIZE_LOG2_MIN as LOG2_MIN
 
 ELF_MAGIC = b"\x7fELF"
 ET_CORE = 4
@@ -458,7 +460,7 @@ def plan_elf_core(source: SourceFile, *, preferred_page_log2: int | None = None,
     page_log2 = preferred_page_log2
     page_size = auxv.get(AT_PAGESZ) or file_page
     if page_log2 is None:
-        if page_size and page_size & (page_size - 1) == 0 and 1 << 10 <= page_size <= 1 << 40:
+        if page_size and page_size & (page_size - 1) == 0 and 1 << LOG2_MIN <= page_size <= 1 << LOG2_MAX:
             page_log2 = page_size.bit_length() - 1
         else:
             page_log2 = DEFAULT_PAGE_LOG2

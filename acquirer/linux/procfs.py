@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from memslice.generated.enums import ArchType, ThreadState
+from memslice.generated.framing import U16_STRING_MAX
 
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -29,7 +30,7 @@ _STATES = {"R": ThreadState.RUNNING, "S": ThreadState.SLEEPING, "D": ThreadState
            "X": ThreadState.ZOMBIE, "I": ThreadState.WAITING, "P": ThreadState.WAITING,
            "W": ThreadState.WAITING, "K": ThreadState.WAITING}
 
-CMDLINE_MAX = 0xFFFE
+CMDLINE_MAX = U16_STRING_MAX
 """Longest string a u16 length field holds, its NUL excluded."""
 
 

@@ -387,8 +387,9 @@ def _strings_empty(seed: str) -> Built:
 
 @recipe("strings/maximal")
 def _strings_maximal(seed: str) -> Built:
-    long = "/" + "m" * 65533
-    return Built(_strings(seed, exe_path=long, cmd_line="x" * 65534), "ExePath and CmdLine of 65534 bytes each: "
+    longest = framing.U16_STRING_MAX
+    long = "/" + "m" * (longest - 1)
+    return Built(_strings(seed, exe_path=long, cmd_line="x" * longest), "ExePath and CmdLine of 65534 bytes each: "
                  "their length fields hold 65535 (NUL included), the largest u16.", "1.0", ["P6"], "required", "valid",
                  {"generator": "Process Identity with 65534-byte strings and an empty Module List Index"},
                  features=["payloads"], expect={"blocks.0.payload.len_exe_path": "65535"})
