@@ -27,6 +27,7 @@ from typing import Any
 from memslice.codegen import Spec, load_spec
 from memslice.codegen.expressions import evaluate
 from memslice.codegen.model import Field, Struct
+from memslice.generated._support import ZERO_UUID
 
 SPEC_DIR = Path(__file__).resolve().parents[1] / "spec"
 CANON_VERSION = "msl-canon/1"
@@ -143,7 +144,7 @@ class KaitaiCanon:
         return out
 
     def _uuid(self, raw: bytes) -> str | None:
-        if raw == bytes(16):
+        if raw == ZERO_UUID:
             return None
         h = raw.hex()
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -24,7 +24,7 @@ from typing import Any
 
 from memslice.errors import EncodeError, IntegrityError, MslError, UnsupportedError
 from memslice.generated import framing
-from memslice.generated._support import padding
+from memslice.generated._support import ZERO_UUID, padding
 from memslice.generated.blocks import end_of_extension
 from memslice.generated.dialects import VERSIONS
 from memslice.generated.registry import module_for
@@ -44,7 +44,7 @@ def _encode_segment(payloads: Sequence[Any], prev_hash: bytes, hash_algo: int, e
         nonlocal prev_hash
         body += padding(len(body))
         header = framing.BlockHeader(block_type=block_type, flags=0, block_length=framing.BLOCK_HEADER_SIZE + len(body),
-                                     payload_version=version, block_uuid=new_uuid(), parent_uuid=bytes(16),
+                                     payload_version=version, block_uuid=new_uuid(), parent_uuid=ZERO_UUID,
                                      prev_hash=prev_hash)
         raw = header.encode(endian) + body
         h = new_hasher()

@@ -41,7 +41,7 @@ from memslice.errors import (
     UnsupportedError,
 )
 from memslice.generated import framing
-from memslice.generated._support import ZERO_HASH, pad8
+from memslice.generated._support import ZERO_HASH, ZERO_UUID, pad8
 from memslice.generated.dialects import (
     DEFAULT_WRITE,
     DIALECTS,
@@ -1011,7 +1011,7 @@ class MslReader:
         out: dict[bytes, list[BlockRecord]] = {}
         for r in self.blocks:
             parent = bytes(r.header.parent_uuid)
-            if parent != bytes(16):
+            if parent != ZERO_UUID:
                 out.setdefault(parent, []).append(r)
         return out
 

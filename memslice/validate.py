@@ -25,6 +25,7 @@ from typing import Any
 from memslice.compression import DEFAULT_INFLATE_BUDGET, is_legacy_framing
 from memslice.errors import LimitError, MslError
 from memslice.generated import framing
+from memslice.generated._support import ZERO_UUID
 from memslice.generated.blocks import (
     end_of_capture,
     end_of_extension,
@@ -284,7 +285,7 @@ class _Checks:
         h, i, at, o = rec.header, rec.index, rec.offset, self.at
         if not _is_v4(h.block_uuid):
             self.add("B-1.4-uuid-v4", i, at + o.block_uuid, f"BlockUUID {h.block_uuid.hex()} is not a version-4 UUID")
-        if h.parent_uuid != bytes(16) and not _is_v4(h.parent_uuid):
+        if h.parent_uuid != ZERO_UUID and not _is_v4(h.parent_uuid):
             self.add("B-1.4-uuid-v4", i, at + o.parent_uuid,
                      f"ParentUUID {h.parent_uuid.hex()} is not a version-4 UUID")
         if h.reserved:

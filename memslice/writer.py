@@ -21,7 +21,7 @@ from memslice.atomic_output import AtomicFile, check_destination, write_error
 from memslice.compression import compress_parts
 from memslice.errors import EncodeError, MslError
 from memslice.generated import framing
-from memslice.generated._support import pad8
+from memslice.generated._support import ZERO_UUID, pad8
 from memslice.generated.blocks import end_of_capture, end_of_extension, memory_region
 from memslice.generated.dialects import DEFAULT_VERSION, VERSION_DIALECTS, VERSIONS
 from memslice.generated.enums import (
@@ -272,7 +272,7 @@ class MslWriter:
                               "Continuation", rule="P12")
         header = framing.BlockHeader(
             block_type=block_type, flags=flags, block_length=length, payload_version=payload_version,
-            block_uuid=block_uuid, parent_uuid=parent_uuid or bytes(16), prev_hash=self._prev_hash)
+            block_uuid=block_uuid, parent_uuid=parent_uuid or ZERO_UUID, prev_hash=self._prev_hash)
         block_hasher = self._new_hasher()
         block_start = self.bytes_written
         try:

@@ -20,7 +20,8 @@ equals a generated fact *in a context where it is that fact*:
   spanning exactly one FileHeader field, or bounded by HeaderSize / BlockHeaderSize;
 * ``header size``: HEADER_SIZE_PLAIN/ENCRYPTED or BLOCK_HEADER_SIZE compared with a size/length;
 * ``alignment``: the pad-to-8 idiom ``(n + 7) & ~7`` (use ``pad8``);
-* ``zero hash``: ``bytes(HASH_SIZE)`` compared with or assigned to a hash (use ``ZERO_HASH``);
+* ``zero hash``: ``bytes(HASH_SIZE)`` compared with, assigned to or passed as a hash (use
+  ``ZERO_HASH``); ``zero uuid``: ``bytes(16)`` compared with or given as a UUID (``ZERO_UUID``);
 * ``page states``: a tuple/list of the page-state names (use ``ENUM_NAMES["page_state"]``).
 
 Docstrings and f-string text are never scanned. The allow-list below is narrow: each entry
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from memslice.generated import framing
+from memslice.generated._support import ZERO_UUID
 from memslice.generated.dialects import KNOWN_VERSIONS
 from memslice.generated.enums import BLOCK_FLAGS_COMP_ALGO_SHIFT, ENUM_NAMES, BlockType, Endianness
 from memslice.generated.registry import BLOCK_MODULES
@@ -60,6 +62,7 @@ HEADER_SPANS = {(f.offset, f.offset + f.size) for f in framing.FileHeader.FIELDS
 ENDIAN_AT = HEADER_FIELDS and next(f.offset for f in framing.FileHeader.FIELDS if f.id == "endianness")
 HEADER_SIZE_AT = next(f.offset for f in framing.FileHeader.FIELDS if f.id == "header_size")
 PAGE_STATE_NAMES = frozenset(ENUM_NAMES["page_state"].values())
+UUID_SIZE = len(ZERO_UUID)
 HEADER_BUFFERS = frozenset({"data", "view", "raw", "buf", "header", "head", "header_bytes", "blob"})
 
 ALLOWED: dict[tuple[str, str], str] = {
@@ -79,7 +82,8 @@ ALLOWED: dict[tuple[str, str], str] = {
        "runs inside the memslicer / memdiver oracle venvs, where memslice (and its generated code) is not "
        "installed: the codes pick the peer's own decoder for a block"
        for name, fact in (("memdiver_adapter.py", "codes"), ("memdiver_adapter.py", "magic"),
-                          ("memslicer_adapter.py", "codes"), ("_contract.py", "page states"))},
+                          ("memslicer_adapter.py", "codes"), ("_contract.py", "page states"),
+                          ("_contract.py", "zero uuid"))},
     ("acquirer/enrich.py", "header size"):
         "the 64-byte ELF64 file header of a module read for its build id, not the Memory Slice header",
     ("acquirer/importers/elf_core.py", "header size"):
@@ -205,6 +209,8 @@ class _Scanner(ast.NodeVisitor):
             self.add(node, "header size")
         if any(_is_zero_hash(op) for op in operands):
             self.add(node, "zero hash")
+        if any(_is_zeros(op, UUID_SIZE) for op in operands):
+            self.add(node, "zero uuid")
         self.generic_visit(node)
 
     def visit_IfExp(self, node: ast.IfExp) -> None:  # noqa: N802
@@ -214,6 +220,13 @@ class _Scanner(ast.NodeVisitor):
             if any(_int(s.slice) == ENDIAN_AT for s in subs) and any(
                     _int(c) in ENDIAN_VALUES for c in test.comparators):
                 self.add(node, "endianness")
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:  # noqa: N802
+        func = node.func.id if isinstance(node.func, ast.Name) else node.func.attr \
+            if isinstance(node.func, ast.Attribute) else ""
+        if "hash" in func.lower() and any(_is_zero_hash(a) for a in node.args):
+            self.add(node, "zero hash")
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:  # noqa: N802
@@ -245,8 +258,10 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Assign(self, node: ast.Assign) -> None:  # noqa: N802
         targets = " ".join(_names(t) for t in node.targets)
-        if _is_zero_hash(node.value) and "hash" in targets:
+        if _is_zero_hash(node.value) and ("hash" in targets or "prev" in targets):
             self.add(node, "zero hash")
+        if _is_zeros(node.value, UUID_SIZE) and "uuid" in targets:
+            self.add(node, "zero uuid")
         if "page" in targets and "log2" in targets and _int(node.value) in PAGE_LIMITS:
             self.add(node, "page-size limits")
         self.generic_visit(node)
@@ -254,6 +269,14 @@ class _Scanner(ast.NodeVisitor):
     def visit_keyword(self, node: ast.keyword) -> None:
         if node.arg and node.arg.endswith("hash") and _is_zero_hash(node.value):
             self.add(node.value, "zero hash")
+        if node.arg and node.arg.endswith("uuid") and _is_zeros(node.value, UUID_SIZE):
+            self.add(node.value, "zero uuid")
+        self.generic_visit(node)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:  # noqa: N802
+        # ``parent_uuid or bytes(16)``
+        if any(_is_zeros(v, UUID_SIZE) for v in node.values) and "uuid" in _names(node):
+            self.add(node, "zero uuid")
         self.generic_visit(node)
 
     def visit_Tuple(self, node: ast.Tuple) -> None:  # noqa: N802
@@ -269,9 +292,14 @@ class _Scanner(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def _is_zero_hash(node: ast.AST) -> bool:
+def _is_zeros(node: ast.AST, size: int) -> bool:
+    """``bytes(size)``."""
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "bytes"
-            and len(node.args) == 1 and _int(node.args[0]) == framing.HASH_SIZE)
+            and len(node.args) == 1 and _int(node.args[0]) == size)
+
+
+def _is_zero_hash(node: ast.AST) -> bool:
+    return _is_zeros(node, framing.HASH_SIZE)
 
 
 def scan_source(path: str, source: str) -> list[Finding]:
@@ -345,6 +373,7 @@ def test_the_scan_finds_each_kind_of_fact() -> None:
         "header size": "if self.size < 64: pass",
         "alignment": "n = (size + 7) & ~7",
         "zero hash": "prev_hash = bytes(32)",
+        "zero uuid": "if parent != bytes(16): pass",
         "page states": 'NAMES = ("captured", "failed", "unmapped", "not_resident")',
     }
     for fact, code in snippets.items():

@@ -304,7 +304,7 @@ def _broken_chain_in_segment(seed: str) -> Built:
     spans = blocks(data)
     hint, eox = spans[-2], spans[-1]
     prev_at = block_field_offset("prev_hash")
-    data[hint.offset + prev_at:hint.offset + prev_at + 32] = bytes(32)
+    data[hint.offset + prev_at:hint.offset + prev_at + framing.HASH_SIZE] = ZERO_HASH
     hint_bytes = bytes(data[hint.offset:hint.end])
     data[eox.offset + prev_at:eox.offset + prev_at + 32] = digest(hint_bytes)
     seg_at = eox.offset + _HDR + field_offset(end_of_extension.EndOfExtension, "segment_hash")

@@ -19,6 +19,7 @@ from memslice.conformance.generators.fixtures import (
 from memslice.conformance.generators.mutate import block_field_offset, blocks, field_offset, get, put, reseal
 from memslice.conformance.generators.values import build_payload
 from memslice.generated import framing
+from memslice.generated._support import ZERO_HASH
 from memslice.generated.blocks import (
     end_of_capture,
     end_of_extension,
@@ -429,7 +430,7 @@ def _disk_hash(seed: str, value: bytes) -> bytes:
 
 @recipe("diskhash/zero")
 def _disk_hash_zero(seed: str) -> Built:
-    return Built(_disk_hash(seed, bytes(32)), "A Module Entry whose DiskHash is 32 zero bytes: the hash is not "
+    return Built(_disk_hash(seed, ZERO_HASH), "A Module Entry whose DiskHash is 32 zero bytes: the hash is not "
                  "available (C8), shown as null in the canonical form.", "1.0", ["C8", "P13"], "required", "valid",
                  {"generator": "Process Identity, Module List Index, Module Entry(disk_hash=32 zero bytes)"},
                  features=["payloads"], expect={"blocks.2.payload.disk_hash": None})
