@@ -93,7 +93,7 @@ def verify(reader: MslReader) -> VerifyReport:
     from memslice.generated.dialects import VERSIONS
     from memslice.generated.enums import BlockType, HashAlgo
 
-    eoc, eox, v11 = BlockType.END_OF_CAPTURE, BlockType.END_OF_EXTENSION, VERSIONS["1.1"]
+    eoc_type, eox_type, v11 = BlockType.END_OF_CAPTURE, BlockType.END_OF_EXTENSION, VERSIONS["1.1"]
     report = VerifyReport()
     records = reader.blocks
     report.structural = reader.fault
@@ -132,8 +132,8 @@ def verify(reader: MslReader) -> VerifyReport:
                 break
             if encrypted:
                 # PrevHash is zero and not chained (V11-C16); hash the plaintext in flat-memory pieces
-                running = file_hasher if rec.segment == 0 and rec.block_type != eoc else (
-                    segment_hasher if rec.segment > 0 and rec.block_type != eox else None)
+                running = file_hasher if rec.segment == 0 and rec.block_type != eoc_type else (
+                    segment_hasher if rec.segment > 0 and rec.block_type != eox_type else None)
                 if running is not None:
                     for piece in data.iter_range(rec.offset, rec.end):
                         running.update(piece)
@@ -141,9 +141,9 @@ def verify(reader: MslReader) -> VerifyReport:
             else:
                 view = data[rec.offset:rec.end]
                 future = pool.submit(digest, view)
-                if rec.segment == 0 and rec.block_type != eoc:
+                if rec.segment == 0 and rec.block_type != eoc_type:
                     file_hasher.update(view)
-                elif rec.segment > 0 and rec.block_type != eox:
+                elif rec.segment > 0 and rec.block_type != eox_type:
                     assert segment_hasher is not None
                     segment_hasher.update(view)
             if not encrypted and bytes(rec.header.prev_hash) != expected:
@@ -156,11 +156,11 @@ def verify(reader: MslReader) -> VerifyReport:
                     report.problems.append(
                         f"block {rec.index} at offset 0x{rec.offset:X}: PrevHash does not match the hash of "
                         f"{what}{zero} [rule P4]")
-            if rec.block_type == eoc and rec.segment == 0:
+            if rec.block_type == eoc_type and rec.segment == 0:
                 _check_eoc(reader, rec, file_hasher.digest(), report)
                 segment_hasher = new_hasher()
                 segment_start_index = rec.index + 1
-            elif rec.block_type == eox and rec.segment > 0:
+            elif rec.block_type == eox_type and rec.segment > 0:
                 segment_no += 1
                 assert segment_hasher is not None
                 report.segments.append(_check_segment(reader, rec, segment_hasher.digest(),
