@@ -75,6 +75,7 @@ from memslice.generated.enums import (
     NameSource,
     ThreadFlags,
 )
+from memslice.generated.framing import U16_STRING_MAX
 
 from memslice.atomic_output import AtomicFile, check_destination, write_error
 from memslice.errors import DestinationExistsError, MslError, OutputError
@@ -82,7 +83,7 @@ from memslice.integrity import hasher_factory
 from memslice.writer import MslWriter, cap_bitmap_for
 
 _T = TypeVar("_T")
-_PATH_MAX = 0xFFFE
+_PATH_MAX = U16_STRING_MAX
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 _IN_PLACE_HEADROOM = 16 << 20  # reserved beyond the estimate: the blocks before the memory, block heads
 _ARCH_NAMES = ENUM_NAMES["arch_type"]

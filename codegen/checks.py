@@ -17,6 +17,30 @@ _ROLES = {"page_state_map", "page_data", "file_hash", "uuid_ref", "dump_uuid_ref
 _ERRATUM_ID = re.compile(r"(?<![\w.])([ED]\d+)(?!\w)")
 
 
+def _check_cap_bits(spec: Spec) -> list[SpecError]:
+    """Block <-> capability bit is stated twice (a block's ``cap_bit:``, a bit's ``blocks:``): both must agree.
+
+    Every block with a ``cap_bit:`` must be listed in that bit's ``blocks:``, and every code a
+    bit lists that has a block file must name that bit as its ``cap_bit:``.
+    """
+    if "cap_bitmap" not in spec.flags:
+        return []
+    problems: list[SpecError] = []
+    listed = {b.id: set(b.blocks) for b in spec.flags["cap_bitmap"].bits}
+    for block in spec.blocks:
+        if block.cap_bit and block.cap_bit in listed and block.code not in listed[block.cap_bit]:
+            problems.append(SpecError(block.path + ":cap_bit", (
+                f"block 0x{block.code:04X} names capability bit {block.cap_bit!r}, but that bit's blocks: in "
+                f"enums.yaml do not list 0x{block.code:04X}")))
+    for bit_id, codes in listed.items():
+        for code in sorted(codes):
+            for block in (b for b in spec.blocks if b.code == code):
+                if block.cap_bit != bit_id:
+                    problems.append(SpecError(f"enums.yaml:flags.cap_bitmap.{bit_id}.blocks", (
+                        f"lists block 0x{code:04X}, but {block.path} names capability bit {block.cap_bit!r}")))
+    return problems
+
+
 def check_spec(spec: Spec) -> list[SpecError]:
     """Check the whole model.
 
@@ -32,6 +56,7 @@ def check_spec(spec: Spec) -> list[SpecError]:
         problems.append(SpecError("dialects.yaml:default_write", f"unknown dialect {spec.default_write!r}"))
     cap_bits = {b.id for b in spec.flags["cap_bitmap"].bits} if "cap_bitmap" in spec.flags else set()
     block_ids = {b.id for b in spec.blocks}
+    problems += _check_cap_bits(spec)
     seen_ids: set[str] = set()
     claimed: dict[tuple[int, str], str] = {}
     for block in spec.blocks:

@@ -17,6 +17,7 @@ from memslice.codegen.model import (
     Constant,
     Constraint,
     Dialect,
+    DialectSignal,
     Enum,
     EnumValue,
     Erratum,
@@ -234,7 +235,8 @@ def _load(spec_dir: Path, docs: dict[str, Any], drafts: bool) -> Spec:
     dialects = [Dialect(d["id"], d["title"], tuple(d["versions"]), d["doc"].strip(), str(d["spec"]),
                         (d.get("detect") or "").strip() or None, extends=d.get("extends"),
                         path=f"dialects.yaml:dialects[{i}]",
-                        reads_payload_version=d.get("reads_payload_version", True))
+                        reads_payload_version=d.get("reads_payload_version", True),
+                        signals=_signals(d, f"dialects.yaml:dialects[{i}]", blocks))
                 for i, d in enumerate(dialects_raw["dialects"])]
     _inherit_dialects(dialects, blocks)
 
@@ -263,6 +265,23 @@ def _load(spec_dir: Path, docs: dict[str, Any], drafts: bool) -> Spec:
         prune_drafts(spec)
     _add_block_type_enum(spec)
     return spec
+
+
+def _signals(raw: dict, path: str, blocks: list[BlockType]) -> tuple[DialectSignal, ...]:
+    """The ``signals:`` of one dialect, with block ids resolved to codes."""
+    codes = {b.id: b.code for b in blocks}
+    out = []
+    for n, sig in enumerate(raw.get("signals") or ()):
+        block = sig.get("block")
+        if block is not None and block not in codes:
+            raise SpecError(f"{path}.signals[{n}].block", f"unknown block {block!r}")
+        needs = {"payload_size": ("block", "size"), "tail_absent": ("block",), "every_payload_version": ("value",)}
+        for key in needs.get(sig["kind"], ()):
+            if key not in sig:
+                raise SpecError(f"{path}.signals[{n}]", f"a {sig['kind']} signal needs {key}:")
+        out.append(DialectSignal(sig["kind"], sig["doc"], block, codes.get(block) if block else None,
+                                 sig.get("size"), sig.get("value"), sig.get("alone", True)))
+    return tuple(out)
 
 
 def _inherit_dialects(dialects: list[Dialect], blocks: list[BlockType]) -> None:

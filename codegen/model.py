@@ -362,6 +362,29 @@ class ErratumEntry:
     reason: str
 
 
+@dataclass(frozen=True)
+class DialectSignal:
+    """One observation that marks a file as written in a dialect (``dialects.yaml`` ``signals:``).
+
+    Attributes:
+        kind: What is tested (``payload_size``, ``tail_absent``, ...).
+        doc: The reason a reader reports.
+        block: Block id the signal looks at, or None.
+        block_code: Its type code (filled in by the loader), or None.
+        size: Payload size for ``payload_size``, or None.
+        value: Field value for ``every_payload_version``, or None.
+        alone: False for supporting evidence that never selects the dialect by itself.
+    """
+
+    kind: str
+    doc: str
+    block: str | None = None
+    block_code: int | None = None
+    size: int | None = None
+    value: int | None = None
+    alone: bool = True
+
+
 @dataclass
 class Dialect:
     """A family of files sharing payload layouts (``extends``: the dialect it inherits layouts from)."""
@@ -375,6 +398,7 @@ class Dialect:
     extends: str | None = None
     path: str = ""
     reads_payload_version: bool = True
+    signals: tuple[DialectSignal, ...] = ()
 
 
 @dataclass

@@ -26,6 +26,7 @@ from typing import Any
 from memslice.codegen import Spec, load_spec
 from memslice.codegen.expressions import evaluate
 from memslice.codegen.model import Field, Struct
+from memslice.generated._support import ZERO_UUID
 
 from memslice.resources import installed_spec_dir
 
@@ -143,7 +144,7 @@ class KaitaiCanon:
         return out
 
     def _uuid(self, raw: bytes) -> str | None:
-        if raw == bytes(16):
+        if raw == ZERO_UUID:
             return None
         h = raw.hex()
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -32,7 +32,7 @@ import zstandard
 
 from memslice.compression import is_legacy_framing
 from memslice.errors import CompressionError, EncryptedError, MslError, NotCapturedError
-from memslice.generated.enums import CompAlgo
+from memslice.generated.enums import BlockType, CompAlgo
 from memslice.generated.registry import block_id, layout_for
 from memslice.pages import STATE_NAMES, state_string
 from memslice.pages import runs as state_runs
@@ -40,7 +40,7 @@ from memslice.pages import runs as state_runs
 if TYPE_CHECKING:
     from memslice.reader import BlockRecord, MslReader
 
-_MEMORY_REGION = 0x0001
+_MEMORY_REGION = BlockType.MEMORY_REGION
 _CHUNK = 8 << 20
 """Bytes per piece handed out when streaming an inflated region."""
 _PREFIX = 4096

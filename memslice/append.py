@@ -24,6 +24,7 @@ from typing import Any
 
 from memslice.errors import EncodeError, IntegrityError, MslError, UnsupportedError
 from memslice.generated import framing
+from memslice.generated._support import ZERO_UUID, padding
 from memslice.generated.blocks import end_of_extension
 from memslice.generated.dialects import VERSIONS
 from memslice.generated.registry import module_for
@@ -31,10 +32,6 @@ from memslice.integrity import hasher_factory
 from memslice.reader import MslReader
 from memslice.verify import verify
 from memslice.writer import new_uuid
-
-
-def _pad8(n: int) -> int:
-    return (n + 7) & ~7
 
 
 def _encode_segment(payloads: Sequence[Any], prev_hash: bytes, hash_algo: int, endian: str,
@@ -45,9 +42,9 @@ def _encode_segment(payloads: Sequence[Any], prev_hash: bytes, hash_algo: int, e
 
     def block(block_type: int, body: bytes, version: int) -> None:
         nonlocal prev_hash
-        body += bytes(_pad8(len(body)) - len(body))
+        body += padding(len(body))
         header = framing.BlockHeader(block_type=block_type, flags=0, block_length=framing.BLOCK_HEADER_SIZE + len(body),
-                                     payload_version=version, block_uuid=new_uuid(), parent_uuid=bytes(16),
+                                     payload_version=version, block_uuid=new_uuid(), parent_uuid=ZERO_UUID,
                                      prev_hash=prev_hash)
         raw = header.encode(endian) + body
         h = new_hasher()

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from memslice.errors import LimitError, MslError, TruncatedError
+from memslice.generated._support import ZERO_UUID
 from memslice.generated.blocks import memory_region
 from memslice.generated.enums import ENUM_NAMES, FLAG_BITS
 from memslice.pages import STATE_NAMES, runs, state_string
@@ -28,7 +29,7 @@ def _hex(data: bytes | memoryview) -> str:
 
 def _uuid(data: bytes | memoryview) -> str | None:
     raw = bytes(data)
-    if raw == bytes(16):
+    if raw == ZERO_UUID:
         return None
     h = raw.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

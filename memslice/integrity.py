@@ -10,7 +10,6 @@ import blake3
 
 from memslice.errors import UnsupportedError
 
-ZERO_HASH = bytes(32)
 _THREADS_FROM = 1 << 22  # use BLAKE3's own threads for inputs of 4 MiB and more
 
 
@@ -53,3 +52,16 @@ def digest(data: Any, hash_algo: int = 0) -> bytes:
     h = hasher_factory(hash_algo)()
     h.update(data)
     return h.digest()
+
+
+def __getattr__(name: str) -> Any:
+    """``ZERO_HASH``, re-exported from the generated code on first use.
+
+    Not imported at module level: ``memslice`` imports this module eagerly (through
+    ``verify``), and ``msl codegen`` must start even when generated/ cannot be imported.
+    """
+    if name == "ZERO_HASH":
+        from memslice.generated._support import ZERO_HASH
+
+        return ZERO_HASH
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

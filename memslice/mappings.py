@@ -16,11 +16,11 @@ from typing import Any
 
 from memslice.address_space import AddressSpace
 from memslice.errors import MslError
-from memslice.generated.enums import ENUM_NAMES, BlockFlags
+from memslice.generated.enums import ENUM_NAMES, BlockFlags, BlockType
 from memslice.pages import STATE_NAMES
 
-_VAS_MAP = 0x1001
-_MODULE_ENTRY = 0x0002
+_VAS_MAP = BlockType.VAS_MAP
+_MODULE_ENTRY = BlockType.MODULE_ENTRY
 STATES = (*STATE_NAMES.values(),)
 """Page state names in code order."""
 

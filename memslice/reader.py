@@ -17,7 +17,6 @@ import functools
 import mmap
 import os
 import re
-import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,25 +41,49 @@ from memslice.errors import (
     UnsupportedError,
 )
 from memslice.generated import framing
-from memslice.generated._support import pad8
-from memslice.generated.dialects import DEFAULT_WRITE, VERSION_DIALECTS, VERSIONS
-from memslice.generated.enums import BlockFlags, HeaderFlags
-from memslice.generated.registry import block_id, layout_for
-from memslice.layout_probe import field_span
+from memslice.generated._support import ZERO_HASH, ZERO_UUID, pad8
+from memslice.generated.dialects import (
+    DEFAULT_WRITE,
+    DIALECTS,
+    KNOWN_VERSIONS,
+    SIGNALS,
+    VERSION_DIALECT,
+    VERSIONS,
+    Signal,
+)
+from memslice.generated.enums import (
+    BLOCK_FLAGS_COMP_ALGO_SHIFT,
+    BlockFlags,
+    BlockType,
+    Endianness,
+    HeaderFlags,
+    PageState,
+)
+from memslice.generated.registry import block_id, layout_for, module_for
+from memslice.layout_probe import field_span, fixed_head_size
+from memslice.pages import STATE_NAMES as PAGE_STATE_NAMES
 from memslice.pages import state_string
 
 _BLOCK_HEADER_SIZE = framing.BLOCK_HEADER_SIZE
-_END_OF_CAPTURE = 0x0FFF
-_END_OF_EXTENSION = 0x0FFE
-_MODULE_ENTRY = 0x0002
-_RELATED_DUMP = 0x0041
-_MEMORY_REGION = 0x0001
-_VERSION_DIALECT = {VERSIONS[v]: d for v, d in VERSION_DIALECTS.items()}
-"""Header Version -> the dialect of a file with no other signal (spec/dialects.yaml)."""
+_END_OF_CAPTURE = BlockType.END_OF_CAPTURE
+_END_OF_EXTENSION = BlockType.END_OF_EXTENSION
+_MEMORY_REGION = BlockType.MEMORY_REGION
 _RUNS = re.compile(r"0+|1+|2+|3+")
 _ADDRESS_SPACE = 1 << 64
 _CHUNK = 1 << 20
-_STATE_NAMES = ("captured", "failed", "unmapped", "not_resident")
+_STATE_NAMES = PAGE_STATE_NAMES
+_CAPTURED = str(int(PageState.CAPTURED))
+_G0_VERSION = DIALECTS["g0"].versions[0]
+_V11 = VERSIONS["1.1"]
+_HEADER = {f.id: f for f in framing.FileHeader.FIELDS}
+_ENDIAN_AT = _HEADER["endianness"].offset
+_HEADER_SIZE_AT = _HEADER["header_size"].offset
+_VERSION_AT = _HEADER["version"].offset
+_BYTE_ORDER = {Endianness.LITTLE: "<", Endianness.BIG: ">"}
+_VERSION_REASONS = {"g0": f"Version reads 0x{DIALECTS['g0'].versions[0]:04X} (bytes 01 00): pre-1.0 draft layout"}
+"""What ``dialect_reasons`` says of a dialect its Version alone selects (default: ``Version 0x....``)."""
+_BLOCK_SIGNALS = frozenset({"legacy_compression", "unpadded_payload", "payload_size", "tail_absent"})
+"""Signal kinds shown by one block (the first such block is enough)."""
 
 
 @dataclass
@@ -108,7 +131,7 @@ class BlockRecord:
     @property
     def comp_algo(self) -> int:
         """CompAlgo bits (meaningful only when compressed, rule C9)."""
-        return (self.header.flags & BlockFlags.COMP_ALGO) >> 1
+        return (self.header.flags & BlockFlags.COMP_ALGO) >> BLOCK_FLAGS_COMP_ALGO_SHIFT
 
 
 @dataclass
@@ -213,21 +236,23 @@ class _RegionInfo:
 
 
 @functools.cache
-def _head_geometry(layout: Any, endian: str) -> tuple[int, int, int]:
+def _head_geometry(layout: Any) -> tuple[int, int, int]:
     """(fixed head size, RegionSize offset, RegionSize width) of a Memory Region layout."""
-    # a probe of zero pages; a non-zero PageSizeLog2 keeps field_span's RegionSize mark of 1
-    # below one page, so the probe still encodes without a map
-    probe = dataclasses.replace(layout(), page_size_log2=1)
-    at, width = field_span(layout, "region_size", probe)
-    return len(probe.encode(endian)), at, width
+    at, width = field_span(layout, "region_size")
+    return fixed_head_size(layout), at, width
 
 
 def _endian_of(byte: int) -> str:
-    if byte == 1:
-        return "<"
-    if byte == 2:
-        return ">"
-    raise HeaderError(f"Endianness byte is 0x{byte:02X}, not 0x01 or 0x02", offset=8, rule="C1")
+    order = _BYTE_ORDER.get(byte)  # type: ignore[call-overload]
+    if order is None:
+        raise HeaderError(f"Endianness byte is 0x{byte:02X}, not 0x01 or 0x02", offset=_ENDIAN_AT, rule="C1")
+    return order
+
+
+def _block_title(block_type: int) -> str:
+    """The title of a block type (``Related Dump``)."""
+    name = block_id(block_type, "*")
+    return module_for(name).TITLE if name else f"block 0x{block_type:04X}"
 
 
 class MslReader:
@@ -339,56 +364,60 @@ class MslReader:
     # -- header ---------------------------------------------------------------------
     def _parse_header(self) -> None:
         view = self._view
-        if self.size < 10:
-            if bytes(view[: min(8, self.size)]) != framing.FILE_MAGIC[: min(8, self.size)]:
+        magic_len = len(framing.FILE_MAGIC)
+        plain, encrypted = framing.HEADER_SIZE_PLAIN, framing.HEADER_SIZE_ENCRYPTED
+        if self.size < _VERSION_AT:
+            if bytes(view[: min(magic_len, self.size)]) != framing.FILE_MAGIC[: min(magic_len, self.size)]:
                 raise BadMagicError("file does not start with MEMSLICE", offset=0, rule="C1")
-            raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size,
+            raise TruncatedError(f"file of {self.size} bytes ends inside the {plain}-byte header", offset=self.size,
                                  rule="C2")
-        if bytes(view[:8]) != framing.FILE_MAGIC:
-            raise BadMagicError(f"file magic is {bytes(view[:8])!r}, not b'MEMSLICE'", offset=0, rule="C1")
-        self.endian = _endian_of(view[8])
-        header_size = view[9]
-        if header_size < framing.HEADER_SIZE_PLAIN:
-            raise HeaderError(f"HeaderSize is {header_size}, smaller than the 64-byte header", offset=9,
-                              rule="B-3-header-size")
-        if self.size < 64:
-            raise TruncatedError(f"file of {self.size} bytes ends inside the 64-byte header", offset=self.size,
+        if bytes(view[:magic_len]) != framing.FILE_MAGIC:
+            raise BadMagicError(f"file magic is {bytes(view[:magic_len])!r}, not b'MEMSLICE'", offset=0, rule="C1")
+        self.endian = _endian_of(view[_ENDIAN_AT])
+        header_size = view[_HEADER_SIZE_AT]
+        if header_size < plain:
+            raise HeaderError(f"HeaderSize is {header_size}, smaller than the {plain}-byte header",
+                              offset=_HEADER_SIZE_AT, rule="B-3-header-size")
+        if self.size < plain:
+            raise TruncatedError(f"file of {self.size} bytes ends inside the {plain}-byte header", offset=self.size,
                                  rule="C2")
         try:
-            self.header = framing.FileHeader.decode(view[:64], self.endian)
+            self.header = framing.FileHeader.decode(view[:plain], self.endian)
         except MslError as exc:
             raise exc.located(offset=0) from None
         self.header_size = header_size
         version = self.header.version
-        known_version = version in (0x0001, 0x0100, 0x0101)
-        if header_size not in (framing.HEADER_SIZE_PLAIN, framing.HEADER_SIZE_ENCRYPTED) and (version >> 8) == 1:
+        known_version = version in KNOWN_VERSIONS
+        supported_major = (version >> framing.VERSION_MAJOR_SHIFT) == framing.SUPPORTED_MAJOR
+        if header_size not in (plain, encrypted) and supported_major:
             # spec 3.2: an unknown minor of a known major may be parsed, always locating block 0
             # through HeaderSize (rule C2); a known version has exactly 64 or 128 bytes
             if known_version:
-                raise HeaderError(f"HeaderSize is {header_size}, not 64 (or 128 when encrypted)", offset=9,
-                                  rule="B-3-header-size")
+                raise HeaderError(f"HeaderSize is {header_size}, not {plain} (or {encrypted} when encrypted)",
+                                  offset=_HEADER_SIZE_AT, rule="B-3-header-size")
             if self.size < header_size:
                 raise TruncatedError(f"file of {self.size} bytes ends inside the {header_size}-byte header",
                                      offset=self.size, rule="C2")
             self.warnings.append(f"HeaderSize {header_size} of unknown version 0x{version:04X}: block 0 starts at "
                                  f"{header_size} (rule C2)")
         # Flags bits 1-31 are reserved in 1.0 (C5): the Encrypted bit means something from 1.1 on
-        self.encrypted = bool(self.header.flags & HeaderFlags.ENCRYPTED) and version >= 0x0101
+        self.encrypted = bool(self.header.flags & HeaderFlags.ENCRYPTED) and version >= _V11
         self.encryption: framing.EncryptionHeader | None = None
-        if self.encrypted and header_size != framing.HEADER_SIZE_ENCRYPTED:
-            raise HeaderError("Encrypted flag set but HeaderSize is not 128", offset=9, rule="V11-C15")
-        if header_size == framing.HEADER_SIZE_ENCRYPTED:
-            if self.size < 128:
-                raise TruncatedError(f"file of {self.size} bytes ends inside the 128-byte header", offset=self.size,
-                                     rule="C2")
-            self.encryption = framing.EncryptionHeader.decode(view[64:128], self.endian)
+        if self.encrypted and header_size != encrypted:
+            raise HeaderError(f"Encrypted flag set but HeaderSize is not {encrypted}", offset=_HEADER_SIZE_AT,
+                              rule="V11-C15")
+        if header_size == encrypted:
+            if self.size < encrypted:
+                raise TruncatedError(f"file of {self.size} bytes ends inside the {encrypted}-byte header",
+                                     offset=self.size, rule="C2")
+            self.encryption = framing.EncryptionHeader.decode(view[plain:encrypted], self.endian)
         version = self.header.version
         self.version = version
-        if version == 0x0001 or (version >> 8) == 1:
-            if version not in (0x0001, 0x0100, 0x0101):
+        if version == _G0_VERSION or supported_major:
+            if version not in KNOWN_VERSIONS:
                 self.warnings.append(f"unknown minor version 0x{version:04X}; parsed as 1.1 (spec 3.2)")
         else:
-            raise HeaderError(f"unknown major version 0x{version:04X}", offset=10, rule="B-3.2-major")
+            raise HeaderError(f"unknown major version 0x{version:04X}", offset=_VERSION_AT, rule="B-3.2-major")
 
     @property
     def header_bytes(self) -> memoryview:
@@ -567,48 +596,81 @@ class MslReader:
         return self._dialect
 
     def _detect_dialect(self) -> str:
+        """Pick the dialect from the Version and the signals of spec/dialects.yaml (``SIGNALS``)."""
         reasons = self.dialect_reasons
-        if self.version == 0x0001:
-            reasons.append("Version reads 0x0001 (bytes 01 00): pre-1.0 draft layout")
-            return "g0"
-        if self.version == 0x0100:
-            reasons.append("Version 0x0100")
-            return "spec-1.0"
+        only = [d.id for d in DIALECTS.values() if self.version in d.versions]
+        if len(only) == 1:
+            reasons.append(_VERSION_REASONS.get(only[0], f"Version 0x{self.version:04X}"))
+            return only[0]
         records = self.blocks
-        if records and all(r.header.payload_version == 0 for r in records):
-            reasons.append(f"Version 0x{self.version:04X} but every block has PayloadVersion 0: a pre-1.0 draft "
-                           "file whose version bytes were edited (draft blocks keep a reserved u32 there)")
-            return "g0"
-        signals = []
-        hint = f"header BlockCount {self.header.block_count} is set (memslicer writes 0)" if self.header.block_count \
-            else None  # allowed in 1.1 (V11-C13): supporting evidence only, never a signal alone
-        if records and not self.encrypted and bytes(records[0].header.prev_hash) == bytes(32):
-            signals.append("block 0 PrevHash is all zero (pre-1.1 MemDiver)")
-        for rec in records:
-            payload_len = rec.length - _BLOCK_HEADER_SIZE
-            if rec.compressed:
-                if is_legacy_framing(self._view[rec.payload_offset:min(rec.end, rec.payload_offset + 12)]):
-                    signals.append(f"block {rec.index} uses MemDiver's legacy compression framing")
-                    break
-                continue
-            if payload_len % 8:
-                signals.append(f"block {rec.index} payload of {payload_len} bytes is not padded to 8")
-                break
-            if rec.block_type == _RELATED_DUMP and payload_len == 56:
-                signals.append(f"block {rec.index} is a 56-byte Related Dump")
-                break
-            if rec.block_type == _MODULE_ENTRY and payload_len >= 0x18:
-                at = rec.payload_offset + 0x10
-                lp, lv = struct.unpack(self.endian + "HH", self._view[at:at + 4])
-                if payload_len == 0x18 + ((lp + 7) & ~7) + ((lv + 7) & ~7) + 32:
-                    signals.append(f"block {rec.index} Module Entry ends after DiskHash (no NativeBlob)")
-                    break
-        if signals:
-            reasons += [*signals, *([hint] if hint else [])]
-            return "memdiver-1.0.2"
-        dialect = _VERSION_DIALECT.get(self.version, DEFAULT_WRITE)
+        for dialect, signals in SIGNALS.items():
+            for sig in signals:
+                if sig.kind == "every_payload_version" and records and all(
+                        r.header.payload_version == sig.value for r in records):
+                    reasons.append(f"Version 0x{self.version:04X} but every block has PayloadVersion {sig.value}: a "
+                                   "pre-1.0 draft file whose version bytes were edited (draft blocks keep a reserved "
+                                   "u32 there)")
+                    return dialect
+        for dialect, signals in SIGNALS.items():
+            found = self._file_signals(dialect, signals, records)
+            if any(alone for alone, _ in found):
+                reasons += [text for alone, text in found if alone] + [text for alone, text in found if not alone]
+                return dialect
+        dialect = VERSION_DIALECT.get(self.version, DEFAULT_WRITE)
         reasons.append(f"Version 0x{self.version:04X} with no memdiver signal")
         return dialect
+
+    def _file_signals(self, dialect: str, signals: tuple[Signal, ...],
+                      records: list[BlockRecord]) -> list[tuple[bool, str]]:
+        """(selects the dialect alone, reason) of every file-wide signal seen and the first block signal."""
+        found: list[tuple[bool, str]] = []
+        for sig in signals:
+            if sig.kind == "header_block_count_set" and self.header.block_count:
+                # allowed in 1.1 (V11-C13): supporting evidence only, never a signal alone
+                found.append((sig.alone, f"header BlockCount {self.header.block_count} is set (memslicer writes 0)"))
+            elif sig.kind == "block0_prev_hash_zero" and records and not self.encrypted \
+                    and bytes(records[0].header.prev_hash) == ZERO_HASH:
+                found.append((sig.alone, "block 0 PrevHash is all zero (pre-1.1 MemDiver)"))
+        per_block = [sig for sig in signals if sig.kind in _BLOCK_SIGNALS]
+        for rec in records:
+            for sig in per_block:
+                text = self._block_signal(dialect, sig, rec)
+                if text:
+                    found.append((sig.alone, text))
+                    return found
+        return found
+
+    def _block_signal(self, dialect: str, sig: Signal, rec: BlockRecord) -> str | None:
+        """The reason a block shows ``sig``, or None."""
+        payload_len = rec.length - _BLOCK_HEADER_SIZE
+        if sig.kind == "legacy_compression":
+            head = self._view[rec.payload_offset:min(rec.end, rec.payload_offset + 12)]
+            if rec.compressed and is_legacy_framing(head):
+                return f"block {rec.index} uses MemDiver's legacy compression framing"
+            return None
+        if rec.compressed:
+            return None  # the other signals look at stored (uncompressed) payloads
+        if sig.kind == "unpadded_payload" and payload_len % framing.ALIGNMENT:
+            return f"block {rec.index} payload of {payload_len} bytes is not padded to {framing.ALIGNMENT}"
+        if rec.block_type != sig.block_type:
+            return None
+        if sig.kind == "payload_size" and payload_len == sig.size:
+            return f"block {rec.index} is a {sig.size}-byte {_block_title(rec.block_type)}"
+        if sig.kind == "tail_absent" and self._tail_absent(dialect, rec):
+            return f"block {rec.index} Module Entry ends after DiskHash (no NativeBlob)"
+        return None
+
+    def _tail_absent(self, dialect: str, rec: BlockRecord) -> bool:
+        """The payload decodes with the dialect's layout and ends exactly before the optional tail."""
+        layout = layout_for(rec.block_type, dialect, 1)
+        if layout is None:
+            return False
+        payload = memoryview(self._view[rec.payload_offset:rec.end])
+        try:
+            obj, pos = layout.decode_at(payload, 0, len(payload), self.endian)
+        except MslError:
+            return False
+        return pos == len(payload) and getattr(obj, layout.FIELDS[-1].id) is None
 
     # -- payloads -------------------------------------------------------------------
     def decode(self, record: BlockRecord, *, page_data: bool = True) -> DecodedBlock:
@@ -696,7 +758,7 @@ class MslReader:
         if payload.region_size % page_size:
             self.warnings.append(f"block {record.index}: RegionSize is not a multiple of the page size "
                                  "[rule B-5.1-region-size]")
-        captured = state_string(payload.page_state_map, num_pages).count("0")
+        captured = state_string(payload.page_state_map, num_pages).count(_CAPTURED)
         if data_length != captured * page_size:
             if self._inflates(record):
                 # is it the size claim that lies (V11-C20)? streamed, nothing kept
@@ -716,7 +778,7 @@ class MslReader:
         claimed = self._claimed(record)
         # the budget bounds what a frame without a declared size may inflate to
         declared = self.inflate_budget if claimed is None else claimed
-        head_size, at, width = _head_geometry(layout, self.endian)
+        head_size, at, width = _head_geometry(layout)
         if declared < head_size:
             raise TruncatedError(f"payload declares {declared} bytes, fewer than the {head_size}-byte head",
                                  offset=record.payload_offset, rule="B-5.1-page-data")
@@ -899,7 +961,7 @@ class MslReader:
                 add(cursor, base - cursor, "absent", None)
                 cursor = base
             first_page = (cursor - base) // ps
-            captured_before = states.count("0", 0, first_page)
+            captured_before = states.count(_CAPTURED, 0, first_page)
             for match in _RUNS.finditer(states, first_page):
                 run_start = base + match.start() * ps
                 if run_start >= end:
@@ -907,7 +969,7 @@ class MslReader:
                 run_end = min(end, base + match.end() * ps)
                 state = int(match.group()[0])
                 piece = None
-                if state == 0:
+                if state == PageState.CAPTURED:
                     offset = captured_before * ps + (cursor - run_start)
                     piece = self.page_data(record, offset, run_end - cursor)
                     captured_before += match.end() - match.start()
@@ -949,7 +1011,7 @@ class MslReader:
         out: dict[bytes, list[BlockRecord]] = {}
         for r in self.blocks:
             parent = bytes(r.header.parent_uuid)
-            if parent != bytes(16):
+            if parent != ZERO_UUID:
                 out.setdefault(parent, []).append(r)
         return out
 

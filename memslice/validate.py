@@ -15,6 +15,7 @@ file is checked against the spec, not against its producer's habits.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,7 @@ from typing import Any
 from memslice.compression import DEFAULT_INFLATE_BUDGET, is_legacy_framing
 from memslice.errors import LimitError, MslError
 from memslice.generated import framing
+from memslice.generated._support import ZERO_UUID
 from memslice.generated.blocks import (
     end_of_capture,
     end_of_extension,
@@ -35,7 +37,17 @@ from memslice.generated.blocks import (
     thread_context,
 )
 from memslice.generated.dialects import DEFAULT_WRITE, VERSION_DIALECTS, VERSIONS
-from memslice.generated.enums import CAP_BIT_BLOCKS, FLAG_BITS, BlockFlags, CapBitmap, HeaderFlags, KdfType, KeyEncap
+from memslice.generated.enums import (
+    CAP_BIT_BLOCKS,
+    FLAG_BITS,
+    FLAG_MASKS_SINCE,
+    BlockFlags,
+    CapBitmap,
+    Endianness,
+    HeaderFlags,
+    KdfType,
+    KeyEncap,
+)
 from memslice.generated.registry import BLOCK_MODULES, block_id, module_for, payload_versions
 from memslice.generated.rules import RULES
 from memslice.layout_probe import field_offset
@@ -131,13 +143,14 @@ class _At:
         self.block_uuid = field_offset(bh, "block_uuid")
         self.parent_uuid = field_offset(bh, "parent_uuid")
         self.prev_hash = field_offset(bh, "prev_hash")
-        self.region_size = field_offset(memory_region.MemoryRegion, "region_size",
-                                        memory_region.MemoryRegion(page_size_log2=12))
+        self.region_size = field_offset(memory_region.MemoryRegion, "region_size")
         self.eoc_block_count = field_offset(end_of_capture.EndOfCapture, "block_count")
 
 
 def _is_v4(raw: bytes) -> bool:
-    return raw[6] >> 4 == 4 and raw[8] >> 6 == 0b10
+    """A version-4 UUID of the RFC 4122 variant (rule B-1.4-uuid-v4)."""
+    value = uuid.UUID(bytes=bytes(raw))
+    return value.version == 4 and value.variant == uuid.RFC_4122
 
 
 def _flag_mask(flag_set: str) -> int:
@@ -234,7 +247,7 @@ class _Checks:
     # -- header -------------------------------------------------------------------------------
     def header(self) -> None:
         h = self.reader.header
-        if h.endianness == 2 and not self.v10:
+        if h.endianness == Endianness.BIG and not self.v10:
             self.add("V11-3.1-le-only", None, field_offset(framing.FileHeader, "endianness"),
                      "a 1.1 file is big-endian (Endianness 0x02); 1.1 consumers such as memdiver reject it")
         expected_size = framing.HEADER_SIZE_ENCRYPTED if self.reader.encrypted else framing.HEADER_SIZE_PLAIN
@@ -252,7 +265,8 @@ class _Checks:
             self.add("P5", None, field_offset(framing.FileHeader, "block_count"),
                      f"1.0 header bytes 0x39-0x3D are reserved but hold BlockCount {h.block_count} / HashAlgo "
                      f"{h.hash_algo} (1.1 fields)")
-        known_caps = (1 << 11) - 1 if self.v10 else _flag_mask("cap_bitmap") & ~CapBitmap.PAGE_STATES_INFERRED
+        since = FLAG_MASKS_SINCE["cap_bitmap"]
+        known_caps = since["1.0"] if self.v10 else since["1.0"] | since["1.1"]
         if h.cap_bitmap & ~known_caps:
             self.add("P5", None, field_offset(framing.FileHeader, "cap_bitmap"),
                      f"CapBitmap 0x{h.cap_bitmap:X} sets reserved bits 0x{h.cap_bitmap & ~known_caps:X}")
@@ -271,7 +285,7 @@ class _Checks:
         h, i, at, o = rec.header, rec.index, rec.offset, self.at
         if not _is_v4(h.block_uuid):
             self.add("B-1.4-uuid-v4", i, at + o.block_uuid, f"BlockUUID {h.block_uuid.hex()} is not a version-4 UUID")
-        if h.parent_uuid != bytes(16) and not _is_v4(h.parent_uuid):
+        if h.parent_uuid != ZERO_UUID and not _is_v4(h.parent_uuid):
             self.add("B-1.4-uuid-v4", i, at + o.parent_uuid,
                      f"ParentUUID {h.parent_uuid.hex()} is not a version-4 UUID")
         if h.reserved:

@@ -17,8 +17,6 @@ from memslice.integrity import hasher_factory
 if TYPE_CHECKING:
     from memslice.reader import BlockRecord, MslReader
 
-_EOC = 0x0FFF
-_EOX = 0x0FFE
 
 
 @dataclass
@@ -90,6 +88,12 @@ def verify(reader: MslReader) -> VerifyReport:
     Returns:
         The report (never raises for a hash mismatch; the report says it).
     """
+    # imported here, not at module level: ``memslice`` imports this module eagerly, and
+    # ``msl codegen`` must start even when generated/ cannot be imported
+    from memslice.generated.dialects import VERSIONS
+    from memslice.generated.enums import BlockType, HashAlgo
+
+    eoc_type, eox_type, v11 = BlockType.END_OF_CAPTURE, BlockType.END_OF_EXTENSION, VERSIONS["1.1"]
     report = VerifyReport()
     records = reader.blocks
     report.structural = reader.fault
@@ -105,7 +109,7 @@ def verify(reader: MslReader) -> VerifyReport:
     if encrypted:
         report.tag = "ok"
     # bytes 0x39-0x3F are reserved before 1.1 (C5): a 1.0 or draft file is always BLAKE3
-    new_hasher = hasher_factory(reader.header.hash_algo if reader.version >= 0x0101 else 0)
+    new_hasher = hasher_factory(reader.header.hash_algo if reader.version >= v11 else HashAlgo.BLAKE3)
     eoc = reader.eoc
     report.eoc = "present" if eoc else "absent"
     data = reader.data
@@ -128,8 +132,8 @@ def verify(reader: MslReader) -> VerifyReport:
                 break
             if encrypted:
                 # PrevHash is zero and not chained (V11-C16); hash the plaintext in flat-memory pieces
-                running = file_hasher if rec.segment == 0 and rec.block_type != _EOC else (
-                    segment_hasher if rec.segment > 0 and rec.block_type != _EOX else None)
+                running = file_hasher if rec.segment == 0 and rec.block_type != eoc_type else (
+                    segment_hasher if rec.segment > 0 and rec.block_type != eox_type else None)
                 if running is not None:
                     for piece in data.iter_range(rec.offset, rec.end):
                         running.update(piece)
@@ -137,9 +141,9 @@ def verify(reader: MslReader) -> VerifyReport:
             else:
                 view = data[rec.offset:rec.end]
                 future = pool.submit(digest, view)
-                if rec.segment == 0 and rec.block_type != _EOC:
+                if rec.segment == 0 and rec.block_type != eoc_type:
                     file_hasher.update(view)
-                elif rec.segment > 0 and rec.block_type != _EOX:
+                elif rec.segment > 0 and rec.block_type != eox_type:
                     assert segment_hasher is not None
                     segment_hasher.update(view)
             if not encrypted and bytes(rec.header.prev_hash) != expected:
@@ -152,11 +156,11 @@ def verify(reader: MslReader) -> VerifyReport:
                     report.problems.append(
                         f"block {rec.index} at offset 0x{rec.offset:X}: PrevHash does not match the hash of "
                         f"{what}{zero} [rule P4]")
-            if rec.block_type == _EOC and rec.segment == 0:
+            if rec.block_type == eoc_type and rec.segment == 0:
                 _check_eoc(reader, rec, file_hasher.digest(), report)
                 segment_hasher = new_hasher()
                 segment_start_index = rec.index + 1
-            elif rec.block_type == _EOX and rec.segment > 0:
+            elif rec.block_type == eox_type and rec.segment > 0:
                 segment_no += 1
                 assert segment_hasher is not None
                 report.segments.append(_check_segment(reader, rec, segment_hasher.digest(),
@@ -205,7 +209,9 @@ def _check_eoc(reader: MslReader, rec: object, file_digest: bytes, report: Verif
         report.problems.append(f"End-of-Capture at offset 0x{rec.offset:X}: FileHash does not match the hash of "
                                f"bytes 0..0x{rec.offset:X} [rule CS2]")
     parsed = rec.index + 1
-    counts = [("header", reader.header.block_count)] if reader.version >= 0x0101 else []  # reserved in 1.0
+    from memslice.generated.dialects import VERSIONS
+
+    counts = [("header", reader.header.block_count)] if reader.version >= VERSIONS["1.1"] else []  # reserved in 1.0
     eoc_count = getattr(payload, "block_count", None)
     if eoc_count is not None and reader.dialect != "spec-1.0":
         counts.append(("End-of-Capture", eoc_count))

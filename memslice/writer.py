@@ -21,9 +21,17 @@ from memslice.atomic_output import AtomicFile, check_destination, write_error
 from memslice.compression import compress_parts
 from memslice.errors import EncodeError, MslError
 from memslice.generated import framing
+from memslice.generated._support import ZERO_UUID, pad8
 from memslice.generated.blocks import end_of_capture, end_of_extension, memory_region
 from memslice.generated.dialects import DEFAULT_VERSION, VERSION_DIALECTS, VERSIONS
-from memslice.generated.enums import CAP_BIT_BLOCKS, BlockFlags, CapBitmap, CompAlgo, HeaderFlags
+from memslice.generated.enums import (
+    BLOCK_FLAGS_COMP_ALGO_SHIFT,
+    CAP_BIT_BLOCKS,
+    BlockFlags,
+    CapBitmap,
+    CompAlgo,
+    HeaderFlags,
+)
 from memslice.generated.registry import module_for
 from memslice.integrity import ZERO_HASH, hasher_factory
 from memslice.pages import encode_state_string, state_string
@@ -67,7 +75,7 @@ def _single_threaded(hash_algo: int) -> Any:
 
 
 def _pad8(n: int) -> int:
-    return (n + 7) & ~7
+    return pad8(n)
 
 
 class MslWriter:
@@ -290,7 +298,7 @@ class MslWriter:
         parts: list[bytes | memoryview]
         if compress:
             parts = list(compress_parts(payload_parts, compress, self.endian))
-            flags |= BlockFlags.COMPRESSED | (compress << 1)
+            flags |= BlockFlags.COMPRESSED | (compress << BLOCK_FLAGS_COMP_ALGO_SHIFT)
             size = sum(len(p) for p in parts)
         else:
             parts = list(payload_parts)
@@ -306,7 +314,7 @@ class MslWriter:
                               "Continuation", rule="P12")
         header = framing.BlockHeader(
             block_type=block_type, flags=flags, block_length=length, payload_version=payload_version,
-            block_uuid=block_uuid, parent_uuid=parent_uuid or bytes(16), prev_hash=self._prev_hash)
+            block_uuid=block_uuid, parent_uuid=parent_uuid or ZERO_UUID, prev_hash=self._prev_hash)
         block_hasher = self._new_hasher()
         block_start = self.bytes_written
         try:
@@ -410,7 +418,7 @@ class MslWriter:
             The BlockUUID of every fragment, first fragment first.
         """
         digits = states if isinstance(states, str) else "".join(str(int(s)) for s in states)
-        if not 10 <= page_size_log2 <= 40:
+        if not framing.PAGE_SIZE_LOG2_MIN <= page_size_log2 <= framing.PAGE_SIZE_LOG2_MAX:
             raise EncodeError(f"PageSizeLog2 {page_size_log2} outside [10, 40]", rule="P14")
         page_size = 1 << page_size_log2
         captured = digits.count("0")

@@ -88,6 +88,8 @@ from memslice.acquirer.importers.registry import Importer, PlanOptions
 from memslice.acquirer.importers.source import SourceFile
 from memslice.acquirer.source import has_pc_and_sp
 from memslice.generated.enums import ArchType, OsType, Protection, RegionType, SourceFormat, ThreadFlags
+from memslice.generated.framing import PAGE_SIZE_LOG2_MAX as LOG2_MAX
+from memslice.generated.framing import PAGE_SIZE_LOG2_MIN as LOG2_MIN
 
 MAX_SEGMENTS = 1 << 20
 """Largest program-header (and NT_FILE mapping) count accepted; Linux's default map limit
@@ -491,7 +493,7 @@ def _page_log2(preferred_page_log2: int | None, page_size: int | None, plan: Imp
     """The page size exponent: the user's, else the core's own, else 4096."""
     page_log2 = preferred_page_log2
     if page_log2 is None:
-        if page_size and page_size & (page_size - 1) == 0 and 1 << 10 <= page_size <= 1 << 40:
+        if page_size and page_size & (page_size - 1) == 0 and 1 << LOG2_MIN <= page_size <= 1 << LOG2_MAX:
             page_log2 = page_size.bit_length() - 1
         else:
             page_log2 = DEFAULT_PAGE_LOG2

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from memslice.acquirer.source import ProcessInfo
 from memslice.generated.enums import ArchType, ThreadState
+from memslice.generated.framing import U16_STRING_MAX
 
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -30,7 +31,7 @@ _STATES = {"R": ThreadState.RUNNING, "S": ThreadState.SLEEPING, "D": ThreadState
            "X": ThreadState.ZOMBIE, "I": ThreadState.WAITING, "P": ThreadState.WAITING,
            "W": ThreadState.WAITING, "K": ThreadState.WAITING}
 
-CMDLINE_MAX = 0xFFFE
+CMDLINE_MAX = U16_STRING_MAX
 """Longest string a u16 length field holds, its NUL excluded."""
 
 

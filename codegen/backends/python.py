@@ -112,7 +112,7 @@ class StructEmitter:
         spec: The model.
         struct: The structure.
         structs: Sub-types visible to it (id -> struct).
-        prefix: Module-level name prefix for its precompiled Structs.
+        prefix: Module-level name prefix for its precompiled Structs (``_`` and the structure id).
     """
 
     def __init__(self, spec: Spec, struct: Struct, structs: dict[str, Struct], prefix: str) -> None:
@@ -226,8 +226,14 @@ class StructEmitter:
         """Module-level precompiled Structs of this class."""
         lines = []
         for i, run in enumerate(self.runs):
-            lines.append(f'{self.prefix}_{i} = {{"<": Struct("<{run.fmt}"), ">": Struct(">{run.fmt}")}}')
+            lines.append(f'{self._run_name(i)} = {{"<": Struct("<{run.fmt}"), ">": Struct(">{run.fmt}")}}')
         return lines
+
+    def _run_name(self, k: int) -> str:
+        """Name of the k-th precompiled Struct: the structure and the fields it reads."""
+        run = self.runs[k].fields
+        last = f"_TO_{run[-1].id.upper()}" if len(run) > 1 else ""
+        return f"{self.prefix}_{run[0].id.upper()}{last}"
 
     def emit(self, extra_classvars: list[str]) -> list[str]:
         """The class source, line by line."""
@@ -258,8 +264,15 @@ class StructEmitter:
         out += [f"    {line}" for line in extra_classvars]
         out.append("    FIELDS: ClassVar[tuple[FieldInfo, ...]] = (")
         for f in s.seq:
-            out.append(f"        FieldInfo({q(f.id)}, {q(self._kind(f))}, {q(f.format)}, {q(f.enum)}, {q(f.flags)}, "
-                       f"{q(f.role)}, {f.reserved!r}, {q(f.orig)}),")
+            size = f.fixed_size
+            args = [f"id={q(f.id)}", f"kind={q(self._kind(f))}"]
+            optional = (("format", f.format, "dec"), ("enum", f.enum, None), ("flags", f.flags, None),
+                        ("role", f.role, None), ("reserved", f.reserved, False), ("orig", f.orig, None),
+                        ("offset", f.offset, None), ("size", size, None), ("since", f.since, None))
+            for key, value, default in optional:
+                if value != default:
+                    args.append(f"{key}=0x{value:02X}" if key == "offset" else f"{key}={q(value)}")
+            out += ["        " + x for x in call_lines("FieldInfo(", args, "),", 112)]
         out.append("    )")
         out.append("")
         for f in s.seq:
@@ -344,10 +357,10 @@ class StructEmitter:
                 names = [f"f_{g.id}" for g in run]
                 lines.append(f"{indent}need(view, pos, {size}, end, {q(what + '.' + run[0].id)})")
                 if len(names) == 1:
-                    lines.append(f"{indent}({names[0]},) = {self.prefix}_{k}[endian].unpack_from(view, pos)")
+                    lines.append(f"{indent}({names[0]},) = {self._run_name(k)}[endian].unpack_from(view, pos)")
                 else:
                     lines += [indent + x for x in call_lines(
-                        "(", names, f") = {self.prefix}_{k}[endian].unpack_from(view, pos)", 100 - len(indent))]
+                        "(", names, f") = {self._run_name(k)}[endian].unpack_from(view, pos)", 100 - len(indent))]
                 for g in run:
                     lines += [indent + x for x in self._decode_checks(g, "pos")]
                 lines.append(f"{indent}pos += {size}")
@@ -463,22 +476,22 @@ class StructEmitter:
                              f"check_count({count}, max(stride, {min_size}), pos, end, {q(what)})",
                              f"for _ in range({count}):",
                              f"    need(view, pos, stride, end, {q(what)})",
-                             f"    item, _ = {sub}.decode_at(view, pos, pos + stride, endian)",
+                             *self._nested(f"item, _ = {sub}.decode_at(view, pos, pos + stride, endian)", f.id),
                              "    pos += stride",
                              f"    f_{f.id}.append(item)"]
                 else:
                     body += [f"check_count({count}, {min_size}, pos, end, {q(what)})",
                              f"for _ in range({count}):",
-                             f"    item, pos = {sub}.decode_at(view, pos, end, endian)",
+                             *self._nested(f"item, pos = {sub}.decode_at(view, pos, end, endian)", f.id),
                              f"    f_{f.id}.append(item)"]
             elif f.repeat == "eos":
                 body += ["while pos < end:",
-                         f"    item, pos = {sub}.decode_at(view, pos, end, endian)",
+                         *self._nested(f"item, pos = {sub}.decode_at(view, pos, end, endian)", f.id),
                          f"    f_{f.id}.append(item)"]
             else:
                 assert f.repeat_until is not None
                 body += [f"while end - pos >= {max(min_size, 1)}:",
-                         f"    item, pos = {sub}.decode_at(view, pos, end, endian)",
+                         *self._nested(f"item, pos = {sub}.decode_at(view, pos, end, endian)", f.id),
                          f"    f_{f.id}.append(item)",
                          f"    if {self._expr(f.repeat_until)}:",
                          "        break"]
@@ -498,6 +511,12 @@ class StructEmitter:
         else:
             lines += body
         return lines
+
+    def _nested(self, call: str, field_id: str) -> list[str]:
+        """Loop body lines decoding one element, its errors naming ``Struct.field[index]``."""
+        path = f"{self.name}.{field_id}"
+        return ["    try:", f"        {call}", "    except MslError as exc:",
+                f'        raise nest(exc, f"{path}[{{len(f_{field_id})}}]") from None']
 
     def _min_size(self, struct: Struct) -> int:
         total = 0
@@ -555,7 +574,7 @@ class StructEmitter:
                 args = [f"f_{g.id}" if g.is_int else
                         (f"self.{g.id} or bytes({g.fixed_size})" if g.reserved else f"self.{g.id}") for g in run]
                 lines += [indent + x for x in call_lines(
-                    f"parts.append({self.prefix}_{k}[endian].pack(", args, "))", 100 - len(indent))]
+                    f"parts.append({self._run_name(k)}[endian].pack(", args, "))", 100 - len(indent))]
                 k += 1
                 i += len(run)
                 continue
@@ -629,14 +648,49 @@ class StructEmitter:
         return lines
 
 
+_SUPPORT_NAMES = ("ZERO_HASH", "ZERO_UUID", "EncodeError", "FieldInfo", "Finding", "MslError", "check_count",
+                  "encode_str", "need", "nest", "pad8", "padding", "read_bytes", "read_str", "reject", "sized")
+
+
+def import_lines(body: str) -> list[str]:
+    """The import lines a generated module needs: exactly the names its body uses.
+
+    Args:
+        body: The module text after its imports.
+
+    Returns:
+        ``from ... import ...`` lines (isort order: stdlib, then ``memslice.generated._support``).
+    """
+    code = re.sub(r'"""(?s:.*?)"""', "", body)
+
+    def used(name: str) -> bool:
+        return re.search(rf"(?<![\w.]){re.escape(name)}" + ("" if name.endswith("(") else r"\b"), code) is not None
+
+    lines = []
+    dc = [n for n in ("dataclass", "field") if used(n + ("(" if n == "field" else ""))]
+    if dc:
+        lines.append(f"from dataclasses import {', '.join(dc)}")
+    if used("Struct"):
+        lines.append("from struct import Struct")
+    typing = [n for n in ("Any", "ClassVar") if used(n)]
+    if typing:
+        lines.append(f"from typing import {', '.join(typing)}")
+    support = sorted((n for n in _SUPPORT_NAMES if used(n)), key=lambda n: (not n.isupper(), n[0].islower(), n))
+    if support:
+        lines.append("")
+        one = f"from memslice.generated._support import {', '.join(support)}"
+        lines += [one] if len(one) <= 120 else [
+            "from memslice.generated._support import (", *[f"    {n}," for n in support], ")"]
+    return lines
+
+
 def _block_module(spec: Spec, block: BlockType, env: jinja2.Environment) -> str:
     structs = {**spec.types, **block.types}
     classes: list[list[str]] = []
     module_structs: list[str] = []
-    prefix_base = "_" + block.id.upper()
     order = list(block.types.values()) + list(block.layouts)
-    for n, struct in enumerate(order):
-        emitter = StructEmitter(spec, struct, structs, f"{prefix_base}_{n}")
+    for struct in order:
+        emitter = StructEmitter(spec, struct, structs, "_" + struct.id.upper())
         extra: list[str] = []
         if struct.block:
             extra = [
@@ -648,11 +702,20 @@ def _block_module(spec: Spec, block: BlockType, env: jinja2.Environment) -> str:
             ]
         classes.append(emitter.emit(extra))
         module_structs += emitter.module_structs()
-    return env.get_template("python_block.py.j2").render(
+    return _render_with_imports(env.get_template("python_block.py.j2"), dict(
         banner=banner(spec, block.path), block=block, classes=classes, module_structs=module_structs,
-        doc=_doc_text(block.doc), title=block.title,
-        uses_struct=bool(module_structs), uses_classvar=bool(order),
-        uses_any=any(f.type == "switch" for st in order for f in st.seq)).rstrip() + "\n"
+        doc=_doc_text(block.doc), title=block.title))
+
+
+def _render_with_imports(template: jinja2.Template, context: dict[str, object]) -> str:
+    """Render a module whose template marks its import block with ``{{ imports }}``."""
+    marker = "# -- imports --"
+    text = template.render(imports=marker, **context)
+    head, _, body = text.partition(marker)
+    imports = import_lines(body)
+    if not imports:
+        body = body.lstrip("\n")
+    return (head + "\n".join(imports) + body).rstrip() + "\n"
 
 
 def generate_python(spec: Spec, out_dir: Path, templates: Path) -> dict[Path, str]:
@@ -675,7 +738,8 @@ def generate_python(spec: Spec, out_dir: Path, templates: Path) -> dict[Path, st
     env.filters["docwrap"] = _docstring
     files: dict[Path, str] = {}
     files[out_dir / "_support.py"] = env.get_template("python_support.py.j2").render(
-        banner=banner(spec, "(support template)"))
+        banner=banner(spec, "format.yaml (support template)"), uuid_size=FIXED_SIZES["uuid"],
+        hash_size=spec.constants["hash_size"].value, alignment=spec.constants["alignment"].value)
     files[out_dir / "enums.py"] = env.get_template("python_enums.py.j2").render(
         banner=banner(spec, "enums.yaml and blocks/*.yaml"), enums=spec.enums, flags=spec.flags,
         ident=_py_ident)
@@ -684,18 +748,21 @@ def generate_python(spec: Spec, out_dir: Path, templates: Path) -> dict[Path, st
     files[out_dir / "dialects.py"] = env.get_template("python_dialects.py.j2").render(
         banner=banner(spec, "dialects.yaml and format.yaml"), dialects=spec.dialects,
         versions=spec.versions, default_write=spec.default_write, version_dialects=spec.version_dialects(),
+        known_versions=sorted({v for d in spec.dialects for v in d.versions}),
+        version_value_dialects={v.value: spec.version_dialects()[v.id] for v in spec.versions
+                                if v.id in spec.version_dialects()},
         default_version=spec.default_version())
     # framing structures
     classes: list[list[str]] = []
     module_structs: list[str] = []
-    for n, struct in enumerate(spec.types.values()):
-        emitter = StructEmitter(spec, struct, spec.types, f"_FRAMING_{n}")
+    for struct in spec.types.values():
+        emitter = StructEmitter(spec, struct, spec.types, "_" + struct.id.upper())
         extra = [f"SIZE: ClassVar[int] = {struct.fixed_size}"] if struct.fixed_size else []
         classes.append(emitter.emit(extra))
         module_structs += emitter.module_structs()
-    files[out_dir / "framing.py"] = env.get_template("python_framing.py.j2").render(
+    files[out_dir / "framing.py"] = _render_with_imports(env.get_template("python_framing.py.j2"), dict(
         banner=banner(spec, "format.yaml"), classes=classes, module_structs=module_structs,
-        constants=list(spec.constants.values()), framing=spec.framing).rstrip() + "\n"
+        constants=list(spec.constants.values()), framing=spec.framing))
     for block in spec.blocks:
         files[out_dir / "blocks" / f"{block.id}.py"] = _block_module(spec, block, env)
     files[out_dir / "blocks" / "__init__.py"] = env.get_template("python_blocks_init.py.j2").render(
@@ -703,7 +770,7 @@ def generate_python(spec: Spec, out_dir: Path, templates: Path) -> dict[Path, st
     files[out_dir / "registry.py"] = env.get_template("python_registry.py.j2").render(
         banner=banner(spec, "blocks/*.yaml"), blocks=spec.blocks)
     files[out_dir / "__init__.py"] = env.get_template("python_init.py.j2").render(
-        banner=banner(spec, "spec/"), meta=spec.meta, sources=spec.sources)
+        banner=banner(spec, ""), meta=spec.meta, sources=spec.sources)
     return files
 
 

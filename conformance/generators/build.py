@@ -21,6 +21,9 @@ from memslice.conformance.generators import Built, all_recipes
 from memslice.conformance.normalize import contract_document, rejection
 from memslice.conformance.view import reduce_values
 from memslice.conformance.vocabulary import EXIT_ACCEPT, REJECTION_RULES
+from memslice.generated import framing
+from memslice.generated.dialects import VERSIONS
+from memslice.generated.enums import Endianness
 
 from memslice.atomic_output import write_file
 from memslice.canon import dumps
@@ -140,14 +143,20 @@ SECRET_FILES = {"key": "secret.key", "passphrase": "secret.passphrase", "identit
 """Secret kind -> its file in the case folder."""
 
 
-_SPEC_OF_VERSION = {0x0100: "1.0", 0x0101: "1.1"}
+_SPEC_OF_VERSION = {value: version_id for version_id, value in VERSIONS.items()}
+_BYTE_ORDER = {Endianness.LITTLE: "little", Endianness.BIG: "big"}
+_HEADER = {f.id: f for f in framing.FileHeader.FIELDS}
 
 
 def _check_spec(case_id: str, built: Built) -> None:
     """A case tagged with a format version must hold a file of that version (when it says one)."""
-    if len(built.data) < 12 or built.data[:8] != b"MEMSLICE" or built.data[8] not in (1, 2):
+    magic, order, version_at = _HEADER["magic"], _HEADER["endianness"], _HEADER["version"]
+    data = built.data
+    if len(data) < version_at.offset + version_at.size or data[:magic.size] != framing.FILE_MAGIC \
+            or data[order.offset] not in _BYTE_ORDER:
         return
-    version = int.from_bytes(built.data[10:12], "little" if built.data[8] == 1 else "big")
+    version = int.from_bytes(data[version_at.offset:version_at.offset + version_at.size],
+                             _BYTE_ORDER[data[order.offset]])  # type: ignore[arg-type]
     said = _SPEC_OF_VERSION.get(version)
     if said is not None and said != built.spec:
         raise GenerationError(f"{case_id}: tagged spec {built.spec} but the file's Version is 0x{version:04X}")

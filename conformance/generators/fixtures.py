@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +35,7 @@ PAGE = 1 << PAGE_LOG2
 
 def uuid4(*parts: object) -> bytes:
     """A UUIDv4 (version and variant bits set, rule B-1.4-uuid-v4) derived from ``parts``."""
-    raw = bytearray(hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()[:16])
-    raw[6] = (raw[6] & 0x0F) | 0x40
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    return bytes(raw)
+    return uuid.UUID(bytes=hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()[:16], version=4).bytes
 
 
 def page_bytes(seed: object, index: int, size: int = PAGE) -> bytes:

@@ -12,7 +12,9 @@ import struct
 from dataclasses import dataclass
 
 from memslice.generated import framing
+from memslice.generated._support import ZERO_HASH
 from memslice.generated.blocks import end_of_capture
+from memslice.generated.enums import Endianness
 
 from memslice.integrity import digest
 from memslice.validate import field_offset
@@ -38,7 +40,7 @@ class Span:
 
 def endian_of(data: bytes | bytearray) -> str:
     """Struct prefix of a file's byte order (its Endianness byte)."""
-    return ">" if data[8] == 2 else "<"
+    return ">" if data[header_field_offset("endianness")] == Endianness.BIG else "<"
 
 
 def blocks(data: bytes | bytearray) -> list[Span]:
@@ -94,10 +96,10 @@ def reseal(data: bytearray, *, unchained_header: bool = False, algo: int | None 
     """
     if algo is None:
         algo = data[header_field_offset("hash_algo")]
-    header_size = data[9]
+    header_size = data[header_field_offset("header_size")]
     endian = endian_of(data)
     prev_at = block_field_offset("prev_hash")
-    prev = bytes(32) if unchained_header else digest(bytes(data[:header_size]), algo)
+    prev = ZERO_HASH if unchained_header else digest(bytes(data[:header_size]), algo)
     eoc_seen = False
     for span in blocks(data):
         data[span.offset + prev_at:span.offset + prev_at + len(prev)] = prev

@@ -8,8 +8,9 @@ from memslice.conformance.generators import Built, recipe
 from memslice.conformance.generators.fixtures import STANDARD_CAPS, add_standard, uuid4, write_capture
 from memslice.conformance.generators.mutate import block_field_offset, blocks, field_offset, get, put, reseal
 from memslice.conformance.generators.recipes_header import STANDARD, STANDARD_11
+from memslice.generated import framing
 from memslice.generated.blocks import process_identity
-from memslice.generated.enums import BlockFlags, CompAlgo
+from memslice.generated.enums import BLOCK_FLAGS_COMP_ALGO_SHIFT, BlockFlags, CompAlgo
 
 from memslice.writer import MslWriter
 
@@ -62,7 +63,7 @@ def _unknown_reserved(seed: str) -> Built:
 def _set_compressed_garbage(data: bytearray, index: int) -> str:
     span = blocks(data)[index]
     at = span.offset + block_field_offset("flags")
-    put(data, at, "H", BlockFlags.COMPRESSED | (CompAlgo.ZSTD << 1))
+    put(data, at, "H", BlockFlags.COMPRESSED | (CompAlgo.ZSTD << BLOCK_FLAGS_COMP_ALGO_SHIFT))
     reseal(data)
     return (f"block {index} Flags 0x0000 -> 0x0003 (Compressed, zstd) at 0x{at:X}; its 24-byte payload is not a zstd "
             "stream; chain and FileHash recomputed (mutate.reseal)")
@@ -117,7 +118,7 @@ def _type_zero(seed: str) -> Built:
 def _reserved_nonzero(seed: str) -> Built:
     data = with_extra(seed, lambda w: None)
     reserved = block_field_offset("reserved")
-    payload_reserved = 80 + field_offset(process_identity.ProcessIdentity, "reserved")
+    payload_reserved = framing.BLOCK_HEADER_SIZE + field_offset(process_identity.ProcessIdentity, "reserved")
     for span in blocks(data):
         put(data, span.offset + reserved, "H", 0xA55A)
     put(data, blocks(data)[0].offset + payload_reserved, "I", 0xDEADBEEF)
@@ -145,7 +146,7 @@ def _flags_reserved(seed: str) -> Built:
 def _compalgo_plain(seed: str) -> Built:
     data = with_extra(seed, lambda w: None)
     at = blocks(data)[0].offset + block_field_offset("flags")
-    put(data, at, "H", CompAlgo.ZSTD << 1)
+    put(data, at, "H", CompAlgo.ZSTD << BLOCK_FLAGS_COMP_ALGO_SHIFT)
     reseal(data)
     return Built(bytes(data), "Block 0 (Process Identity) has CompAlgo bits 01 (zstd) but not the Compressed flag: "
                  "its payload is plain. A consumer MUST ignore CompAlgo and decode it as is.", "1.0", ["C9"],

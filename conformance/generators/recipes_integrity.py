@@ -23,6 +23,7 @@ from memslice.conformance.generators.mutate import (
 from memslice.conformance.generators.recipes_header import STANDARD, STANDARD_11, standard
 from memslice.conformance.generators.recipes_payloads import region_facts
 from memslice.generated import framing
+from memslice.generated._support import ZERO_HASH, ZERO_UUID
 from memslice.generated.blocks import end_of_capture, end_of_extension, key_hint, memory_region, vas_map
 from memslice.generated.enums import CapBitmap, HashAlgo, NameSource
 
@@ -135,10 +136,10 @@ def _eoc_count_bad(seed: str) -> Built:
 @recipe("integrity/eoc-40-bytes")
 def _eoc_40(seed: str) -> Built:
     data = bytearray(write_capture(seed, lambda w: add_standard(w, seed), cap_bitmap=STANDARD_CAPS, finish=False))
-    payload = end_of_capture.EndOfCapture(file_hash=bytes(32), acq_end=ACQ_END, block_count=None).encode("<")
+    payload = end_of_capture.EndOfCapture(file_hash=ZERO_HASH, acq_end=ACQ_END, block_count=None).encode("<")
     header = framing.BlockHeader(block_type=end_of_capture.BLOCK_TYPE, flags=0, block_length=_HDR + len(payload),
-                                 payload_version=1, block_uuid=uuid4(seed, "eoc"), parent_uuid=bytes(16),
-                                 prev_hash=bytes(32)).encode("<")
+                                 payload_version=1, block_uuid=uuid4(seed, "eoc"), parent_uuid=ZERO_UUID,
+                                 prev_hash=ZERO_HASH).encode("<")
     data += header + payload
     reseal(data)
     return Built(bytes(data), "The End-of-Capture is the 40-byte legacy form (FileHash and AcqEnd, no BlockCount). A "
@@ -303,7 +304,7 @@ def _broken_chain_in_segment(seed: str) -> Built:
     spans = blocks(data)
     hint, eox = spans[-2], spans[-1]
     prev_at = block_field_offset("prev_hash")
-    data[hint.offset + prev_at:hint.offset + prev_at + 32] = bytes(32)
+    data[hint.offset + prev_at:hint.offset + prev_at + framing.HASH_SIZE] = ZERO_HASH
     hint_bytes = bytes(data[hint.offset:hint.end])
     data[eox.offset + prev_at:eox.offset + prev_at + 32] = digest(hint_bytes)
     seg_at = eox.offset + _HDR + field_offset(end_of_extension.EndOfExtension, "segment_hash")

@@ -19,6 +19,7 @@ from memslice.conformance.generators.fixtures import (
 from memslice.conformance.generators.mutate import block_field_offset, blocks, field_offset, get, put, reseal
 from memslice.conformance.generators.values import build_payload
 from memslice.generated import framing
+from memslice.generated._support import ZERO_HASH
 from memslice.generated.blocks import (
     end_of_capture,
     end_of_extension,
@@ -387,8 +388,9 @@ def _strings_empty(seed: str) -> Built:
 
 @recipe("strings/maximal")
 def _strings_maximal(seed: str) -> Built:
-    long = "/" + "m" * 65533
-    return Built(_strings(seed, exe_path=long, cmd_line="x" * 65534), "ExePath and CmdLine of 65534 bytes each: "
+    longest = framing.U16_STRING_MAX
+    long = "/" + "m" * (longest - 1)
+    return Built(_strings(seed, exe_path=long, cmd_line="x" * longest), "ExePath and CmdLine of 65534 bytes each: "
                  "their length fields hold 65535 (NUL included), the largest u16.", "1.0", ["P6"], "required", "valid",
                  {"generator": "Process Identity with 65534-byte strings and an empty Module List Index"},
                  features=["payloads"], expect={"blocks.0.payload.len_exe_path": "65535"})
@@ -428,7 +430,7 @@ def _disk_hash(seed: str, value: bytes) -> bytes:
 
 @recipe("diskhash/zero")
 def _disk_hash_zero(seed: str) -> Built:
-    return Built(_disk_hash(seed, bytes(32)), "A Module Entry whose DiskHash is 32 zero bytes: the hash is not "
+    return Built(_disk_hash(seed, ZERO_HASH), "A Module Entry whose DiskHash is 32 zero bytes: the hash is not "
                  "available (C8), shown as null in the canonical form.", "1.0", ["C8", "P13"], "required", "valid",
                  {"generator": "Process Identity, Module List Index, Module Entry(disk_hash=32 zero bytes)"},
                  features=["payloads"], expect={"blocks.2.payload.disk_hash": None})

@@ -1,4 +1,4 @@
-# Generated from spec/spec/ by `msl codegen`.
+# Generated from spec/ by `msl codegen`.
 # Do not edit: change the YAML and regenerate.
 """Codecs generated from the Memory Slice schema in ``spec/``.
 
@@ -43,10 +43,10 @@ SPEC_SOURCES: dict[str, str] = {
     "blocks/target_introspection.yaml": "2d283111b79e11274f86e4d10dd0e836c8a878043f81f9bff3ce549d67a0374e",
     "blocks/thread_context.yaml": "dcb697d38c69207b6355ef555d57fe3aea9831641c72ba44ba4a75ccb870b5a2",
     "blocks/vas_map.yaml": "2084ae28bccee9ecb65a1437514acd19b77a917477316fcfa6494f228ee4c8ca",
-    "dialects.yaml": "e00bc108cc35ce24e59b5fa8457d6b0977b082181e6aa7e86b0e5476b1a91929",
+    "dialects.yaml": "525eb398b8d53f1df2521eef7e414e5e4bcb21e82bbfcbf8010ed26a74f4d3b9",
     "enums.yaml": "f6786a5f9d65facab088b45625f3107e4b4bcfc787cdbccb6ce601da1fedb472",
     "errata.yaml": "8b0c69a9b09b3e548c4caf2a4c3ffab37a45c4bff8a2dc91149826a954820f87",
-    "format.yaml": "a5673ecbd7d8e7288235ffdf378bd24521d2d7d0bf9a8b03d36931c83f566f72",
+    "format.yaml": "6b8985563e2e8e16db0de19869c2b2d3c3f51778664a60dab37aa2fd70746f55",
     "rules.yaml": "a4c175134dba6868342c871086b277bfb8ba9c542405fa3c37dc7e550580e8dd",
 }
 """SHA-256 of every YAML file this package was generated from."""

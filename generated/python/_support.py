@@ -1,4 +1,4 @@
-# Generated from spec/(support template) by `msl codegen`.
+# Generated from spec/format.yaml (support template) by `msl codegen`.
 # Do not edit: change the YAML and regenerate.
 """Helpers shared by the generated codecs: bounds-checked reads and padded writes.
 
@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from memslice.errors import ConstraintError, EncodeError, TruncatedError
+from memslice.errors import ConstraintError, EncodeError, MslError, TruncatedError
 
 ZERO_UUID = bytes(16)
+"""An all-zero UUID (a null ParentUUID, an unknown DumpUUID)."""
 ZERO_HASH = bytes(32)
+"""An all-zero hash (a PrevHash of an encrypted file, an unknown DiskHash)."""
 
 
 class FieldInfo(NamedTuple):
@@ -29,16 +31,38 @@ class FieldInfo(NamedTuple):
         role: Runtime role, or None.
         reserved: The field is reserved (zero).
         orig: The spec's own field name.
+        offset: Byte offset in the structure when it does not depend on data, else None.
+        size: Stored bytes (padding included) when they do not depend on data, else None.
+        since: Format version that introduced the field, or None.
     """
 
     id: str
     kind: str
-    format: str
-    enum: str | None
-    flags: str | None
-    role: str | None
-    reserved: bool
-    orig: str | None
+    format: str = "dec"
+    enum: str | None = None
+    flags: str | None = None
+    role: str | None = None
+    reserved: bool = False
+    orig: str | None = None
+    offset: int | None = None
+    size: int | None = None
+    since: str | None = None
+
+
+def field_info(cls: type, field_id: str) -> FieldInfo:
+    """The :class:`FieldInfo` of one field of a generated structure.
+
+    Args:
+        cls: A generated structure class.
+        field_id: The field id.
+
+    Raises:
+        KeyError: The structure has no such field.
+    """
+    for info in cls.FIELDS:  # type: ignore[attr-defined]
+        if info.id == field_id:
+            return info
+    raise KeyError(f"{cls.__name__} has no field {field_id}")
 
 
 class Finding(NamedTuple):
@@ -55,9 +79,13 @@ class Finding(NamedTuple):
     message: str
 
 
+ALIGNMENT = 8
+"""Variable fields are padded to a multiple of this many bytes."""
+
+
 def pad8(n: int) -> int:
-    """Round ``n`` up to a multiple of 8."""
-    return (n + 7) & ~7
+    """Round ``n`` up to a multiple of :data:`ALIGNMENT` (8)."""
+    return (n + ALIGNMENT - 1) & -ALIGNMENT
 
 
 def need(view: memoryview, pos: int, size: int, end: int, what: str) -> None:
@@ -156,6 +184,24 @@ def sized(data: bytes | memoryview, size: int, what: str) -> bytes | memoryview:
 def reject(what: str, value: object, rule: str | None, expected: str, pos: int) -> ConstraintError:
     """Build the error for a value a consumer must reject."""
     return ConstraintError(f"{what} = {value!r}, {expected}", offset=pos, rule=rule)
+
+
+def nest(exc: MslError, path: str) -> MslError:
+    """The error of an element, its path prefixed with the element's place in the outer structure.
+
+    ``ModuleEntry.path needs 8 bytes ...`` raised while decoding element 3 of
+    ``ModuleListIndex.modules`` becomes ``ModuleListIndex.modules[3].path needs 8 bytes ...``.
+
+    Args:
+        exc: The element's error (its message starts with ``Struct.field``).
+        path: ``Outer.field[index]``.
+
+    Returns:
+        A new error of the same class, offset and rule.
+    """
+    head, dot, rest = exc.message.partition(".")
+    message = f"{path}.{rest}" if dot and head.isidentifier() else f"{path}: {exc.message}"
+    return type(exc)(message, offset=exc.offset, block_index=exc.block_index, rule=exc.rule)
 
 
 def check_count(count: int, min_item: int, pos: int, end: int, what: str) -> None:

@@ -27,6 +27,31 @@ class Dialect(NamedTuple):
     extends: str | None = None
 
 
+class Signal(NamedTuple):
+    """One observation that marks a file as written in a dialect (``signals:`` in dialects.yaml).
+
+    Attributes:
+        kind: ``every_payload_version`` (every block has PayloadVersion ``value``),
+            ``block0_prev_hash_zero``, ``header_block_count_set``, ``legacy_compression`` (a
+            compressed payload without the UncompressedSize prefix), ``unpadded_payload`` (an
+            uncompressed payload whose length is not a multiple of 8), ``payload_size`` (a
+            ``block_type`` payload of ``size`` bytes) or ``tail_absent`` (a ``block_type``
+            payload that ends before its optional tail).
+        doc: The reason a reader reports.
+        block_type: The block type code it looks at, or None.
+        size: Payload size of ``payload_size``, or None.
+        value: The value of ``every_payload_version``, or None.
+        alone: False for supporting evidence that never selects the dialect by itself.
+    """
+
+    kind: str
+    doc: str
+    block_type: int | None = None
+    size: int | None = None
+    value: int | None = None
+    alone: bool = True
+
+
 DIALECTS: dict[str, Dialect] = {
     "spec-1.0": Dialect(
         "spec-1.0", "Public specification 1.0.0", (0x0100, ),
@@ -72,6 +97,27 @@ DIALECTS: dict[str, Dialect] = {
         "Version reads 0x0001 (bytes 01 00 in a little-endian file).",
     ),
 }
+
+SIGNALS: dict[str, tuple[Signal, ...]] = {
+    "memdiver-1.0.2": (
+        Signal("header_block_count_set", "header BlockCount is set (memslicer writes 0)", alone=False),
+        Signal("block0_prev_hash_zero", "block 0 PrevHash is all zero (pre-1.1 MemDiver)"),
+        Signal("legacy_compression", "a compressed payload in legacy framing (no size prefix)"),
+        Signal("unpadded_payload", "an uncompressed payload is not padded to 8"),
+        Signal("payload_size", "a 56-byte Related Dump (+TargetHash)", block_type=0x0041, size=56),
+        Signal("tail_absent", "a Module Entry that ends after DiskHash (no NativeBlob)", block_type=0x0002),
+    ),
+    "g0": (
+        Signal("every_payload_version", "every block has PayloadVersion 0 (edited version bytes)", value=0),
+    ),
+}
+"""Dialect id -> what a reader tests to recognise it, in order."""
+
+KNOWN_VERSIONS: frozenset[int] = frozenset({0x0001, 0x0100, 0x0101})
+"""Every header Version some dialect is written with."""
+
+VERSION_DIALECT: dict[int, str] = {0x0100: "spec-1.0", 0x0101: "spec-1.1"}
+"""Header Version -> the dialect of a file showing no other signal (the first dialect listing it)."""
 
 VERSIONS: dict[str, int] = {"1.0": 0x0100, "1.1": 0x0101}
 """Format version id -> header Version value."""

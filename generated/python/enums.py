@@ -1807,3 +1807,22 @@ CAP_BIT_BLOCKS: dict[str, tuple[int, ...]] = {
     "page_states_inferred": (),
 }
 """Capability bit id -> the block type codes that set it."""
+
+FLAG_MASKS_SINCE: dict[str, dict[str, int]] = {
+    "header_flags": {"1.0": 0x1, "1.1": 0xE},
+    "block_flags": {"1.0": 0x3F},
+    "cap_bitmap": {"1.0": 0x7FF, "1.1": 0x7800, "memdiver-1.0.2": 0x8000},
+    "protection": {"1.0": 0x1F},
+    "thread_flags": {"1.1": 0xF},
+    "register_role": {"1.1": 0x3F},
+    "system_table_bitmap": {"1.1": 0x3FF},
+    "build_id_flags": {"1.1": 0xF},
+    "kernel_module_flags": {"1.1": 0x3},
+    "pointer_graph_flags": {"memdiver-1.0.2": 0x1},
+}
+"""Flag-set id -> the version (or dialect) that defined bits -> the mask of those bits."""
+
+
+BLOCK_FLAGS_COMP_ALGO_SHIFT = 1
+"""First bit of the comp_algo field of block_flags (the field is ``(value & mask) >> shift``)."""
+

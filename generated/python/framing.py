@@ -49,26 +49,11 @@ page_state_map (spec 6):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import ZERO_HASH, ZERO_UUID, FieldInfo, Finding, need, reject
 
 FILE_MAGIC = b"MEMSLICE"
 """File magic at offset 0 (8 ASCII bytes). (spec 3)"""
@@ -93,6 +78,15 @@ PAGE_SIZE_LOG2_MIN = 10
 
 PAGE_SIZE_LOG2_MAX = 40
 """Largest allowed PageSizeLog2 (1 TiB). (spec 5.1)"""
+
+U16_STRING_MAX = 65534
+"""Longest string a u16 length field that counts the NUL can hold (the NUL excluded). (spec 5.4)"""
+
+VERSION_MAJOR_SHIFT = 8
+"""Version holds the major number in its high byte: major = Version >> 8. (spec 3.2)"""
+
+SUPPORTED_MAJOR = 1
+"""The major version this schema describes; any minor of it may be parsed (spec 3.2). (spec 3.2)"""
 
 MAX_BLOCK_LENGTH = 4294967295
 """BlockLength is a u32; larger regions are split with Continuation. (spec 5.1)"""
@@ -149,11 +143,11 @@ SEAL_HEADER_SIZE = 64
 """SealHdrSize of a sealed extension segment. (spec 1.1:10.8)"""
 
 
-_FRAMING_0_0 = {"<": Struct("<8sBBHIQ16sQHHIBIB2s"), ">": Struct(">8sBBHIQ16sQHHIBIB2s")}
-_FRAMING_1_0 = {"<": Struct("<BBBBIIBBH24s16sQ"), ">": Struct(">BBBBIIBBH24s16sQ")}
-_FRAMING_2_0 = {"<": Struct("<4sHHQ24s24s"), ">": Struct(">4sHHQ24s24s")}
-_FRAMING_3_0 = {"<": Struct("<4sHHIHH16s16s32s"), ">": Struct(">4sHHIHH16s16s32s")}
-_FRAMING_4_0 = {"<": Struct("<Q"), ">": Struct(">Q")}
+_FILE_HEADER_MAGIC_TO_RESERVED = {"<": Struct("<8sBBHIQ16sQHHIBIB2s"), ">": Struct(">8sBBHIQ16sQHHIBIB2s")}
+_ENCRYPTION_HEADER_ENC_ALGO_TO_LEN_CIPHER = {"<": Struct("<BBBBIIBBH24s16sQ"), ">": Struct(">BBBBIIBBH24s16sQ")}
+_SEALED_HEADER_MAGIC_TO_RESERVED = {"<": Struct("<4sHHQ24s24s"), ">": Struct(">4sHHQ24s24s")}
+_BLOCK_HEADER_MAGIC_TO_PREV_HASH = {"<": Struct("<4sHHIHH16s16s32s"), ">": Struct(">4sHHIHH16s16s32s")}
+_COMPRESSION_PREFIX_UNCOMPRESSED_SIZE = {"<": Struct("<Q"), ">": Struct(">Q")}
 
 
 @dataclass(slots=True)
@@ -190,21 +184,21 @@ class FileHeader:
 
     SIZE: ClassVar[int] = 64
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("magic", "bytes", "dec", None, None, None, False, "Magic"),
-        FieldInfo("endianness", "int", "dec", "endianness", None, None, False, "Endianness"),
-        FieldInfo("header_size", "int", "dec", None, None, None, False, "HeaderSize"),
-        FieldInfo("version", "int", "hex", None, None, None, False, "Version"),
-        FieldInfo("flags", "int", "dec", None, "header_flags", None, False, "Flags"),
-        FieldInfo("cap_bitmap", "int", "hex", None, "cap_bitmap", None, False, "CapBitmap"),
-        FieldInfo("dump_uuid", "uuid", "dec", None, None, None, False, "DumpUUID"),
-        FieldInfo("timestamp", "int", "dec", None, None, None, False, "Timestamp"),
-        FieldInfo("os_type", "int", "dec", "os_type", None, None, False, "OSType"),
-        FieldInfo("arch_type", "int", "dec", "arch_type", None, None, False, "ArchType"),
-        FieldInfo("pid", "int", "dec", None, None, None, False, "PID"),
-        FieldInfo("clock_source", "int", "dec", "clock_source", None, None, False, "ClockSource"),
-        FieldInfo("block_count", "int", "dec", None, None, None, False, "BlockCount"),
-        FieldInfo("hash_algo", "int", "dec", "hash_algo", None, None, False, "HashAlgo"),
-        FieldInfo("reserved", "bytes", "dec", None, None, None, True, "Reserved"),
+        FieldInfo(id="magic", kind="bytes", orig="Magic", offset=0x00, size=8),
+        FieldInfo(id="endianness", kind="int", enum="endianness", orig="Endianness", offset=0x08, size=1),
+        FieldInfo(id="header_size", kind="int", orig="HeaderSize", offset=0x09, size=1),
+        FieldInfo(id="version", kind="int", format="hex", orig="Version", offset=0x0A, size=2),
+        FieldInfo(id="flags", kind="int", flags="header_flags", orig="Flags", offset=0x0C, size=4),
+        FieldInfo(id="cap_bitmap", kind="int", format="hex", flags="cap_bitmap", orig="CapBitmap", offset=0x10, size=8),
+        FieldInfo(id="dump_uuid", kind="uuid", orig="DumpUUID", offset=0x18, size=16),
+        FieldInfo(id="timestamp", kind="int", orig="Timestamp", offset=0x28, size=8),
+        FieldInfo(id="os_type", kind="int", enum="os_type", orig="OSType", offset=0x30, size=2),
+        FieldInfo(id="arch_type", kind="int", enum="arch_type", orig="ArchType", offset=0x32, size=2),
+        FieldInfo(id="pid", kind="int", orig="PID", offset=0x34, size=4),
+        FieldInfo(id="clock_source", kind="int", enum="clock_source", orig="ClockSource", offset=0x38, size=1),
+        FieldInfo(id="block_count", kind="int", orig="BlockCount", offset=0x39, size=4, since="1.1"),
+        FieldInfo(id="hash_algo", kind="int", enum="hash_algo", orig="HashAlgo", offset=0x3D, size=1, since="1.1"),
+        FieldInfo(id="reserved", kind="bytes", reserved=True, orig="Reserved", offset=0x3E, size=2),
     )
 
     magic: bytes = b'MEMSLICE'
@@ -262,7 +256,7 @@ class FileHeader:
             f_block_count,
             f_hash_algo,
             f_reserved,
-        ) = _FRAMING_0_0[endian].unpack_from(view, pos)
+        ) = _FILE_HEADER_MAGIC_TO_RESERVED[endian].unpack_from(view, pos)
         if f_magic != b"MEMSLICE":
             raise reject("FileHeader.magic", f_magic, "C1", "must be b'MEMSLICE'", pos)
         if f_endianness not in (1, 2):
@@ -306,7 +300,7 @@ class FileHeader:
         f_clock_source = self.clock_source
         f_block_count = self.block_count
         f_hash_algo = self.hash_algo
-        parts.append(_FRAMING_0_0[endian].pack(
+        parts.append(_FILE_HEADER_MAGIC_TO_RESERVED[endian].pack(
             self.magic,
             f_endianness,
             f_header_size,
@@ -366,18 +360,18 @@ class EncryptionHeader:
 
     SIZE: ClassVar[int] = 64
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("enc_algo", "int", "dec", "enc_algo", None, None, False, "EncAlgo"),
-        FieldInfo("kdf_type", "int", "dec", "kdf_type", None, None, False, "KDFType"),
-        FieldInfo("key_encap", "int", "dec", "key_encap", None, None, False, "KeyEncap"),
-        FieldInfo("reserved1", "int", "dec", None, None, None, True, None),
-        FieldInfo("kdf_time", "int", "dec", None, None, None, False, "KDFTime"),
-        FieldInfo("kdf_memory", "int", "dec", None, None, None, False, "KDFMemory"),
-        FieldInfo("kdf_lanes", "int", "dec", None, None, None, False, "KDFLanes"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, None),
-        FieldInfo("len_kem_ct", "int", "dec", None, None, None, False, "KEMCtLen"),
-        FieldInfo("nonce", "bytes", "dec", None, None, None, False, "Nonce"),
-        FieldInfo("kdf_salt", "bytes", "dec", None, None, None, False, "KDFSalt"),
-        FieldInfo("len_cipher", "int", "dec", None, None, None, False, "CipherLen"),
+        FieldInfo(id="enc_algo", kind="int", enum="enc_algo", orig="EncAlgo", offset=0x00, size=1),
+        FieldInfo(id="kdf_type", kind="int", enum="kdf_type", orig="KDFType", offset=0x01, size=1),
+        FieldInfo(id="key_encap", kind="int", enum="key_encap", orig="KeyEncap", offset=0x02, size=1),
+        FieldInfo(id="reserved1", kind="int", reserved=True, offset=0x03, size=1),
+        FieldInfo(id="kdf_time", kind="int", orig="KDFTime", offset=0x04, size=4),
+        FieldInfo(id="kdf_memory", kind="int", orig="KDFMemory", offset=0x08, size=4),
+        FieldInfo(id="kdf_lanes", kind="int", orig="KDFLanes", offset=0x0C, size=1),
+        FieldInfo(id="reserved2", kind="int", reserved=True, offset=0x0D, size=1),
+        FieldInfo(id="len_kem_ct", kind="int", orig="KEMCtLen", offset=0x0E, size=2),
+        FieldInfo(id="nonce", kind="bytes", orig="Nonce", offset=0x10, size=24),
+        FieldInfo(id="kdf_salt", kind="bytes", orig="KDFSalt", offset=0x28, size=16),
+        FieldInfo(id="len_cipher", kind="int", orig="CipherLen", offset=0x38, size=8),
     )
 
     enc_algo: int = 0
@@ -429,7 +423,7 @@ class EncryptionHeader:
             f_nonce,
             f_kdf_salt,
             f_len_cipher,
-        ) = _FRAMING_1_0[endian].unpack_from(view, pos)
+        ) = _ENCRYPTION_HEADER_ENC_ALGO_TO_LEN_CIPHER[endian].unpack_from(view, pos)
         pos += 64
         obj = cls(
             enc_algo=f_enc_algo,
@@ -464,7 +458,7 @@ class EncryptionHeader:
         f_reserved2 = self.reserved2 or 0
         f_len_kem_ct = self.len_kem_ct
         f_len_cipher = self.len_cipher
-        parts.append(_FRAMING_1_0[endian].pack(
+        parts.append(_ENCRYPTION_HEADER_ENC_ALGO_TO_LEN_CIPHER[endian].pack(
             f_enc_algo,
             f_kdf_type,
             f_key_encap,
@@ -513,12 +507,12 @@ class SealedHeader:
 
     SIZE: ClassVar[int] = 64
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("magic", "bytes", "dec", None, None, None, False, "Magic"),
-        FieldInfo("seal_hdr_size", "int", "dec", None, None, None, False, "SealHdrSize"),
-        FieldInfo("seg_index", "int", "dec", None, None, None, False, "SegIndex"),
-        FieldInfo("seg_cipher_len", "int", "dec", None, None, None, False, "SegCipherLen"),
-        FieldInfo("nonce", "bytes", "dec", None, None, None, False, "Nonce"),
-        FieldInfo("reserved", "bytes", "dec", None, None, None, True, "Reserved"),
+        FieldInfo(id="magic", kind="bytes", orig="Magic", offset=0x00, size=4),
+        FieldInfo(id="seal_hdr_size", kind="int", orig="SealHdrSize", offset=0x04, size=2),
+        FieldInfo(id="seg_index", kind="int", orig="SegIndex", offset=0x06, size=2),
+        FieldInfo(id="seg_cipher_len", kind="int", orig="SegCipherLen", offset=0x08, size=8),
+        FieldInfo(id="nonce", kind="bytes", orig="Nonce", offset=0x10, size=24),
+        FieldInfo(id="reserved", kind="bytes", reserved=True, orig="Reserved", offset=0x28, size=24),
     )
 
     magic: bytes = b'MSLS'
@@ -558,7 +552,7 @@ class SealedHeader:
             f_seg_cipher_len,
             f_nonce,
             f_reserved,
-        ) = _FRAMING_2_0[endian].unpack_from(view, pos)
+        ) = _SEALED_HEADER_MAGIC_TO_RESERVED[endian].unpack_from(view, pos)
         if f_magic != b"MSLS":
             raise reject("SealedHeader.magic", f_magic, None, "must be b'MSLS'", pos)
         pos += 64
@@ -582,7 +576,7 @@ class SealedHeader:
         f_seal_hdr_size = self.seal_hdr_size
         f_seg_index = self.seg_index
         f_seg_cipher_len = self.seg_cipher_len
-        parts.append(_FRAMING_2_0[endian].pack(
+        parts.append(_SEALED_HEADER_MAGIC_TO_RESERVED[endian].pack(
             self.magic,
             f_seal_hdr_size,
             f_seg_index,
@@ -623,15 +617,15 @@ class BlockHeader:
 
     SIZE: ClassVar[int] = 80
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("magic", "bytes", "dec", None, None, None, False, "Magic"),
-        FieldInfo("block_type", "int", "hex", "block_type", None, None, False, "BlockType"),
-        FieldInfo("flags", "int", "hex", None, "block_flags", None, False, "Flags"),
-        FieldInfo("block_length", "int", "dec", None, None, None, False, "BlockLength"),
-        FieldInfo("payload_version", "int", "dec", None, None, None, False, "PayloadVersion"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("block_uuid", "uuid", "dec", None, None, None, False, "BlockUUID"),
-        FieldInfo("parent_uuid", "uuid", "dec", None, None, "uuid_ref", False, "ParentUUID"),
-        FieldInfo("prev_hash", "hash", "dec", None, None, None, False, "PrevHash"),
+        FieldInfo(id="magic", kind="bytes", orig="Magic", offset=0x00, size=4),
+        FieldInfo(id="block_type", kind="int", format="hex", enum="block_type", orig="BlockType", offset=0x04, size=2),
+        FieldInfo(id="flags", kind="int", format="hex", flags="block_flags", orig="Flags", offset=0x06, size=2),
+        FieldInfo(id="block_length", kind="int", orig="BlockLength", offset=0x08, size=4),
+        FieldInfo(id="payload_version", kind="int", orig="PayloadVersion", offset=0x0C, size=2),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x0E, size=2),
+        FieldInfo(id="block_uuid", kind="uuid", orig="BlockUUID", offset=0x10, size=16),
+        FieldInfo(id="parent_uuid", kind="uuid", role="uuid_ref", orig="ParentUUID", offset=0x20, size=16),
+        FieldInfo(id="prev_hash", kind="hash", orig="PrevHash", offset=0x30, size=32),
     )
 
     magic: bytes = b'MSLC'
@@ -677,7 +671,7 @@ class BlockHeader:
             f_block_uuid,
             f_parent_uuid,
             f_prev_hash,
-        ) = _FRAMING_3_0[endian].unpack_from(view, pos)
+        ) = _BLOCK_HEADER_MAGIC_TO_PREV_HASH[endian].unpack_from(view, pos)
         if f_magic != b"MSLC":
             raise reject("BlockHeader.magic", f_magic, None, "must be b'MSLC'", pos)
         if f_block_type < 1:
@@ -708,7 +702,7 @@ class BlockHeader:
         f_block_length = self.block_length
         f_payload_version = self.payload_version
         f_reserved = self.reserved or 0
-        parts.append(_FRAMING_3_0[endian].pack(
+        parts.append(_BLOCK_HEADER_MAGIC_TO_PREV_HASH[endian].pack(
             self.magic,
             f_block_type,
             f_flags,
@@ -748,7 +742,7 @@ class CompressionPrefix:
 
     SIZE: ClassVar[int] = 8
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("uncompressed_size", "int", "dec", None, None, None, False, "UncompressedSize"),
+        FieldInfo(id="uncompressed_size", kind="int", orig="UncompressedSize", offset=0x00, size=8),
     )
 
     uncompressed_size: int = 0
@@ -776,7 +770,7 @@ class CompressionPrefix:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[CompressionPrefix, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "CompressionPrefix.uncompressed_size")
-        (f_uncompressed_size,) = _FRAMING_4_0[endian].unpack_from(view, pos)
+        (f_uncompressed_size,) = _COMPRESSION_PREFIX_UNCOMPRESSED_SIZE[endian].unpack_from(view, pos)
         pos += 8
         obj = cls(uncompressed_size=f_uncompressed_size)
         return obj, pos
@@ -789,7 +783,7 @@ class CompressionPrefix:
         """Encode as a list of byte chunks, without copying large data such as page bytes."""
         parts: list[bytes | memoryview] = []
         f_uncompressed_size = self.uncompressed_size
-        parts.append(_FRAMING_4_0[endian].pack(f_uncompressed_size))
+        parts.append(_COMPRESSION_PREFIX_UNCOMPRESSED_SIZE[endian].pack(f_uncompressed_size))
         return parts
 
     def check(self) -> list[Finding]:

@@ -6,6 +6,7 @@ import argparse
 
 from memslice.cli.common import DIALECT_HELP, EXIT_OK, add_secret_options, open_reader
 from memslice.cli.options import parse_int
+from memslice.pages import STATE_NAMES
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:
@@ -35,7 +36,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
             print(f"0x{r.start:016x} 0x{r.end:016x} {r.size:12d} {prot_text(r.protection)}  "
                   f"{type_name(r.region_type):<12} {p['captured']:8d} {p['failed']:7d} {p['unmapped']:8d} "
                   f"{p['not_resident']:7d} {absent:>7} {blocks:<10} {r.path}")
-        total = {k: sum(r.pages[k] for r in rows) for k in ("captured", "failed", "unmapped", "not_resident")}
+        total = {k: sum(r.pages[k] for r in rows) for k in STATE_NAMES.values()}
         print(f"{len(rows)} mapping(s); pages: " + ", ".join(f"{k} {v}" for k, v in total.items()))
         if space.overlapping_pages:
             print(f"note: {space.overlapping_pages} page(s) are covered by more than one Memory Region; the region "

@@ -123,12 +123,14 @@ def read_passphrase(args: argparse.Namespace, *, prompt: str, confirm: bool = Fa
 def _peek_encryption(path: str) -> Any:
     """The encryption header of a file, or None when it is not encrypted (or not readable as such)."""
     from memslice.generated import framing
-    from memslice.generated.enums import HeaderFlags
+    from memslice.generated._support import field_info
+    from memslice.generated.enums import Endianness, HeaderFlags
 
+    at = field_info(framing.FileHeader, "endianness").offset
     try:
         with open(path, "rb") as fh:
             head = fh.read(framing.HEADER_SIZE_ENCRYPTED)
-        endian = "<" if head[8:9] == b"\x01" else ">"
+        endian = "<" if head[at:at + 1] == bytes([Endianness.LITTLE]) else ">"
         header = framing.FileHeader.decode(head[:framing.HEADER_SIZE_PLAIN], endian)
         if not header.flags & HeaderFlags.ENCRYPTED or len(head) < framing.HEADER_SIZE_ENCRYPTED:
             return None

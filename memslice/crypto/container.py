@@ -19,7 +19,7 @@ from memslice.crypto import kdf, kem
 from memslice.crypto.suites import TAG_SIZE, Suite, nonce_size, suite_name
 from memslice.errors import AuthenticationError, ContainerError, SecretError, TruncatedError
 from memslice.generated import framing
-from memslice.generated.enums import EncAlgo, KdfType, KeyEncap
+from memslice.generated.enums import BlockType, EncAlgo, KdfType, KeyEncap
 
 HEADER_SIZE = framing.HEADER_SIZE_ENCRYPTED
 _PLAIN = framing.HEADER_SIZE_PLAIN
@@ -27,8 +27,8 @@ _PASS_CHUNK = 4 << 20  # bytes per step of the authenticating pass
 _CACHE_CHUNK = 64 << 10  # decrypted pieces kept for small reads
 _CACHE_PIECES = 32
 _BLOCK = framing.BLOCK_HEADER_SIZE
-_EOC = 0x0FFF
-_EOX = 0x0FFE
+_EOC = BlockType.END_OF_CAPTURE
+_EOX = BlockType.END_OF_EXTENSION
 
 
 @dataclass(repr=False)

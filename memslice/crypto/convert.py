@@ -13,13 +13,13 @@ from typing import Any
 
 from memslice.atomic_output import check_destination
 from memslice.errors import IntegrityError
-from memslice.generated.enums import BlockFlags, HeaderFlags
+from memslice.generated.enums import BlockFlags, BlockType, HeaderFlags
 from memslice.reader import MslReader
 from memslice.verify import verify
 from memslice.writer import MslWriter
 
-_EOC = 0x0FFF
-_EOX = 0x0FFE
+_EOC = BlockType.END_OF_CAPTURE
+_EOX = BlockType.END_OF_EXTENSION
 
 
 def convert(reader: MslReader, out: str | Path, *, encryption: Any = None, overwrite: bool = False,

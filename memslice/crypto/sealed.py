@@ -21,7 +21,7 @@ from memslice.crypto.container import EncryptedContainer
 from memslice.crypto.suites import TAG_SIZE, Suite, nonce_size
 from memslice.errors import ContainerError, EncodeError, MslError
 from memslice.generated import framing
-from memslice.generated.enums import BlockFlags
+from memslice.generated.enums import BlockFlags, BlockType
 from memslice.generated.registry import block_id, layout_for, module_for
 from memslice.integrity import ZERO_HASH, hasher_factory
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 _SEAL = framing.SEAL_HEADER_SIZE
 _BLOCK = framing.BLOCK_HEADER_SIZE
-_EOX = 0x0FFE
+_EOX = BlockType.END_OF_EXTENSION
 _MAX_INDEX = 0xFFFF
 
 

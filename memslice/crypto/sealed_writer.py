@@ -12,6 +12,7 @@ from memslice import writer as writer_module
 from memslice.crypto.sealed import seal_segment, sealed_segments
 from memslice.errors import EncodeError
 from memslice.generated import framing
+from memslice.generated._support import ZERO_UUID
 from memslice.generated.blocks import end_of_extension
 from memslice.integrity import ZERO_HASH, hasher_factory
 from memslice.reader import MslReader
@@ -26,7 +27,7 @@ def _block(payload: Any, endian: str) -> bytes:
     body += bytes(-len(body) % framing.ALIGNMENT)
     head = framing.BlockHeader(block_type=cls.BLOCK_TYPE, flags=0, block_length=framing.BLOCK_HEADER_SIZE + len(body),
                                payload_version=cls.PAYLOAD_VERSIONS[-1], block_uuid=writer_module.new_uuid(),
-                               parent_uuid=bytes(16), prev_hash=ZERO_HASH)
+                               parent_uuid=ZERO_UUID, prev_hash=ZERO_HASH)
     return head.encode(endian) + body
 
 

@@ -11,26 +11,11 @@ extension segments (1.1 4.6). Readers skip such a block by BlockLength (C3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import ZERO_UUID, FieldInfo, Finding, MslError, check_count, need, nest
 
 BLOCK_TYPE = 0x1000
 BLOCK_ID = "block_index_table"
@@ -41,8 +26,8 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = True
 
-_BLOCK_INDEX_TABLE_0_0 = {"<": Struct("<16sQHHI"), ">": Struct(">16sQHHI")}
-_BLOCK_INDEX_TABLE_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_BLOCK_INDEX_ENTRY_BLOCK_UUID_TO_BLOCK_LENGTH = {"<": Struct("<16sQHHI"), ">": Struct(">16sQHHI")}
+_BLOCK_INDEX_TABLE_NUM_ENTRIES_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -62,11 +47,11 @@ class BlockIndexEntry:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("block_uuid", "uuid", "dec", None, None, "uuid_ref", False, "BlockUUID"),
-        FieldInfo("ofs_block", "int", "hex", None, None, None, False, "FileOffset"),
-        FieldInfo("block_type", "int", "hex", "block_type", None, None, False, "BlockType"),
-        FieldInfo("payload_version", "int", "dec", None, None, None, False, "PayloadVersion"),
-        FieldInfo("block_length", "int", "dec", None, None, None, False, "BlockLength"),
+        FieldInfo(id="block_uuid", kind="uuid", role="uuid_ref", orig="BlockUUID", offset=0x00, size=16),
+        FieldInfo(id="ofs_block", kind="int", format="hex", orig="FileOffset", offset=0x10, size=8),
+        FieldInfo(id="block_type", kind="int", format="hex", enum="block_type", orig="BlockType", offset=0x18, size=2),
+        FieldInfo(id="payload_version", kind="int", orig="PayloadVersion", offset=0x1A, size=2),
+        FieldInfo(id="block_length", kind="int", orig="BlockLength", offset=0x1C, size=4),
     )
 
     block_uuid: bytes = ZERO_UUID
@@ -104,7 +89,7 @@ class BlockIndexEntry:
             f_block_type,
             f_payload_version,
             f_block_length,
-        ) = _BLOCK_INDEX_TABLE_0_0[endian].unpack_from(view, pos)
+        ) = _BLOCK_INDEX_ENTRY_BLOCK_UUID_TO_BLOCK_LENGTH[endian].unpack_from(view, pos)
         pos += 32
         obj = cls(
             block_uuid=f_block_uuid,
@@ -126,7 +111,7 @@ class BlockIndexEntry:
         f_block_type = self.block_type
         f_payload_version = self.payload_version
         f_block_length = self.block_length
-        parts.append(_BLOCK_INDEX_TABLE_0_0[endian].pack(
+        parts.append(_BLOCK_INDEX_ENTRY_BLOCK_UUID_TO_BLOCK_LENGTH[endian].pack(
             self.block_uuid,
             f_ofs_block,
             f_block_type,
@@ -163,9 +148,9 @@ class BlockIndexTable:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0",)
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_entries", "int", "dec", None, None, None, False, "EntryCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("entries", "list", "dec", None, None, None, False, "Entries"),
+        FieldInfo(id="num_entries", kind="int", orig="EntryCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="entries", kind="list", orig="Entries", offset=0x08),
     )
 
     num_entries: int | None = None
@@ -195,12 +180,18 @@ class BlockIndexTable:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[BlockIndexTable, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "BlockIndexTable.num_entries")
-        (f_num_entries, f_reserved) = _BLOCK_INDEX_TABLE_1_0[endian].unpack_from(view, pos)
+        (
+            f_num_entries,
+            f_reserved,
+        ) = _BLOCK_INDEX_TABLE_NUM_ENTRIES_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_entries = []
         check_count(f_num_entries, 32, pos, end, "BlockIndexTable.entries")
         for _ in range(f_num_entries):
-            item, pos = BlockIndexEntry.decode_at(view, pos, end, endian)
+            try:
+                item, pos = BlockIndexEntry.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"BlockIndexTable.entries[{len(f_entries)}]") from None
             f_entries.append(item)
         obj = cls(num_entries=f_num_entries, reserved=f_reserved, entries=f_entries)
         return obj, pos
@@ -216,7 +207,7 @@ class BlockIndexTable:
         if f_num_entries is None:
             f_num_entries = len(self.entries)
         f_reserved = self.reserved or 0
-        parts.append(_BLOCK_INDEX_TABLE_1_0[endian].pack(f_num_entries, f_reserved))
+        parts.append(_BLOCK_INDEX_TABLE_NUM_ENTRIES_TO_RESERVED[endian].pack(f_num_entries, f_reserved))
         for item in self.entries:
             parts += item.encode_parts(endian)
         return parts

@@ -9,26 +9,11 @@ capability bit 13. memslicer and memdiver write the same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import FieldInfo, Finding, MslError, check_count, need, nest
 
 BLOCK_TYPE = 0x0052
 BLOCK_ID = "connection_table"
@@ -39,8 +24,8 @@ CAP_BIT = "system_network_table"
 PARENT = "system_context"
 IN_EXTENSION = False
 
-_CONNECTION_TABLE_0_0 = {"<": Struct("<IBBBB16sHH16sHH"), ">": Struct(">IBBBB16sHH16sHH")}
-_CONNECTION_TABLE_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_CONNECTION_ENTRY_PID_TO_RESERVED3 = {"<": Struct("<IBBBB16sHH16sHH"), ">": Struct(">IBBBB16sHH16sHH")}
+_CONNECTION_TABLE_NUM_ENTRIES_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -71,17 +56,17 @@ class ConnectionEntry:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("pid", "int", "dec", None, None, None, False, "PID"),
-        FieldInfo("family", "int", "dec", "address_family", None, None, False, "Family"),
-        FieldInfo("protocol", "int", "dec", "ip_protocol", None, None, False, "Protocol"),
-        FieldInfo("state", "int", "hex", None, None, None, False, "State"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("local_addr", "bytes", "dec", None, None, None, False, "LocalAddr"),
-        FieldInfo("local_port", "int", "dec", None, None, None, False, "LocalPort"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("remote_addr", "bytes", "dec", None, None, None, False, "RemoteAddr"),
-        FieldInfo("remote_port", "int", "dec", None, None, None, False, "RemotePort"),
-        FieldInfo("reserved3", "int", "dec", None, None, None, True, "Reserved3"),
+        FieldInfo(id="pid", kind="int", orig="PID", offset=0x00, size=4),
+        FieldInfo(id="family", kind="int", enum="address_family", orig="Family", offset=0x04, size=1),
+        FieldInfo(id="protocol", kind="int", enum="ip_protocol", orig="Protocol", offset=0x05, size=1),
+        FieldInfo(id="state", kind="int", format="hex", orig="State", offset=0x06, size=1),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x07, size=1),
+        FieldInfo(id="local_addr", kind="bytes", orig="LocalAddr", offset=0x08, size=16),
+        FieldInfo(id="local_port", kind="int", orig="LocalPort", offset=0x18, size=2),
+        FieldInfo(id="reserved2", kind="int", reserved=True, orig="Reserved2", offset=0x1A, size=2),
+        FieldInfo(id="remote_addr", kind="bytes", orig="RemoteAddr", offset=0x1C, size=16),
+        FieldInfo(id="remote_port", kind="int", orig="RemotePort", offset=0x2C, size=2),
+        FieldInfo(id="reserved3", kind="int", reserved=True, orig="Reserved3", offset=0x2E, size=2),
     )
 
     pid: int = 0
@@ -131,7 +116,7 @@ class ConnectionEntry:
             f_remote_addr,
             f_remote_port,
             f_reserved3,
-        ) = _CONNECTION_TABLE_0_0[endian].unpack_from(view, pos)
+        ) = _CONNECTION_ENTRY_PID_TO_RESERVED3[endian].unpack_from(view, pos)
         pos += 48
         obj = cls(
             pid=f_pid,
@@ -164,7 +149,7 @@ class ConnectionEntry:
         f_reserved2 = self.reserved2 or 0
         f_remote_port = self.remote_port
         f_reserved3 = self.reserved3 or 0
-        parts.append(_CONNECTION_TABLE_0_0[endian].pack(
+        parts.append(_CONNECTION_ENTRY_PID_TO_RESERVED3[endian].pack(
             f_pid,
             f_family,
             f_protocol,
@@ -211,9 +196,9 @@ class ConnectionTable:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_entries", "int", "dec", None, None, None, False, "EntryCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("entries", "list", "dec", None, None, None, False, "Entries"),
+        FieldInfo(id="num_entries", kind="int", orig="EntryCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="entries", kind="list", orig="Entries", offset=0x08),
     )
 
     num_entries: int | None = None
@@ -243,12 +228,18 @@ class ConnectionTable:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[ConnectionTable, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "ConnectionTable.num_entries")
-        (f_num_entries, f_reserved) = _CONNECTION_TABLE_1_0[endian].unpack_from(view, pos)
+        (
+            f_num_entries,
+            f_reserved,
+        ) = _CONNECTION_TABLE_NUM_ENTRIES_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_entries = []
         check_count(f_num_entries, 48, pos, end, "ConnectionTable.entries")
         for _ in range(f_num_entries):
-            item, pos = ConnectionEntry.decode_at(view, pos, end, endian)
+            try:
+                item, pos = ConnectionEntry.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"ConnectionTable.entries[{len(f_entries)}]") from None
             f_entries.append(item)
         obj = cls(num_entries=f_num_entries, reserved=f_reserved, entries=f_entries)
         return obj, pos
@@ -264,7 +255,7 @@ class ConnectionTable:
         if f_num_entries is None:
             f_num_entries = len(self.entries)
         f_reserved = self.reserved or 0
-        parts.append(_CONNECTION_TABLE_1_0[endian].pack(f_num_entries, f_reserved))
+        parts.append(_CONNECTION_TABLE_NUM_ENTRIES_TO_RESERVED[endian].pack(f_num_entries, f_reserved))
         for item in self.entries:
             parts += item.encode_parts(endian)
         return parts

@@ -12,24 +12,19 @@ connectivity_table_memdiver, D8). No ParentUUID.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import Any, ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
+from memslice.generated._support import (
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
-    padding,
-    read_bytes,
+    nest,
     read_str,
-    reject,
     sized,
 )
 
@@ -42,16 +37,16 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = False
 
-_CONNECTIVITY_TABLE_0_0 = {"<": Struct("<BH"), ">": Struct(">BH")}
-_CONNECTIVITY_TABLE_1_0 = {"<": Struct("<H"), ">": Struct(">H")}
-_CONNECTIVITY_TABLE_2_0 = {"<": Struct("<4s4s4sHII"), ">": Struct(">4s4s4sHII")}
-_CONNECTIVITY_TABLE_3_0 = {"<": Struct("<16sB16sII"), ">": Struct(">16sB16sII")}
-_CONNECTIVITY_TABLE_4_0 = {"<": Struct("<B4sHH6s"), ">": Struct(">B4sHH6s")}
-_CONNECTIVITY_TABLE_5_0 = {"<": Struct("<IQHIIQ"), ">": Struct(">IQHIIQ")}
-_CONNECTIVITY_TABLE_6_0 = {"<": Struct("<QQQQQQQQ"), ">": Struct(">QQQQQQQQ")}
-_CONNECTIVITY_TABLE_7_0 = {"<": Struct("<BIIQ"), ">": Struct(">BIIQ")}
-_CONNECTIVITY_TABLE_8_0 = {"<": Struct("<Q"), ">": Struct(">Q")}
-_CONNECTIVITY_TABLE_9_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_CONNECTIVITY_ROW_ROW_TYPE_TO_LEN_BODY = {"<": Struct("<BH"), ">": Struct(">BH")}
+_MS_STRING_LEN_VALUE = {"<": Struct("<H"), ">": Struct(">H")}
+_IPV4_ROUTE_ROW_DEST_TO_MTU = {"<": Struct("<4s4s4sHII"), ">": Struct(">4s4s4sHII")}
+_IPV6_ROUTE_ROW_DEST_TO_FLAGS = {"<": Struct("<16sB16sII"), ">": Struct(">16sB16sII")}
+_NEIGHBOUR_ROW_FAMILY_TO_HW_ADDR = {"<": Struct("<B4sHH6s"), ">": Struct(">B4sHH6s")}
+_PACKET_SOCKET_ROW_PID_TO_RMEM = {"<": Struct("<IQHIIQ"), ">": Struct(">IQHIIQ")}
+_INTERFACE_STATS_ROW_RX_BYTES_TO_TX_DROP = {"<": Struct("<QQQQQQQQ"), ">": Struct(">QQQQQQQQ")}
+_SOCKET_FAMILY_AGGREGATE_ROW_FAMILY_TO_MEM = {"<": Struct("<BIIQ"), ">": Struct(">BIIQ")}
+_SNMP_COUNTER_ROW_VALUE = {"<": Struct("<Q"), ">": Struct(">Q")}
+_CONNECTIVITY_TABLE_NUM_ROWS_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -70,9 +65,9 @@ class ConnectivityRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("row_type", "int", "dec", "connectivity_row_type", None, None, False, "RowType"),
-        FieldInfo("len_body", "int", "dec", None, None, None, False, "RowLen"),
-        FieldInfo("body", "switch", "dec", None, None, None, False, "Body"),
+        FieldInfo(id="row_type", kind="int", enum="connectivity_row_type", orig="RowType", offset=0x00, size=1),
+        FieldInfo(id="len_body", kind="int", orig="RowLen", offset=0x01, size=2),
+        FieldInfo(id="body", kind="switch", orig="Body", offset=0x03),
     )
 
     row_type: int = 0
@@ -102,7 +97,7 @@ class ConnectivityRow:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[ConnectivityRow, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 3, end, "ConnectivityRow.row_type")
-        (f_row_type, f_len_body) = _CONNECTIVITY_TABLE_0_0[endian].unpack_from(view, pos)
+        (f_row_type, f_len_body) = _CONNECTIVITY_ROW_ROW_TYPE_TO_LEN_BODY[endian].unpack_from(view, pos)
         pos += 3
         sub_end = pos + f_len_body
         need(view, pos, sub_end - pos, end, "ConnectivityRow.body")
@@ -136,7 +131,7 @@ class ConnectivityRow:
         f_len_body = self.len_body
         if f_len_body is None:
             f_len_body = len(raw_body)
-        parts.append(_CONNECTIVITY_TABLE_0_0[endian].pack(f_row_type, f_len_body))
+        parts.append(_CONNECTIVITY_ROW_ROW_TYPE_TO_LEN_BODY[endian].pack(f_row_type, f_len_body))
         parts.append(sized(raw_body, f_len_body, "ConnectivityRow.body"))
         return parts
 
@@ -160,8 +155,8 @@ class MsString:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("len_value", "int", "dec", None, None, None, False, "Len"),
-        FieldInfo("value", "str", "dec", None, None, None, False, "Value"),
+        FieldInfo(id="len_value", kind="int", orig="Len", offset=0x00, size=2),
+        FieldInfo(id="value", kind="str", orig="Value", offset=0x02),
     )
 
     len_value: int | None = None
@@ -190,7 +185,7 @@ class MsString:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[MsString, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 2, end, "MsString.len_value")
-        (f_len_value,) = _CONNECTIVITY_TABLE_1_0[endian].unpack_from(view, pos)
+        (f_len_value,) = _MS_STRING_LEN_VALUE[endian].unpack_from(view, pos)
         pos += 2
         f_value, pos = read_str(view, pos, f_len_value, end, False, "none", "MsString.value")
         obj = cls(len_value=f_len_value, value=f_value)
@@ -207,7 +202,7 @@ class MsString:
         f_len_value = self.len_value
         if f_len_value is None:
             f_len_value = len(raw_value)
-        parts.append(_CONNECTIVITY_TABLE_1_0[endian].pack(f_len_value))
+        parts.append(_MS_STRING_LEN_VALUE[endian].pack(f_len_value))
         parts.append(sized(raw_value, f_len_value, "MsString.value"))
         return parts
 
@@ -237,13 +232,13 @@ class Ipv4RouteRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("iface", "struct", "dec", None, None, None, False, "Iface"),
-        FieldInfo("dest", "bytes", "dec", None, None, None, False, "Dest"),
-        FieldInfo("gateway", "bytes", "dec", None, None, None, False, "Gateway"),
-        FieldInfo("mask", "bytes", "dec", None, None, None, False, "Mask"),
-        FieldInfo("flags", "int", "hex", None, None, None, False, "Flags"),
-        FieldInfo("metric", "int", "dec", None, None, None, False, "Metric"),
-        FieldInfo("mtu", "int", "dec", None, None, None, False, "MTU"),
+        FieldInfo(id="iface", kind="struct", orig="Iface", offset=0x00),
+        FieldInfo(id="dest", kind="bytes", orig="Dest", size=4),
+        FieldInfo(id="gateway", kind="bytes", orig="Gateway", size=4),
+        FieldInfo(id="mask", kind="bytes", orig="Mask", size=4),
+        FieldInfo(id="flags", kind="int", format="hex", orig="Flags", size=2),
+        FieldInfo(id="metric", kind="int", orig="Metric", size=4),
+        FieldInfo(id="mtu", kind="int", orig="MTU", size=4),
     )
 
     iface: MsString = field(default_factory=MsString)
@@ -285,7 +280,7 @@ class Ipv4RouteRow:
             f_flags,
             f_metric,
             f_mtu,
-        ) = _CONNECTIVITY_TABLE_2_0[endian].unpack_from(view, pos)
+        ) = _IPV4_ROUTE_ROW_DEST_TO_MTU[endian].unpack_from(view, pos)
         pos += 22
         obj = cls(
             iface=f_iface,
@@ -309,7 +304,7 @@ class Ipv4RouteRow:
         f_metric = self.metric
         f_mtu = self.mtu
         parts += self.iface.encode_parts(endian)
-        parts.append(_CONNECTIVITY_TABLE_2_0[endian].pack(
+        parts.append(_IPV4_ROUTE_ROW_DEST_TO_MTU[endian].pack(
             self.dest,
             self.gateway,
             self.mask,
@@ -343,12 +338,12 @@ class Ipv6RouteRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("iface", "struct", "dec", None, None, None, False, "Iface"),
-        FieldInfo("dest", "bytes", "dec", None, None, None, False, "Dest"),
-        FieldInfo("dest_prefix", "int", "dec", None, None, None, False, "DestPrefix"),
-        FieldInfo("next_hop", "bytes", "dec", None, None, None, False, "NextHop"),
-        FieldInfo("metric", "int", "dec", None, None, None, False, "Metric"),
-        FieldInfo("flags", "int", "hex", None, None, None, False, "Flags"),
+        FieldInfo(id="iface", kind="struct", orig="Iface", offset=0x00),
+        FieldInfo(id="dest", kind="bytes", orig="Dest", size=16),
+        FieldInfo(id="dest_prefix", kind="int", orig="DestPrefix", size=1),
+        FieldInfo(id="next_hop", kind="bytes", orig="NextHop", size=16),
+        FieldInfo(id="metric", kind="int", orig="Metric", size=4),
+        FieldInfo(id="flags", kind="int", format="hex", orig="Flags", size=4),
     )
 
     iface: MsString = field(default_factory=MsString)
@@ -388,7 +383,7 @@ class Ipv6RouteRow:
             f_next_hop,
             f_metric,
             f_flags,
-        ) = _CONNECTIVITY_TABLE_3_0[endian].unpack_from(view, pos)
+        ) = _IPV6_ROUTE_ROW_DEST_TO_FLAGS[endian].unpack_from(view, pos)
         pos += 41
         obj = cls(
             iface=f_iface,
@@ -411,7 +406,7 @@ class Ipv6RouteRow:
         f_metric = self.metric
         f_flags = self.flags
         parts += self.iface.encode_parts(endian)
-        parts.append(_CONNECTIVITY_TABLE_3_0[endian].pack(
+        parts.append(_IPV6_ROUTE_ROW_DEST_TO_FLAGS[endian].pack(
             self.dest,
             f_dest_prefix,
             self.next_hop,
@@ -444,12 +439,12 @@ class NeighbourRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("family", "int", "dec", "address_family", None, None, False, "Family"),
-        FieldInfo("ip", "bytes", "dec", None, None, None, False, "IP"),
-        FieldInfo("hw_type", "int", "dec", None, None, None, False, "HwType"),
-        FieldInfo("flags", "int", "hex", None, None, None, False, "Flags"),
-        FieldInfo("hw_addr", "bytes", "dec", None, None, None, False, "HwAddr"),
-        FieldInfo("iface", "struct", "dec", None, None, None, False, "Iface"),
+        FieldInfo(id="family", kind="int", enum="address_family", orig="Family", offset=0x00, size=1),
+        FieldInfo(id="ip", kind="bytes", orig="IP", offset=0x01, size=4),
+        FieldInfo(id="hw_type", kind="int", orig="HwType", offset=0x05, size=2),
+        FieldInfo(id="flags", kind="int", format="hex", orig="Flags", offset=0x07, size=2),
+        FieldInfo(id="hw_addr", kind="bytes", orig="HwAddr", offset=0x09, size=6),
+        FieldInfo(id="iface", kind="struct", orig="Iface", offset=0x0F),
     )
 
     family: int = 0
@@ -488,7 +483,7 @@ class NeighbourRow:
             f_hw_type,
             f_flags,
             f_hw_addr,
-        ) = _CONNECTIVITY_TABLE_4_0[endian].unpack_from(view, pos)
+        ) = _NEIGHBOUR_ROW_FAMILY_TO_HW_ADDR[endian].unpack_from(view, pos)
         pos += 15
         f_iface, pos = MsString.decode_at(view, pos, end, endian)
         obj = cls(
@@ -511,7 +506,7 @@ class NeighbourRow:
         f_family = self.family
         f_hw_type = self.hw_type
         f_flags = self.flags
-        parts.append(_CONNECTIVITY_TABLE_4_0[endian].pack(
+        parts.append(_NEIGHBOUR_ROW_FAMILY_TO_HW_ADDR[endian].pack(
             f_family,
             self.ip,
             f_hw_type,
@@ -545,12 +540,12 @@ class PacketSocketRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("pid", "int", "dec", None, None, None, False, "PID"),
-        FieldInfo("inode", "int", "dec", None, None, None, False, "Inode"),
-        FieldInfo("proto", "int", "hex", None, None, None, False, "Proto"),
-        FieldInfo("iface_index", "int", "dec", None, None, None, False, "IfaceIndex"),
-        FieldInfo("user", "int", "dec", None, None, None, False, "User"),
-        FieldInfo("rmem", "int", "dec", None, None, None, False, "Rmem"),
+        FieldInfo(id="pid", kind="int", orig="PID", offset=0x00, size=4),
+        FieldInfo(id="inode", kind="int", orig="Inode", offset=0x04, size=8),
+        FieldInfo(id="proto", kind="int", format="hex", orig="Proto", offset=0x0C, size=2),
+        FieldInfo(id="iface_index", kind="int", orig="IfaceIndex", offset=0x0E, size=4),
+        FieldInfo(id="user", kind="int", orig="User", offset=0x12, size=4),
+        FieldInfo(id="rmem", kind="int", orig="Rmem", offset=0x16, size=8),
     )
 
     pid: int = 0
@@ -590,7 +585,7 @@ class PacketSocketRow:
             f_iface_index,
             f_user,
             f_rmem,
-        ) = _CONNECTIVITY_TABLE_5_0[endian].unpack_from(view, pos)
+        ) = _PACKET_SOCKET_ROW_PID_TO_RMEM[endian].unpack_from(view, pos)
         pos += 30
         obj = cls(
             pid=f_pid,
@@ -615,7 +610,7 @@ class PacketSocketRow:
         f_iface_index = self.iface_index
         f_user = self.user
         f_rmem = self.rmem
-        parts.append(_CONNECTIVITY_TABLE_5_0[endian].pack(
+        parts.append(_PACKET_SOCKET_ROW_PID_TO_RMEM[endian].pack(
             f_pid,
             f_inode,
             f_proto,
@@ -652,15 +647,15 @@ class InterfaceStatsRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("iface", "struct", "dec", None, None, None, False, "Iface"),
-        FieldInfo("rx_bytes", "int", "dec", None, None, None, False, "RxBytes"),
-        FieldInfo("rx_packets", "int", "dec", None, None, None, False, "RxPackets"),
-        FieldInfo("rx_errs", "int", "dec", None, None, None, False, "RxErrs"),
-        FieldInfo("rx_drop", "int", "dec", None, None, None, False, "RxDrop"),
-        FieldInfo("tx_bytes", "int", "dec", None, None, None, False, "TxBytes"),
-        FieldInfo("tx_packets", "int", "dec", None, None, None, False, "TxPackets"),
-        FieldInfo("tx_errs", "int", "dec", None, None, None, False, "TxErrs"),
-        FieldInfo("tx_drop", "int", "dec", None, None, None, False, "TxDrop"),
+        FieldInfo(id="iface", kind="struct", orig="Iface", offset=0x00),
+        FieldInfo(id="rx_bytes", kind="int", orig="RxBytes", size=8),
+        FieldInfo(id="rx_packets", kind="int", orig="RxPackets", size=8),
+        FieldInfo(id="rx_errs", kind="int", orig="RxErrs", size=8),
+        FieldInfo(id="rx_drop", kind="int", orig="RxDrop", size=8),
+        FieldInfo(id="tx_bytes", kind="int", orig="TxBytes", size=8),
+        FieldInfo(id="tx_packets", kind="int", orig="TxPackets", size=8),
+        FieldInfo(id="tx_errs", kind="int", orig="TxErrs", size=8),
+        FieldInfo(id="tx_drop", kind="int", orig="TxDrop", size=8),
     )
 
     iface: MsString = field(default_factory=MsString)
@@ -706,7 +701,7 @@ class InterfaceStatsRow:
             f_tx_packets,
             f_tx_errs,
             f_tx_drop,
-        ) = _CONNECTIVITY_TABLE_6_0[endian].unpack_from(view, pos)
+        ) = _INTERFACE_STATS_ROW_RX_BYTES_TO_TX_DROP[endian].unpack_from(view, pos)
         pos += 64
         obj = cls(
             iface=f_iface,
@@ -737,7 +732,7 @@ class InterfaceStatsRow:
         f_tx_errs = self.tx_errs
         f_tx_drop = self.tx_drop
         parts += self.iface.encode_parts(endian)
-        parts.append(_CONNECTIVITY_TABLE_6_0[endian].pack(
+        parts.append(_INTERFACE_STATS_ROW_RX_BYTES_TO_TX_DROP[endian].pack(
             f_rx_bytes,
             f_rx_packets,
             f_rx_errs,
@@ -771,10 +766,10 @@ class SocketFamilyAggregateRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("family", "int", "dec", "sockstat_family", None, None, False, "Family"),
-        FieldInfo("in_use", "int", "dec", None, None, None, False, "InUse"),
-        FieldInfo("alloc", "int", "dec", None, None, None, False, "Alloc"),
-        FieldInfo("mem", "int", "dec", None, None, None, False, "Mem"),
+        FieldInfo(id="family", kind="int", enum="sockstat_family", orig="Family", offset=0x00, size=1),
+        FieldInfo(id="in_use", kind="int", orig="InUse", offset=0x01, size=4),
+        FieldInfo(id="alloc", kind="int", orig="Alloc", offset=0x05, size=4),
+        FieldInfo(id="mem", kind="int", orig="Mem", offset=0x09, size=8),
     )
 
     family: int = 0
@@ -805,7 +800,12 @@ class SocketFamilyAggregateRow:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[SocketFamilyAggregateRow, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 17, end, "SocketFamilyAggregateRow.family")
-        (f_family, f_in_use, f_alloc, f_mem) = _CONNECTIVITY_TABLE_7_0[endian].unpack_from(view, pos)
+        (
+            f_family,
+            f_in_use,
+            f_alloc,
+            f_mem,
+        ) = _SOCKET_FAMILY_AGGREGATE_ROW_FAMILY_TO_MEM[endian].unpack_from(view, pos)
         pos += 17
         obj = cls(family=f_family, in_use=f_in_use, alloc=f_alloc, mem=f_mem)
         return obj, pos
@@ -821,7 +821,12 @@ class SocketFamilyAggregateRow:
         f_in_use = self.in_use
         f_alloc = self.alloc
         f_mem = self.mem
-        parts.append(_CONNECTIVITY_TABLE_7_0[endian].pack(f_family, f_in_use, f_alloc, f_mem))
+        parts.append(_SOCKET_FAMILY_AGGREGATE_ROW_FAMILY_TO_MEM[endian].pack(
+            f_family,
+            f_in_use,
+            f_alloc,
+            f_mem,
+        ))
         return parts
 
     def check(self) -> list[Finding]:
@@ -846,9 +851,9 @@ class SnmpCounterRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("mib", "struct", "dec", None, None, None, False, "Mib"),
-        FieldInfo("counter", "struct", "dec", None, None, None, False, "Counter"),
-        FieldInfo("value", "int", "dec", None, None, None, False, "Value"),
+        FieldInfo(id="mib", kind="struct", orig="Mib", offset=0x00),
+        FieldInfo(id="counter", kind="struct", orig="Counter"),
+        FieldInfo(id="value", kind="int", orig="Value", size=8),
     )
 
     mib: MsString = field(default_factory=MsString)
@@ -880,7 +885,7 @@ class SnmpCounterRow:
         f_mib, pos = MsString.decode_at(view, pos, end, endian)
         f_counter, pos = MsString.decode_at(view, pos, end, endian)
         need(view, pos, 8, end, "SnmpCounterRow.value")
-        (f_value,) = _CONNECTIVITY_TABLE_8_0[endian].unpack_from(view, pos)
+        (f_value,) = _SNMP_COUNTER_ROW_VALUE[endian].unpack_from(view, pos)
         pos += 8
         obj = cls(mib=f_mib, counter=f_counter, value=f_value)
         return obj, pos
@@ -895,7 +900,7 @@ class SnmpCounterRow:
         f_value = self.value
         parts += self.mib.encode_parts(endian)
         parts += self.counter.encode_parts(endian)
-        parts.append(_CONNECTIVITY_TABLE_8_0[endian].pack(f_value))
+        parts.append(_SNMP_COUNTER_ROW_VALUE[endian].pack(f_value))
         return parts
 
     def check(self) -> list[Finding]:
@@ -927,9 +932,9 @@ class ConnectivityTable:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_rows", "int", "dec", None, None, None, False, "RowCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("rows", "list", "dec", None, None, None, False, "Rows"),
+        FieldInfo(id="num_rows", kind="int", orig="RowCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="rows", kind="list", orig="Rows", offset=0x08),
     )
 
     num_rows: int | None = None
@@ -959,12 +964,15 @@ class ConnectivityTable:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[ConnectivityTable, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "ConnectivityTable.num_rows")
-        (f_num_rows, f_reserved) = _CONNECTIVITY_TABLE_9_0[endian].unpack_from(view, pos)
+        (f_num_rows, f_reserved) = _CONNECTIVITY_TABLE_NUM_ROWS_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_rows = []
         check_count(f_num_rows, 3, pos, end, "ConnectivityTable.rows")
         for _ in range(f_num_rows):
-            item, pos = ConnectivityRow.decode_at(view, pos, end, endian)
+            try:
+                item, pos = ConnectivityRow.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"ConnectivityTable.rows[{len(f_rows)}]") from None
             f_rows.append(item)
         obj = cls(num_rows=f_num_rows, reserved=f_reserved, rows=f_rows)
         return obj, pos
@@ -980,7 +988,7 @@ class ConnectivityTable:
         if f_num_rows is None:
             f_num_rows = len(self.rows)
         f_reserved = self.reserved or 0
-        parts.append(_CONNECTIVITY_TABLE_9_0[endian].pack(f_num_rows, f_reserved))
+        parts.append(_CONNECTIVITY_TABLE_NUM_ROWS_TO_RESERVED[endian].pack(f_num_rows, f_reserved))
         for item in self.rows:
             parts += item.encode_parts(endian)
         return parts

@@ -12,25 +12,6 @@ that the code is not reused by accident; readers skip such a block by BlockLengt
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
-
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
-
 BLOCK_TYPE = 0x2003
 BLOCK_ID = "diff_result"
 TITLE = "Diff Result"

@@ -8,26 +8,11 @@ the file before this block; its absence means the capture may be incomplete.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import ZERO_HASH, FieldInfo, Finding, need
 
 BLOCK_TYPE = 0x0FFF
 BLOCK_ID = "end_of_capture"
@@ -38,8 +23,8 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = False
 
-_END_OF_CAPTURE_0_0 = {"<": Struct("<32sQ"), ">": Struct(">32sQ")}
-_END_OF_CAPTURE_0_1 = {"<": Struct("<II"), ">": Struct(">II")}
+_END_OF_CAPTURE_FILE_HASH_TO_ACQ_END = {"<": Struct("<32sQ"), ">": Struct(">32sQ")}
+_END_OF_CAPTURE_BLOCK_COUNT_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -65,10 +50,10 @@ class EndOfCapture:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1", "memdiver-1.0.2", "g0")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (0, 1)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("file_hash", "hash", "dec", None, None, "file_hash", False, "FileHash"),
-        FieldInfo("acq_end", "int", "dec", None, None, None, False, "AcqEnd"),
-        FieldInfo("block_count", "int", "dec", None, None, None, False, "BlockCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
+        FieldInfo(id="file_hash", kind="hash", role="file_hash", orig="FileHash", offset=0x00, size=32),
+        FieldInfo(id="acq_end", kind="int", orig="AcqEnd", offset=0x20, size=8),
+        FieldInfo(id="block_count", kind="int", orig="BlockCount", offset=0x28, size=4, since="1.1"),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x2C, size=4),
     )
 
     file_hash: bytes = ZERO_HASH
@@ -99,13 +84,16 @@ class EndOfCapture:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[EndOfCapture, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 40, end, "EndOfCapture.file_hash")
-        (f_file_hash, f_acq_end) = _END_OF_CAPTURE_0_0[endian].unpack_from(view, pos)
+        (f_file_hash, f_acq_end) = _END_OF_CAPTURE_FILE_HASH_TO_ACQ_END[endian].unpack_from(view, pos)
         pos += 40
         f_block_count = None
         f_reserved = None
         if pos < end:
             need(view, pos, 8, end, "EndOfCapture.block_count")
-            (f_block_count, f_reserved) = _END_OF_CAPTURE_0_1[endian].unpack_from(view, pos)
+            (
+                f_block_count,
+                f_reserved,
+            ) = _END_OF_CAPTURE_BLOCK_COUNT_TO_RESERVED[endian].unpack_from(view, pos)
             pos += 8
         obj = cls(file_hash=f_file_hash, acq_end=f_acq_end, block_count=f_block_count, reserved=f_reserved)
         return obj, pos
@@ -120,9 +108,9 @@ class EndOfCapture:
         f_acq_end = self.acq_end
         f_block_count = self.block_count
         f_reserved = self.reserved or 0
-        parts.append(_END_OF_CAPTURE_0_0[endian].pack(self.file_hash, f_acq_end))
+        parts.append(_END_OF_CAPTURE_FILE_HASH_TO_ACQ_END[endian].pack(self.file_hash, f_acq_end))
         if self.block_count is not None:
-            parts.append(_END_OF_CAPTURE_0_1[endian].pack(f_block_count, f_reserved))
+            parts.append(_END_OF_CAPTURE_BLOCK_COUNT_TO_RESERVED[endian].pack(f_block_count, f_reserved))
         return parts
 
     def check(self) -> list[Finding]:

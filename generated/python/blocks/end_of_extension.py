@@ -12,26 +12,11 @@ memslicer 0.5.2 and memdiver 1.0.2 write identical bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import ZERO_HASH, FieldInfo, Finding, encode_str, need, padding, read_str, sized
 
 BLOCK_TYPE = 0x0FFE
 BLOCK_ID = "end_of_extension"
@@ -42,7 +27,7 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = True
 
-_END_OF_EXTENSION_0_0 = {"<": Struct("<32sQIIH6s"), ">": Struct(">32sQIIH6s")}
+_END_OF_EXTENSION_SEGMENT_HASH_TO_RESERVED2 = {"<": Struct("<32sQIIH6s"), ">": Struct(">32sQIIH6s")}
 
 
 @dataclass(slots=True)
@@ -74,13 +59,13 @@ class EndOfExtension:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("segment_hash", "hash", "dec", None, None, None, False, "SegmentHash"),
-        FieldInfo("written_at", "int", "dec", None, None, None, False, "WrittenAt"),
-        FieldInfo("block_count", "int", "dec", None, None, None, False, "BlockCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("len_producer", "int", "dec", None, None, None, False, "ProducerLen"),
-        FieldInfo("reserved2", "bytes", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("producer", "str", "dec", None, None, None, False, "Producer"),
+        FieldInfo(id="segment_hash", kind="hash", orig="SegmentHash", offset=0x00, size=32),
+        FieldInfo(id="written_at", kind="int", orig="WrittenAt", offset=0x20, size=8),
+        FieldInfo(id="block_count", kind="int", orig="BlockCount", offset=0x28, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x2C, size=4),
+        FieldInfo(id="len_producer", kind="int", orig="ProducerLen", offset=0x30, size=2),
+        FieldInfo(id="reserved2", kind="bytes", reserved=True, orig="Reserved2", offset=0x32, size=6),
+        FieldInfo(id="producer", kind="str", orig="Producer", offset=0x38),
     )
 
     segment_hash: bytes = ZERO_HASH
@@ -121,7 +106,7 @@ class EndOfExtension:
             f_reserved,
             f_len_producer,
             f_reserved2,
-        ) = _END_OF_EXTENSION_0_0[endian].unpack_from(view, pos)
+        ) = _END_OF_EXTENSION_SEGMENT_HASH_TO_RESERVED2[endian].unpack_from(view, pos)
         pos += 56
         f_producer, pos = read_str(view, pos, f_len_producer, end, True, "nul", "EndOfExtension.producer")
         obj = cls(
@@ -149,7 +134,7 @@ class EndOfExtension:
         f_len_producer = self.len_producer
         if f_len_producer is None:
             f_len_producer = len(raw_producer)
-        parts.append(_END_OF_EXTENSION_0_0[endian].pack(
+        parts.append(_END_OF_EXTENSION_SEGMENT_HASH_TO_RESERVED2[endian].pack(
             self.segment_hash,
             f_written_at,
             f_block_count,

@@ -14,25 +14,6 @@ skip such blocks by BlockLength (C3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
-
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
-
 BLOCK_TYPE = 0x0012
 BLOCK_ID = "file_descriptor"
 TITLE = "File Descriptor"

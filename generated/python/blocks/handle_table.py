@@ -11,24 +11,20 @@ meanings of 5 and up differ.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
+from memslice.generated._support import (
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
+    nest,
     padding,
-    read_bytes,
     read_str,
-    reject,
     sized,
 )
 
@@ -41,10 +37,10 @@ CAP_BIT = "system_handle_table"
 PARENT = "system_context"
 IN_EXTENSION = False
 
-_HANDLE_TABLE_0_0 = {"<": Struct("<IIBBHI"), ">": Struct(">IIBBHI")}
-_HANDLE_TABLE_1_0 = {"<": Struct("<IIHHI"), ">": Struct(">IIHHI")}
-_HANDLE_TABLE_2_0 = {"<": Struct("<II"), ">": Struct(">II")}
-_HANDLE_TABLE_3_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_HANDLE_ENTRY_PID_TO_RESERVED2 = {"<": Struct("<IIBBHI"), ">": Struct(">IIBBHI")}
+_HANDLE_ENTRY_MEMDIVER_PID_TO_RESERVED = {"<": Struct("<IIHHI"), ">": Struct(">IIHHI")}
+_HANDLE_TABLE_NUM_ENTRIES_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
+_HANDLE_TABLE_MEMDIVER_NUM_ENTRIES_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -68,13 +64,13 @@ class HandleEntry:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("pid", "int", "dec", None, None, None, False, "PID"),
-        FieldInfo("fd", "int", "dec", None, None, None, False, "FD"),
-        FieldInfo("handle_type", "int", "dec", "handle_type_memslicer", None, None, False, "HandleType"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("len_path", "int", "dec", None, None, None, False, "PathLen"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("path", "str", "dec", None, None, None, False, "Path"),
+        FieldInfo(id="pid", kind="int", orig="PID", offset=0x00, size=4),
+        FieldInfo(id="fd", kind="int", orig="FD", offset=0x04, size=4),
+        FieldInfo(id="handle_type", kind="int", enum="handle_type_memslicer", orig="HandleType", offset=0x08, size=1),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x09, size=1),
+        FieldInfo(id="len_path", kind="int", orig="PathLen", offset=0x0A, size=2),
+        FieldInfo(id="reserved2", kind="int", reserved=True, orig="Reserved2", offset=0x0C, size=4),
+        FieldInfo(id="path", kind="str", orig="Path", offset=0x10),
     )
 
     pid: int = 0
@@ -115,7 +111,7 @@ class HandleEntry:
             f_reserved,
             f_len_path,
             f_reserved2,
-        ) = _HANDLE_TABLE_0_0[endian].unpack_from(view, pos)
+        ) = _HANDLE_ENTRY_PID_TO_RESERVED2[endian].unpack_from(view, pos)
         pos += 16
         f_path, pos = read_str(view, pos, f_len_path, end, True, "nul", "HandleEntry.path")
         obj = cls(
@@ -145,7 +141,7 @@ class HandleEntry:
         if f_len_path is None:
             f_len_path = len(raw_path)
         f_reserved2 = self.reserved2 or 0
-        parts.append(_HANDLE_TABLE_0_0[endian].pack(
+        parts.append(_HANDLE_ENTRY_PID_TO_RESERVED2[endian].pack(
             f_pid,
             f_fd,
             f_handle_type,
@@ -186,12 +182,12 @@ class HandleEntryMemdiver:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("pid", "int", "dec", None, None, None, False, "PID"),
-        FieldInfo("fd", "int", "dec", None, None, None, False, "FD"),
-        FieldInfo("handle_type", "int", "dec", "handle_type_memdiver", None, None, False, "HandleType"),
-        FieldInfo("len_path", "int", "dec", None, None, None, False, "PathLen"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("path", "str", "dec", None, None, None, False, "Path"),
+        FieldInfo(id="pid", kind="int", orig="PID", offset=0x00, size=4),
+        FieldInfo(id="fd", kind="int", orig="FD", offset=0x04, size=4),
+        FieldInfo(id="handle_type", kind="int", enum="handle_type_memdiver", orig="HandleType", offset=0x08, size=2),
+        FieldInfo(id="len_path", kind="int", orig="PathLen", offset=0x0A, size=2),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x0C, size=4),
+        FieldInfo(id="path", kind="str", orig="Path", offset=0x10),
     )
 
     pid: int = 0
@@ -230,7 +226,7 @@ class HandleEntryMemdiver:
             f_handle_type,
             f_len_path,
             f_reserved,
-        ) = _HANDLE_TABLE_1_0[endian].unpack_from(view, pos)
+        ) = _HANDLE_ENTRY_MEMDIVER_PID_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 16
         f_path, pos = read_str(view, pos, f_len_path, end, True, "nul", "HandleEntryMemdiver.path")
         obj = cls(
@@ -258,7 +254,13 @@ class HandleEntryMemdiver:
         if f_len_path is None:
             f_len_path = len(raw_path)
         f_reserved = self.reserved or 0
-        parts.append(_HANDLE_TABLE_1_0[endian].pack(f_pid, f_fd, f_handle_type, f_len_path, f_reserved))
+        parts.append(_HANDLE_ENTRY_MEMDIVER_PID_TO_RESERVED[endian].pack(
+            f_pid,
+            f_fd,
+            f_handle_type,
+            f_len_path,
+            f_reserved,
+        ))
         parts.append(sized(raw_path, f_len_path, "HandleEntryMemdiver.path"))
         parts.append(padding(f_len_path))
         return parts
@@ -291,9 +293,9 @@ class HandleTable:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_entries", "int", "dec", None, None, None, False, "EntryCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("entries", "list", "dec", None, None, None, False, "Entries"),
+        FieldInfo(id="num_entries", kind="int", orig="EntryCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="entries", kind="list", orig="Entries", offset=0x08),
     )
 
     num_entries: int | None = None
@@ -323,12 +325,15 @@ class HandleTable:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[HandleTable, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "HandleTable.num_entries")
-        (f_num_entries, f_reserved) = _HANDLE_TABLE_2_0[endian].unpack_from(view, pos)
+        (f_num_entries, f_reserved) = _HANDLE_TABLE_NUM_ENTRIES_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_entries = []
         check_count(f_num_entries, 16, pos, end, "HandleTable.entries")
         for _ in range(f_num_entries):
-            item, pos = HandleEntry.decode_at(view, pos, end, endian)
+            try:
+                item, pos = HandleEntry.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"HandleTable.entries[{len(f_entries)}]") from None
             f_entries.append(item)
         obj = cls(num_entries=f_num_entries, reserved=f_reserved, entries=f_entries)
         return obj, pos
@@ -344,7 +349,7 @@ class HandleTable:
         if f_num_entries is None:
             f_num_entries = len(self.entries)
         f_reserved = self.reserved or 0
-        parts.append(_HANDLE_TABLE_2_0[endian].pack(f_num_entries, f_reserved))
+        parts.append(_HANDLE_TABLE_NUM_ENTRIES_TO_RESERVED[endian].pack(f_num_entries, f_reserved))
         for item in self.entries:
             parts += item.encode_parts(endian)
         return parts
@@ -379,9 +384,9 @@ class HandleTableMemdiver:
     DIALECTS: ClassVar[tuple[str, ...]] = ("memdiver-1.0.2",)
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_entries", "int", "dec", None, None, None, False, "EntryCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("entries", "list", "dec", None, None, None, False, "Entries"),
+        FieldInfo(id="num_entries", kind="int", orig="EntryCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="entries", kind="list", orig="Entries", offset=0x08),
     )
 
     num_entries: int | None = None
@@ -411,12 +416,18 @@ class HandleTableMemdiver:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[HandleTableMemdiver, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "HandleTableMemdiver.num_entries")
-        (f_num_entries, f_reserved) = _HANDLE_TABLE_3_0[endian].unpack_from(view, pos)
+        (
+            f_num_entries,
+            f_reserved,
+        ) = _HANDLE_TABLE_MEMDIVER_NUM_ENTRIES_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_entries = []
         check_count(f_num_entries, 16, pos, end, "HandleTableMemdiver.entries")
         for _ in range(f_num_entries):
-            item, pos = HandleEntryMemdiver.decode_at(view, pos, end, endian)
+            try:
+                item, pos = HandleEntryMemdiver.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"HandleTableMemdiver.entries[{len(f_entries)}]") from None
             f_entries.append(item)
         obj = cls(num_entries=f_num_entries, reserved=f_reserved, entries=f_entries)
         return obj, pos
@@ -432,7 +443,7 @@ class HandleTableMemdiver:
         if f_num_entries is None:
             f_num_entries = len(self.entries)
         f_reserved = self.reserved or 0
-        parts.append(_HANDLE_TABLE_3_0[endian].pack(f_num_entries, f_reserved))
+        parts.append(_HANDLE_TABLE_MEMDIVER_NUM_ENTRIES_TO_RESERVED[endian].pack(f_num_entries, f_reserved))
         for item in self.entries:
             parts += item.encode_parts(endian)
         return parts

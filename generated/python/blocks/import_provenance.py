@@ -9,26 +9,11 @@ provenance). 1.1 moves the text to section 11. No capability bit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import FieldInfo, Finding, encode_str, need, padding, read_str, sized
 
 BLOCK_TYPE = 0x0030
 BLOCK_ID = "import_provenance"
@@ -39,8 +24,8 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = False
 
-_IMPORT_PROVENANCE_0_0 = {"<": Struct("<HHIQQII"), ">": Struct(">HHIQQII")}
-_IMPORT_PROVENANCE_0_1 = {"<": Struct("<32s"), ">": Struct(">32s")}
+_IMPORT_PROVENANCE_SOURCE_FORMAT_TO_RESERVED2 = {"<": Struct("<HHIQQII"), ">": Struct(">HHIQQII")}
+_IMPORT_PROVENANCE_SOURCE_HASH = {"<": Struct("<32s"), ">": Struct(">32s")}
 
 
 @dataclass(slots=True)
@@ -77,16 +62,16 @@ class ImportProvenance:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("source_format", "int", "dec", "source_format", None, None, False, "SourceFormat"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("len_tool_name", "int", "dec", None, None, None, False, "ToolNameLen"),
-        FieldInfo("import_time", "int", "dec", None, None, None, False, "ImportTime"),
-        FieldInfo("orig_file_size", "int", "dec", None, None, None, False, "OrigFileSize"),
-        FieldInfo("len_note", "int", "dec", None, None, None, False, "NoteLen"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("tool_name", "str", "dec", None, None, None, False, "ToolName"),
-        FieldInfo("note", "str", "dec", None, None, None, False, "Note"),
-        FieldInfo("source_hash", "hash", "dec", None, None, None, False, "SourceHash"),
+        FieldInfo(id="source_format", kind="int", enum="source_format", orig="SourceFormat", offset=0x00, size=2),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x02, size=2),
+        FieldInfo(id="len_tool_name", kind="int", orig="ToolNameLen", offset=0x04, size=4),
+        FieldInfo(id="import_time", kind="int", orig="ImportTime", offset=0x08, size=8),
+        FieldInfo(id="orig_file_size", kind="int", orig="OrigFileSize", offset=0x10, size=8),
+        FieldInfo(id="len_note", kind="int", orig="NoteLen", offset=0x18, size=4),
+        FieldInfo(id="reserved2", kind="int", reserved=True, orig="Reserved2", offset=0x1C, size=4),
+        FieldInfo(id="tool_name", kind="str", orig="ToolName", offset=0x20),
+        FieldInfo(id="note", kind="str", orig="Note"),
+        FieldInfo(id="source_hash", kind="hash", orig="SourceHash", size=32),
     )
 
     source_format: int = 0
@@ -131,14 +116,14 @@ class ImportProvenance:
             f_orig_file_size,
             f_len_note,
             f_reserved2,
-        ) = _IMPORT_PROVENANCE_0_0[endian].unpack_from(view, pos)
+        ) = _IMPORT_PROVENANCE_SOURCE_FORMAT_TO_RESERVED2[endian].unpack_from(view, pos)
         pos += 32
         f_tool_name, pos = read_str(view, pos, f_len_tool_name, end, True, "nul", "ImportProvenance.tool_name")
         f_note, pos = read_str(view, pos, f_len_note, end, True, "nul", "ImportProvenance.note")
         f_source_hash = None
         if pos < end:
             need(view, pos, 32, end, "ImportProvenance.source_hash")
-            (f_source_hash,) = _IMPORT_PROVENANCE_0_1[endian].unpack_from(view, pos)
+            (f_source_hash,) = _IMPORT_PROVENANCE_SOURCE_HASH[endian].unpack_from(view, pos)
             pos += 32
         obj = cls(
             source_format=f_source_format,
@@ -174,7 +159,7 @@ class ImportProvenance:
         if f_len_note is None:
             f_len_note = len(raw_note)
         f_reserved2 = self.reserved2 or 0
-        parts.append(_IMPORT_PROVENANCE_0_0[endian].pack(
+        parts.append(_IMPORT_PROVENANCE_SOURCE_FORMAT_TO_RESERVED2[endian].pack(
             f_source_format,
             f_reserved,
             f_len_tool_name,
@@ -188,7 +173,7 @@ class ImportProvenance:
         parts.append(sized(raw_note, f_len_note, "ImportProvenance.note"))
         parts.append(padding(f_len_note))
         if self.source_hash is not None:
-            parts.append(_IMPORT_PROVENANCE_0_1[endian].pack(self.source_hash))
+            parts.append(_IMPORT_PROVENANCE_SOURCE_HASH[endian].pack(self.source_hash))
         return parts
 
     def check(self) -> list[Finding]:

@@ -10,24 +10,19 @@ capability bit and no ParentUUID.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
+from memslice.generated._support import (
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
-    padding,
-    read_bytes,
+    nest,
     read_str,
-    reject,
     sized,
 )
 
@@ -40,9 +35,9 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = False
 
-_KERNEL_MODULE_LIST_0_0 = {"<": Struct("<H"), ">": Struct(">H")}
-_KERNEL_MODULE_LIST_0_1 = {"<": Struct("<QIBBQBB"), ">": Struct(">QIBBQBB")}
-_KERNEL_MODULE_LIST_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_KERNEL_MODULE_ROW_LEN_NAME = {"<": Struct("<H"), ">": Struct(">H")}
+_KERNEL_MODULE_ROW_SIZE_TO_RESERVED = {"<": Struct("<QIBBQBB"), ">": Struct(">QIBBQBB")}
+_KERNEL_MODULE_LIST_NUM_ROWS_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -67,15 +62,15 @@ class KernelModuleRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("len_name", "int", "dec", None, None, None, False, "NameLen"),
-        FieldInfo("name", "str", "dec", None, None, None, False, "Name"),
-        FieldInfo("size", "int", "addr", None, None, None, False, "Size"),
-        FieldInfo("ref_count", "int", "dec", None, None, None, False, "RefCount"),
-        FieldInfo("state", "int", "dec", "kernel_module_state", None, None, False, "State"),
-        FieldInfo("taint", "int", "hex", None, None, None, False, "Taint"),
-        FieldInfo("base_addr", "int", "addr", None, None, None, False, "Base"),
-        FieldInfo("flags", "int", "hex", None, "kernel_module_flags", None, False, "Flags"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
+        FieldInfo(id="len_name", kind="int", orig="NameLen", offset=0x00, size=2),
+        FieldInfo(id="name", kind="str", orig="Name", offset=0x02),
+        FieldInfo(id="size", kind="int", format="addr", orig="Size", size=8),
+        FieldInfo(id="ref_count", kind="int", orig="RefCount", size=4),
+        FieldInfo(id="state", kind="int", enum="kernel_module_state", orig="State", size=1),
+        FieldInfo(id="taint", kind="int", format="hex", orig="Taint", size=1),
+        FieldInfo(id="base_addr", kind="int", format="addr", orig="Base", size=8),
+        FieldInfo(id="flags", kind="int", format="hex", flags="kernel_module_flags", orig="Flags", size=1),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", size=1),
     )
 
     len_name: int | None = None
@@ -111,7 +106,7 @@ class KernelModuleRow:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[KernelModuleRow, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 2, end, "KernelModuleRow.len_name")
-        (f_len_name,) = _KERNEL_MODULE_LIST_0_0[endian].unpack_from(view, pos)
+        (f_len_name,) = _KERNEL_MODULE_ROW_LEN_NAME[endian].unpack_from(view, pos)
         pos += 2
         f_name, pos = read_str(view, pos, f_len_name, end, False, "none", "KernelModuleRow.name")
         need(view, pos, 24, end, "KernelModuleRow.size")
@@ -123,7 +118,7 @@ class KernelModuleRow:
             f_base_addr,
             f_flags,
             f_reserved,
-        ) = _KERNEL_MODULE_LIST_0_1[endian].unpack_from(view, pos)
+        ) = _KERNEL_MODULE_ROW_SIZE_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 24
         obj = cls(
             len_name=f_len_name,
@@ -156,9 +151,9 @@ class KernelModuleRow:
         f_base_addr = self.base_addr
         f_flags = self.flags
         f_reserved = self.reserved or 0
-        parts.append(_KERNEL_MODULE_LIST_0_0[endian].pack(f_len_name))
+        parts.append(_KERNEL_MODULE_ROW_LEN_NAME[endian].pack(f_len_name))
         parts.append(sized(raw_name, f_len_name, "KernelModuleRow.name"))
-        parts.append(_KERNEL_MODULE_LIST_0_1[endian].pack(
+        parts.append(_KERNEL_MODULE_ROW_SIZE_TO_RESERVED[endian].pack(
             f_size,
             f_ref_count,
             f_state,
@@ -198,9 +193,9 @@ class KernelModuleList:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_rows", "int", "dec", None, None, None, False, "RowCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("rows", "list", "dec", None, None, None, False, "Rows"),
+        FieldInfo(id="num_rows", kind="int", orig="RowCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="rows", kind="list", orig="Rows", offset=0x08),
     )
 
     num_rows: int | None = None
@@ -230,12 +225,15 @@ class KernelModuleList:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[KernelModuleList, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "KernelModuleList.num_rows")
-        (f_num_rows, f_reserved) = _KERNEL_MODULE_LIST_1_0[endian].unpack_from(view, pos)
+        (f_num_rows, f_reserved) = _KERNEL_MODULE_LIST_NUM_ROWS_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_rows = []
         check_count(f_num_rows, 2, pos, end, "KernelModuleList.rows")
         for _ in range(f_num_rows):
-            item, pos = KernelModuleRow.decode_at(view, pos, end, endian)
+            try:
+                item, pos = KernelModuleRow.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"KernelModuleList.rows[{len(f_rows)}]") from None
             f_rows.append(item)
         obj = cls(num_rows=f_num_rows, reserved=f_reserved, rows=f_rows)
         return obj, pos
@@ -251,7 +249,7 @@ class KernelModuleList:
         if f_num_rows is None:
             f_num_rows = len(self.rows)
         f_reserved = self.reserved or 0
-        parts.append(_KERNEL_MODULE_LIST_1_0[endian].pack(f_num_rows, f_reserved))
+        parts.append(_KERNEL_MODULE_LIST_NUM_ROWS_TO_RESERVED[endian].pack(f_num_rows, f_reserved))
         for item in self.rows:
             parts += item.encode_parts(endian)
         return parts

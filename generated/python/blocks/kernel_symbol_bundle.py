@@ -13,26 +13,11 @@ Connectivity Table (connectivity_table_memdiver); the dialect sets are disjoint,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import FieldInfo, Finding, MslError, check_count, need, nest, read_bytes, sized
 
 BLOCK_TYPE = 0x0055
 BLOCK_ID = "kernel_symbol_bundle"
@@ -43,8 +28,8 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = False
 
-_KERNEL_SYMBOL_BUNDLE_0_0 = {"<": Struct("<HH"), ">": Struct(">HH")}
-_KERNEL_SYMBOL_BUNDLE_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_KSB_ROW_TAG_TO_LEN_VALUE = {"<": Struct("<HH"), ">": Struct(">HH")}
+_KERNEL_SYMBOL_BUNDLE_NUM_ROWS_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -62,9 +47,9 @@ class KsbRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("tag", "int", "dec", "ksb_tag", None, None, False, "Tag"),
-        FieldInfo("len_value", "int", "dec", None, None, None, False, "Len"),
-        FieldInfo("value", "bytes", "dec", None, None, None, False, "Value"),
+        FieldInfo(id="tag", kind="int", enum="ksb_tag", orig="Tag", offset=0x00, size=2),
+        FieldInfo(id="len_value", kind="int", orig="Len", offset=0x02, size=2),
+        FieldInfo(id="value", kind="bytes", orig="Value", offset=0x04),
     )
 
     tag: int = 0
@@ -94,7 +79,7 @@ class KsbRow:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[KsbRow, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 4, end, "KsbRow.tag")
-        (f_tag, f_len_value) = _KERNEL_SYMBOL_BUNDLE_0_0[endian].unpack_from(view, pos)
+        (f_tag, f_len_value) = _KSB_ROW_TAG_TO_LEN_VALUE[endian].unpack_from(view, pos)
         pos += 4
         f_value, pos = read_bytes(view, pos, f_len_value, end, False, "KsbRow.value", copy=True)
         obj = cls(tag=f_tag, len_value=f_len_value, value=f_value)
@@ -111,7 +96,7 @@ class KsbRow:
         f_len_value = self.len_value
         if f_len_value is None:
             f_len_value = len(self.value)
-        parts.append(_KERNEL_SYMBOL_BUNDLE_0_0[endian].pack(f_tag, f_len_value))
+        parts.append(_KSB_ROW_TAG_TO_LEN_VALUE[endian].pack(f_tag, f_len_value))
         parts.append(sized(self.value, f_len_value, "KsbRow.value"))
         return parts
 
@@ -144,9 +129,9 @@ class KernelSymbolBundle:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_rows", "int", "dec", None, None, None, False, "RowCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("rows", "list", "dec", None, None, None, False, "Rows"),
+        FieldInfo(id="num_rows", kind="int", orig="RowCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="rows", kind="list", orig="Rows", offset=0x08),
     )
 
     num_rows: int | None = None
@@ -176,12 +161,15 @@ class KernelSymbolBundle:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[KernelSymbolBundle, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "KernelSymbolBundle.num_rows")
-        (f_num_rows, f_reserved) = _KERNEL_SYMBOL_BUNDLE_1_0[endian].unpack_from(view, pos)
+        (f_num_rows, f_reserved) = _KERNEL_SYMBOL_BUNDLE_NUM_ROWS_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_rows = []
         check_count(f_num_rows, 4, pos, end, "KernelSymbolBundle.rows")
         for _ in range(f_num_rows):
-            item, pos = KsbRow.decode_at(view, pos, end, endian)
+            try:
+                item, pos = KsbRow.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"KernelSymbolBundle.rows[{len(f_rows)}]") from None
             f_rows.append(item)
         obj = cls(num_rows=f_num_rows, reserved=f_reserved, rows=f_rows)
         return obj, pos
@@ -197,7 +185,7 @@ class KernelSymbolBundle:
         if f_num_rows is None:
             f_num_rows = len(self.rows)
         f_reserved = self.reserved or 0
-        parts.append(_KERNEL_SYMBOL_BUNDLE_1_0[endian].pack(f_num_rows, f_reserved))
+        parts.append(_KERNEL_SYMBOL_BUNDLE_NUM_ROWS_TO_RESERVED[endian].pack(f_num_rows, f_reserved))
         for item in self.rows:
             parts += item.encode_parts(endian)
         return parts

@@ -12,26 +12,11 @@ engine never emits Key Hints (writer API only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import ZERO_UUID, FieldInfo, Finding, encode_str, need, padding, read_str, sized
 
 BLOCK_TYPE = 0x0020
 BLOCK_ID = "key_hint"
@@ -42,7 +27,7 @@ CAP_BIT = "crypto_hints"
 PARENT = None
 IN_EXTENSION = True
 
-_KEY_HINT_0_0 = {"<": Struct("<16sQIHHBBHII"), ">": Struct(">16sQIHHBBHII")}
+_KEY_HINT_REGION_UUID_TO_RESERVED2 = {"<": Struct("<16sQIHHBBHII"), ">": Struct(">16sQIHHBBHII")}
 
 
 @dataclass(slots=True)
@@ -82,17 +67,17 @@ class KeyHint:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("region_uuid", "uuid", "dec", None, None, "uuid_ref", False, "RegionUUID"),
-        FieldInfo("region_offset", "int", "dec", None, None, None, False, "RegionOffset"),
-        FieldInfo("len_key", "int", "dec", None, None, None, False, "KeyLen"),
-        FieldInfo("key_type", "int", "dec", "key_type", None, None, False, "KeyType"),
-        FieldInfo("protocol", "int", "dec", "protocol", None, None, False, "Protocol"),
-        FieldInfo("confidence", "int", "dec", "confidence", None, None, False, "Confidence"),
-        FieldInfo("key_state", "int", "dec", "key_state", None, None, False, "KeyState"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("len_note", "int", "dec", None, None, None, False, "NoteLen"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("note", "str", "dec", None, None, None, False, "Note"),
+        FieldInfo(id="region_uuid", kind="uuid", role="uuid_ref", orig="RegionUUID", offset=0x00, size=16),
+        FieldInfo(id="region_offset", kind="int", orig="RegionOffset", offset=0x10, size=8),
+        FieldInfo(id="len_key", kind="int", orig="KeyLen", offset=0x18, size=4),
+        FieldInfo(id="key_type", kind="int", enum="key_type", orig="KeyType", offset=0x1C, size=2),
+        FieldInfo(id="protocol", kind="int", enum="protocol", orig="Protocol", offset=0x1E, size=2),
+        FieldInfo(id="confidence", kind="int", enum="confidence", orig="Confidence", offset=0x20, size=1),
+        FieldInfo(id="key_state", kind="int", enum="key_state", orig="KeyState", offset=0x21, size=1),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x22, size=2),
+        FieldInfo(id="len_note", kind="int", orig="NoteLen", offset=0x24, size=4),
+        FieldInfo(id="reserved2", kind="int", reserved=True, orig="Reserved2", offset=0x28, size=4),
+        FieldInfo(id="note", kind="str", orig="Note", offset=0x2C),
     )
 
     region_uuid: bytes = ZERO_UUID
@@ -141,7 +126,7 @@ class KeyHint:
             f_reserved,
             f_len_note,
             f_reserved2,
-        ) = _KEY_HINT_0_0[endian].unpack_from(view, pos)
+        ) = _KEY_HINT_REGION_UUID_TO_RESERVED2[endian].unpack_from(view, pos)
         pos += 44
         f_note, pos = read_str(view, pos, f_len_note, end, True, "nul", "KeyHint.note")
         obj = cls(
@@ -178,7 +163,7 @@ class KeyHint:
         if f_len_note is None:
             f_len_note = len(raw_note)
         f_reserved2 = self.reserved2 or 0
-        parts.append(_KEY_HINT_0_0[endian].pack(
+        parts.append(_KEY_HINT_REGION_UUID_TO_RESERVED2[endian].pack(
             self.region_uuid,
             f_region_offset,
             f_len_key,

@@ -10,26 +10,11 @@ are split into Continuation fragments (P12).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import FieldInfo, Finding, need, pad8, read_bytes, reject, sized
 
 BLOCK_TYPE = 0x0001
 BLOCK_ID = "memory_region"
@@ -40,8 +25,8 @@ CAP_BIT = "memory_regions"
 PARENT = None
 IN_EXTENSION = False
 
-_MEMORY_REGION_0_0 = {"<": Struct("<QQBBB5sQ"), ">": Struct(">QQBBB5sQ")}
-_MEMORY_REGION_1_0 = {"<": Struct("<QQBBHIQ"), ">": Struct(">QQBBHIQ")}
+_MEMORY_REGION_BASE_ADDR_TO_TIMESTAMP = {"<": Struct("<QQBBB5sQ"), ">": Struct(">QQBBB5sQ")}
+_MEMORY_REGION_G0_BASE_ADDR_TO_TIMESTAMP = {"<": Struct("<QQBBHIQ"), ">": Struct(">QQBBHIQ")}
 
 
 @dataclass(slots=True)
@@ -74,15 +59,15 @@ class MemoryRegion:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("base_addr", "int", "addr", None, None, None, False, "BaseAddr"),
-        FieldInfo("region_size", "int", "addr", None, None, None, False, "RegionSize"),
-        FieldInfo("protection", "int", "dec", None, "protection", None, False, "Protection"),
-        FieldInfo("region_type", "int", "dec", "region_type", None, None, False, "RegionType"),
-        FieldInfo("page_size_log2", "int", "dec", None, None, None, False, "PageSizeLog2"),
-        FieldInfo("reserved", "bytes", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("timestamp", "int", "dec", None, None, None, False, "Timestamp"),
-        FieldInfo("page_state_map", "bytes", "dec", None, None, "page_state_map", False, "PageStateMap"),
-        FieldInfo("page_data", "bytes", "dec", None, None, "page_data", False, "PageData"),
+        FieldInfo(id="base_addr", kind="int", format="addr", orig="BaseAddr", offset=0x00, size=8),
+        FieldInfo(id="region_size", kind="int", format="addr", orig="RegionSize", offset=0x08, size=8),
+        FieldInfo(id="protection", kind="int", flags="protection", orig="Protection", offset=0x10, size=1),
+        FieldInfo(id="region_type", kind="int", enum="region_type", orig="RegionType", offset=0x11, size=1),
+        FieldInfo(id="page_size_log2", kind="int", orig="PageSizeLog2", offset=0x12, size=1),
+        FieldInfo(id="reserved", kind="bytes", reserved=True, orig="Reserved", offset=0x13, size=5),
+        FieldInfo(id="timestamp", kind="int", orig="Timestamp", offset=0x18, size=8),
+        FieldInfo(id="page_state_map", kind="bytes", role="page_state_map", orig="PageStateMap", offset=0x20),
+        FieldInfo(id="page_data", kind="bytes", role="page_data", orig="PageData"),
     )
 
     base_addr: int = 0
@@ -126,7 +111,7 @@ class MemoryRegion:
             f_page_size_log2,
             f_reserved,
             f_timestamp,
-        ) = _MEMORY_REGION_0_0[endian].unpack_from(view, pos)
+        ) = _MEMORY_REGION_BASE_ADDR_TO_TIMESTAMP[endian].unpack_from(view, pos)
         if f_page_size_log2 < 10 or f_page_size_log2 > 40:
             raise reject(
                 "MemoryRegion.page_size_log2",
@@ -165,7 +150,7 @@ class MemoryRegion:
         f_region_type = self.region_type
         f_page_size_log2 = self.page_size_log2
         f_timestamp = self.timestamp
-        parts.append(_MEMORY_REGION_0_0[endian].pack(
+        parts.append(_MEMORY_REGION_BASE_ADDR_TO_TIMESTAMP[endian].pack(
             f_base_addr,
             f_region_size,
             f_protection,
@@ -227,15 +212,15 @@ class MemoryRegionG0:
     DIALECTS: ClassVar[tuple[str, ...]] = ("g0",)
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (0,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("base_addr", "int", "addr", None, None, None, False, "BaseAddr"),
-        FieldInfo("region_size", "int", "addr", None, None, None, False, "RegionSize"),
-        FieldInfo("protection", "int", "dec", None, "protection", None, False, "Protection"),
-        FieldInfo("region_type", "int", "dec", "region_type", None, None, False, "RegionType"),
-        FieldInfo("page_size", "int", "dec", None, None, None, False, "PageSize"),
-        FieldInfo("num_pages", "int", "dec", None, None, None, False, "PageCount"),
-        FieldInfo("timestamp", "int", "dec", None, None, None, False, "Timestamp"),
-        FieldInfo("page_state_map", "bytes", "dec", None, None, "page_state_map", False, "PageStateMap"),
-        FieldInfo("page_data", "bytes", "dec", None, None, "page_data", False, "PageData"),
+        FieldInfo(id="base_addr", kind="int", format="addr", orig="BaseAddr", offset=0x00, size=8),
+        FieldInfo(id="region_size", kind="int", format="addr", orig="RegionSize", offset=0x08, size=8),
+        FieldInfo(id="protection", kind="int", flags="protection", orig="Protection", offset=0x10, size=1),
+        FieldInfo(id="region_type", kind="int", enum="region_type", orig="RegionType", offset=0x11, size=1),
+        FieldInfo(id="page_size", kind="int", orig="PageSize", offset=0x12, size=2),
+        FieldInfo(id="num_pages", kind="int", orig="PageCount", offset=0x14, size=4),
+        FieldInfo(id="timestamp", kind="int", orig="Timestamp", offset=0x18, size=8),
+        FieldInfo(id="page_state_map", kind="bytes", role="page_state_map", orig="PageStateMap", offset=0x20),
+        FieldInfo(id="page_data", kind="bytes", role="page_data", orig="PageData"),
     )
 
     base_addr: int = 0
@@ -279,7 +264,7 @@ class MemoryRegionG0:
             f_page_size,
             f_num_pages,
             f_timestamp,
-        ) = _MEMORY_REGION_1_0[endian].unpack_from(view, pos)
+        ) = _MEMORY_REGION_G0_BASE_ADDR_TO_TIMESTAMP[endian].unpack_from(view, pos)
         if f_page_size not in (1024, 2048, 4096, 8192, 16384, 32768):
             raise reject(
                 "MemoryRegionG0.page_size",
@@ -319,7 +304,7 @@ class MemoryRegionG0:
         f_page_size = self.page_size
         f_num_pages = self.num_pages
         f_timestamp = self.timestamp
-        parts.append(_MEMORY_REGION_1_0[endian].pack(
+        parts.append(_MEMORY_REGION_G0_BASE_ADDR_TO_TIMESTAMP[endian].pack(
             f_base_addr,
             f_region_size,
             f_protection,

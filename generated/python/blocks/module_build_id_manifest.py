@@ -13,26 +13,11 @@ file). TableBitmap bit 8 is reserved for it and never set; no capability bit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import ZERO_HASH, FieldInfo, Finding, MslError, check_count, need, nest
 
 BLOCK_TYPE = 0x005A
 BLOCK_ID = "module_build_id_manifest"
@@ -43,8 +28,8 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = True
 
-_MODULE_BUILD_ID_MANIFEST_0_0 = {"<": Struct("<QBBBB20s32s"), ">": Struct(">QBBBB20s32s")}
-_MODULE_BUILD_ID_MANIFEST_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_BUILD_ID_ROW_BASE_ADDR_TO_DISK_HASH = {"<": Struct("<QBBBB20s32s"), ">": Struct(">QBBBB20s32s")}
+_MODULE_BUILD_ID_MANIFEST_NUM_ROWS_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -68,13 +53,13 @@ class BuildIdRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("base_addr", "int", "addr", None, None, None, False, "BaseAddr"),
-        FieldInfo("len_build_id", "int", "dec", None, None, None, False, "BuildIdLen"),
-        FieldInfo("build_id_source", "int", "dec", "build_id_source", None, None, False, "BuildIdSource"),
-        FieldInfo("flags", "int", "hex", None, "build_id_flags", None, False, "Flags"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("build_id", "bytes", "dec", None, None, None, False, "BuildId"),
-        FieldInfo("disk_hash", "hash", "dec", None, None, None, False, "DiskHash"),
+        FieldInfo(id="base_addr", kind="int", format="addr", orig="BaseAddr", offset=0x00, size=8),
+        FieldInfo(id="len_build_id", kind="int", orig="BuildIdLen", offset=0x08, size=1),
+        FieldInfo(id="build_id_source", kind="int", enum="build_id_source", orig="BuildIdSource", offset=0x09, size=1),
+        FieldInfo(id="flags", kind="int", format="hex", flags="build_id_flags", orig="Flags", offset=0x0A, size=1),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x0B, size=1),
+        FieldInfo(id="build_id", kind="bytes", orig="BuildId", offset=0x0C, size=20),
+        FieldInfo(id="disk_hash", kind="hash", orig="DiskHash", offset=0x20, size=32),
     )
 
     base_addr: int = 0
@@ -116,7 +101,7 @@ class BuildIdRow:
             f_reserved,
             f_build_id,
             f_disk_hash,
-        ) = _MODULE_BUILD_ID_MANIFEST_0_0[endian].unpack_from(view, pos)
+        ) = _BUILD_ID_ROW_BASE_ADDR_TO_DISK_HASH[endian].unpack_from(view, pos)
         pos += 64
         obj = cls(
             base_addr=f_base_addr,
@@ -141,7 +126,7 @@ class BuildIdRow:
         f_build_id_source = self.build_id_source
         f_flags = self.flags
         f_reserved = self.reserved or 0
-        parts.append(_MODULE_BUILD_ID_MANIFEST_0_0[endian].pack(
+        parts.append(_BUILD_ID_ROW_BASE_ADDR_TO_DISK_HASH[endian].pack(
             f_base_addr,
             f_len_build_id,
             f_build_id_source,
@@ -182,9 +167,9 @@ class ModuleBuildIdManifest:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_rows", "int", "dec", None, None, None, False, "RowCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("rows", "list", "dec", None, None, None, False, "Rows"),
+        FieldInfo(id="num_rows", kind="int", orig="RowCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="rows", kind="list", orig="Rows", offset=0x08),
     )
 
     num_rows: int | None = None
@@ -214,12 +199,18 @@ class ModuleBuildIdManifest:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[ModuleBuildIdManifest, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "ModuleBuildIdManifest.num_rows")
-        (f_num_rows, f_reserved) = _MODULE_BUILD_ID_MANIFEST_1_0[endian].unpack_from(view, pos)
+        (
+            f_num_rows,
+            f_reserved,
+        ) = _MODULE_BUILD_ID_MANIFEST_NUM_ROWS_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_rows = []
         check_count(f_num_rows, 64, pos, end, "ModuleBuildIdManifest.rows")
         for _ in range(f_num_rows):
-            item, pos = BuildIdRow.decode_at(view, pos, end, endian)
+            try:
+                item, pos = BuildIdRow.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"ModuleBuildIdManifest.rows[{len(f_rows)}]") from None
             f_rows.append(item)
         obj = cls(num_rows=f_num_rows, reserved=f_reserved, rows=f_rows)
         return obj, pos
@@ -235,7 +226,7 @@ class ModuleBuildIdManifest:
         if f_num_rows is None:
             f_num_rows = len(self.rows)
         f_reserved = self.reserved or 0
-        parts.append(_MODULE_BUILD_ID_MANIFEST_1_0[endian].pack(f_num_rows, f_reserved))
+        parts.append(_MODULE_BUILD_ID_MANIFEST_NUM_ROWS_TO_RESERVED[endian].pack(f_num_rows, f_reserved))
         for item in self.rows:
             parts += item.encode_parts(endian)
         return parts

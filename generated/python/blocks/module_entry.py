@@ -8,24 +8,19 @@ ModuleUUID pre-assigned in the Module List Index, its ParentUUID that index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
+from memslice.generated._support import (
     ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
     FieldInfo,
     Finding,
-    check_count,
     encode_str,
     need,
-    pad8,
     padding,
     read_bytes,
     read_str,
-    reject,
     sized,
 )
 
@@ -38,12 +33,12 @@ CAP_BIT = "module_list"
 PARENT = "module_list_index"
 IN_EXTENSION = False
 
-_MODULE_ENTRY_0_0 = {"<": Struct("<QQHHI"), ">": Struct(">QQHHI")}
-_MODULE_ENTRY_0_1 = {"<": Struct("<32s"), ">": Struct(">32s")}
-_MODULE_ENTRY_0_2 = {"<": Struct("<II"), ">": Struct(">II")}
-_MODULE_ENTRY_1_0 = {"<": Struct("<QQHHI"), ">": Struct(">QQHHI")}
-_MODULE_ENTRY_1_1 = {"<": Struct("<32s"), ">": Struct(">32s")}
-_MODULE_ENTRY_1_2 = {"<": Struct("<II"), ">": Struct(">II")}
+_MODULE_ENTRY_BASE_ADDR_TO_RESERVED1 = {"<": Struct("<QQHHI"), ">": Struct(">QQHHI")}
+_MODULE_ENTRY_DISK_HASH = {"<": Struct("<32s"), ">": Struct(">32s")}
+_MODULE_ENTRY_LEN_NATIVE_BLOB_TO_RESERVED2 = {"<": Struct("<II"), ">": Struct(">II")}
+_MODULE_ENTRY_G0_BASE_ADDR_TO_RESERVED1 = {"<": Struct("<QQHHI"), ">": Struct(">QQHHI")}
+_MODULE_ENTRY_G0_DISK_HASH = {"<": Struct("<32s"), ">": Struct(">32s")}
+_MODULE_ENTRY_G0_LEN_NATIVE_BLOB_TO_RESERVED2 = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -79,17 +74,17 @@ class ModuleEntry:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("base_addr", "int", "addr", None, None, None, False, "BaseAddr"),
-        FieldInfo("module_size", "int", "addr", None, None, None, False, "ModuleSize"),
-        FieldInfo("len_path", "int", "dec", None, None, None, False, "PathLen"),
-        FieldInfo("len_version", "int", "dec", None, None, None, False, "VersionLen"),
-        FieldInfo("reserved1", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("path", "str", "dec", None, None, None, False, "Path"),
-        FieldInfo("version", "str", "dec", None, None, None, False, "Version"),
-        FieldInfo("disk_hash", "hash", "dec", None, None, None, False, "DiskHash"),
-        FieldInfo("len_native_blob", "int", "dec", None, None, None, False, "BlobLen"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("native_blob", "bytes", "dec", None, None, None, False, "NativeBlob"),
+        FieldInfo(id="base_addr", kind="int", format="addr", orig="BaseAddr", offset=0x00, size=8),
+        FieldInfo(id="module_size", kind="int", format="addr", orig="ModuleSize", offset=0x08, size=8),
+        FieldInfo(id="len_path", kind="int", orig="PathLen", offset=0x10, size=2),
+        FieldInfo(id="len_version", kind="int", orig="VersionLen", offset=0x12, size=2),
+        FieldInfo(id="reserved1", kind="int", reserved=True, orig="Reserved", offset=0x14, size=4),
+        FieldInfo(id="path", kind="str", orig="Path", offset=0x18),
+        FieldInfo(id="version", kind="str", orig="Version"),
+        FieldInfo(id="disk_hash", kind="hash", orig="DiskHash", size=32),
+        FieldInfo(id="len_native_blob", kind="int", orig="BlobLen", size=4),
+        FieldInfo(id="reserved2", kind="int", reserved=True, orig="Reserved2", size=4),
+        FieldInfo(id="native_blob", kind="bytes", orig="NativeBlob"),
     )
 
     base_addr: int = 0
@@ -133,19 +128,22 @@ class ModuleEntry:
             f_len_path,
             f_len_version,
             f_reserved1,
-        ) = _MODULE_ENTRY_0_0[endian].unpack_from(view, pos)
+        ) = _MODULE_ENTRY_BASE_ADDR_TO_RESERVED1[endian].unpack_from(view, pos)
         pos += 24
         f_path, pos = read_str(view, pos, f_len_path, end, True, "nul", "ModuleEntry.path")
         f_version, pos = read_str(view, pos, f_len_version, end, True, "nul", "ModuleEntry.version")
         need(view, pos, 32, end, "ModuleEntry.disk_hash")
-        (f_disk_hash,) = _MODULE_ENTRY_0_1[endian].unpack_from(view, pos)
+        (f_disk_hash,) = _MODULE_ENTRY_DISK_HASH[endian].unpack_from(view, pos)
         pos += 32
         f_len_native_blob = None
         f_reserved2 = None
         f_native_blob = None
         if pos < end:
             need(view, pos, 8, end, "ModuleEntry.len_native_blob")
-            (f_len_native_blob, f_reserved2) = _MODULE_ENTRY_0_2[endian].unpack_from(view, pos)
+            (
+                f_len_native_blob,
+                f_reserved2,
+            ) = _MODULE_ENTRY_LEN_NATIVE_BLOB_TO_RESERVED2[endian].unpack_from(view, pos)
             pos += 8
             f_native_blob, pos = read_bytes(
                 view,
@@ -196,7 +194,7 @@ class ModuleEntry:
             else:
                 f_len_native_blob = 0
         f_reserved2 = self.reserved2 or 0
-        parts.append(_MODULE_ENTRY_0_0[endian].pack(
+        parts.append(_MODULE_ENTRY_BASE_ADDR_TO_RESERVED1[endian].pack(
             f_base_addr,
             f_module_size,
             f_len_path,
@@ -207,9 +205,12 @@ class ModuleEntry:
         parts.append(padding(f_len_path))
         parts.append(sized(raw_version, f_len_version, "ModuleEntry.version"))
         parts.append(padding(f_len_version))
-        parts.append(_MODULE_ENTRY_0_1[endian].pack(self.disk_hash))
+        parts.append(_MODULE_ENTRY_DISK_HASH[endian].pack(self.disk_hash))
         if self.len_native_blob is not None or self.native_blob is not None:
-            parts.append(_MODULE_ENTRY_0_2[endian].pack(f_len_native_blob, f_reserved2))
+            parts.append(_MODULE_ENTRY_LEN_NATIVE_BLOB_TO_RESERVED2[endian].pack(
+                f_len_native_blob,
+                f_reserved2,
+            ))
             parts.append(sized(self.native_blob, f_len_native_blob, "ModuleEntry.native_blob"))
         return parts
 
@@ -253,17 +254,17 @@ class ModuleEntryG0:
     DIALECTS: ClassVar[tuple[str, ...]] = ("g0",)
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (0,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("base_addr", "int", "addr", None, None, None, False, "BaseAddr"),
-        FieldInfo("module_size", "int", "addr", None, None, None, False, "ModuleSize"),
-        FieldInfo("len_path", "int", "dec", None, None, None, False, "PathLen"),
-        FieldInfo("len_version", "int", "dec", None, None, None, False, "VersionLen"),
-        FieldInfo("reserved1", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("path", "str", "dec", None, None, None, False, "Path"),
-        FieldInfo("version", "str", "dec", None, None, None, False, "Version"),
-        FieldInfo("disk_hash", "hash", "dec", None, None, None, False, "DiskHash"),
-        FieldInfo("len_native_blob", "int", "dec", None, None, None, False, "BlobLen"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("native_blob", "bytes", "dec", None, None, None, False, "NativeBlob"),
+        FieldInfo(id="base_addr", kind="int", format="addr", orig="BaseAddr", offset=0x00, size=8),
+        FieldInfo(id="module_size", kind="int", format="addr", orig="ModuleSize", offset=0x08, size=8),
+        FieldInfo(id="len_path", kind="int", orig="PathLen", offset=0x10, size=2),
+        FieldInfo(id="len_version", kind="int", orig="VersionLen", offset=0x12, size=2),
+        FieldInfo(id="reserved1", kind="int", reserved=True, orig="Reserved", offset=0x14, size=4),
+        FieldInfo(id="path", kind="str", orig="Path", offset=0x18),
+        FieldInfo(id="version", kind="str", orig="Version"),
+        FieldInfo(id="disk_hash", kind="hash", orig="DiskHash", size=32),
+        FieldInfo(id="len_native_blob", kind="int", orig="BlobLen", size=4),
+        FieldInfo(id="reserved2", kind="int", reserved=True, orig="Reserved2", size=4),
+        FieldInfo(id="native_blob", kind="bytes", orig="NativeBlob"),
     )
 
     base_addr: int = 0
@@ -307,19 +308,22 @@ class ModuleEntryG0:
             f_len_path,
             f_len_version,
             f_reserved1,
-        ) = _MODULE_ENTRY_1_0[endian].unpack_from(view, pos)
+        ) = _MODULE_ENTRY_G0_BASE_ADDR_TO_RESERVED1[endian].unpack_from(view, pos)
         pos += 24
         f_path, pos = read_str(view, pos, f_len_path, end, True, "nul_padded", "ModuleEntryG0.path")
         f_version, pos = read_str(view, pos, f_len_version, end, True, "nul_padded", "ModuleEntryG0.version")
         need(view, pos, 32, end, "ModuleEntryG0.disk_hash")
-        (f_disk_hash,) = _MODULE_ENTRY_1_1[endian].unpack_from(view, pos)
+        (f_disk_hash,) = _MODULE_ENTRY_G0_DISK_HASH[endian].unpack_from(view, pos)
         pos += 32
         f_len_native_blob = None
         f_reserved2 = None
         f_native_blob = None
         if pos < end:
             need(view, pos, 8, end, "ModuleEntryG0.len_native_blob")
-            (f_len_native_blob, f_reserved2) = _MODULE_ENTRY_1_2[endian].unpack_from(view, pos)
+            (
+                f_len_native_blob,
+                f_reserved2,
+            ) = _MODULE_ENTRY_G0_LEN_NATIVE_BLOB_TO_RESERVED2[endian].unpack_from(view, pos)
             pos += 8
             f_native_blob, pos = read_bytes(
                 view,
@@ -370,7 +374,7 @@ class ModuleEntryG0:
             else:
                 f_len_native_blob = 0
         f_reserved2 = self.reserved2 or 0
-        parts.append(_MODULE_ENTRY_1_0[endian].pack(
+        parts.append(_MODULE_ENTRY_G0_BASE_ADDR_TO_RESERVED1[endian].pack(
             f_base_addr,
             f_module_size,
             f_len_path,
@@ -381,9 +385,12 @@ class ModuleEntryG0:
         parts.append(padding(f_len_path))
         parts.append(sized(raw_version, f_len_version, "ModuleEntryG0.version"))
         parts.append(padding(f_len_version))
-        parts.append(_MODULE_ENTRY_1_1[endian].pack(self.disk_hash))
+        parts.append(_MODULE_ENTRY_G0_DISK_HASH[endian].pack(self.disk_hash))
         if self.len_native_blob is not None or self.native_blob is not None:
-            parts.append(_MODULE_ENTRY_1_2[endian].pack(f_len_native_blob, f_reserved2))
+            parts.append(_MODULE_ENTRY_G0_LEN_NATIVE_BLOB_TO_RESERVED2[endian].pack(
+                f_len_native_blob,
+                f_reserved2,
+            ))
             parts.append(sized(self.native_blob, f_len_native_blob, "ModuleEntryG0.native_blob"))
         return parts
 

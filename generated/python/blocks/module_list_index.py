@@ -8,24 +8,21 @@ knows the module map after two blocks. Block 1 of a live capture (A2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
+from memslice.generated._support import (
     ZERO_UUID,
-    EncodeError,
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
+    nest,
     padding,
-    read_bytes,
     read_str,
-    reject,
     sized,
 )
 
@@ -38,9 +35,9 @@ CAP_BIT = "module_list"
 PARENT = None
 IN_EXTENSION = False
 
-_MODULE_LIST_INDEX_0_0 = {"<": Struct("<16sQQHHI"), ">": Struct(">16sQQHHI")}
-_MODULE_LIST_INDEX_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
-_MODULE_LIST_INDEX_2_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_MODULE_MANIFEST_ENTRY_MODULE_UUID_TO_RESERVED2 = {"<": Struct("<16sQQHHI"), ">": Struct(">16sQQHHI")}
+_MODULE_LIST_INDEX_NUM_ENTRIES_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
+_MODULE_LIST_INDEX_G0_NUM_ENTRIES_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -63,13 +60,13 @@ class ModuleManifestEntry:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("module_uuid", "uuid", "dec", None, None, "uuid_ref", False, "ModuleUUID"),
-        FieldInfo("base_addr", "int", "addr", None, None, None, False, "BaseAddr"),
-        FieldInfo("module_size", "int", "addr", None, None, None, False, "ModuleSize"),
-        FieldInfo("len_path", "int", "dec", None, None, None, False, "PathLen"),
-        FieldInfo("reserved1", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("path", "str", "dec", None, None, None, False, "Path"),
+        FieldInfo(id="module_uuid", kind="uuid", role="uuid_ref", orig="ModuleUUID", offset=0x00, size=16),
+        FieldInfo(id="base_addr", kind="int", format="addr", orig="BaseAddr", offset=0x10, size=8),
+        FieldInfo(id="module_size", kind="int", format="addr", orig="ModuleSize", offset=0x18, size=8),
+        FieldInfo(id="len_path", kind="int", orig="PathLen", offset=0x20, size=2),
+        FieldInfo(id="reserved1", kind="int", reserved=True, orig="Reserved", offset=0x22, size=2),
+        FieldInfo(id="reserved2", kind="int", reserved=True, orig="Reserved2", offset=0x24, size=4),
+        FieldInfo(id="path", kind="str", orig="Path", offset=0x28),
     )
 
     module_uuid: bytes = ZERO_UUID
@@ -110,7 +107,7 @@ class ModuleManifestEntry:
             f_len_path,
             f_reserved1,
             f_reserved2,
-        ) = _MODULE_LIST_INDEX_0_0[endian].unpack_from(view, pos)
+        ) = _MODULE_MANIFEST_ENTRY_MODULE_UUID_TO_RESERVED2[endian].unpack_from(view, pos)
         pos += 40
         f_path, pos = read_str(view, pos, f_len_path, end, True, "nul", "ModuleManifestEntry.path")
         obj = cls(
@@ -139,7 +136,7 @@ class ModuleManifestEntry:
             f_len_path = len(raw_path)
         f_reserved1 = self.reserved1 or 0
         f_reserved2 = self.reserved2 or 0
-        parts.append(_MODULE_LIST_INDEX_0_0[endian].pack(
+        parts.append(_MODULE_MANIFEST_ENTRY_MODULE_UUID_TO_RESERVED2[endian].pack(
             self.module_uuid,
             f_base_addr,
             f_module_size,
@@ -181,9 +178,9 @@ class ModuleListIndex:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_entries", "int", "dec", None, None, None, False, "EntryCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("entries", "list", "dec", None, None, None, False, "Entries"),
+        FieldInfo(id="num_entries", kind="int", orig="EntryCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="entries", kind="list", orig="Entries", offset=0x08),
     )
 
     num_entries: int | None = None
@@ -213,12 +210,18 @@ class ModuleListIndex:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[ModuleListIndex, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "ModuleListIndex.num_entries")
-        (f_num_entries, f_reserved) = _MODULE_LIST_INDEX_1_0[endian].unpack_from(view, pos)
+        (
+            f_num_entries,
+            f_reserved,
+        ) = _MODULE_LIST_INDEX_NUM_ENTRIES_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_entries = []
         check_count(f_num_entries, 40, pos, end, "ModuleListIndex.entries")
         for _ in range(f_num_entries):
-            item, pos = ModuleManifestEntry.decode_at(view, pos, end, endian)
+            try:
+                item, pos = ModuleManifestEntry.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"ModuleListIndex.entries[{len(f_entries)}]") from None
             f_entries.append(item)
         obj = cls(num_entries=f_num_entries, reserved=f_reserved, entries=f_entries)
         return obj, pos
@@ -234,7 +237,7 @@ class ModuleListIndex:
         if f_num_entries is None:
             f_num_entries = len(self.entries)
         f_reserved = self.reserved or 0
-        parts.append(_MODULE_LIST_INDEX_1_0[endian].pack(f_num_entries, f_reserved))
+        parts.append(_MODULE_LIST_INDEX_NUM_ENTRIES_TO_RESERVED[endian].pack(f_num_entries, f_reserved))
         for item in self.entries:
             parts += item.encode_parts(endian)
         return parts
@@ -268,8 +271,8 @@ class ModuleListIndexG0:
     DIALECTS: ClassVar[tuple[str, ...]] = ("g0",)
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (0,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_entries", "int", "dec", None, None, None, False, "EntryCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
+        FieldInfo(id="num_entries", kind="int", orig="EntryCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
     )
 
     num_entries: int = 0
@@ -298,7 +301,10 @@ class ModuleListIndexG0:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[ModuleListIndexG0, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "ModuleListIndexG0.num_entries")
-        (f_num_entries, f_reserved) = _MODULE_LIST_INDEX_2_0[endian].unpack_from(view, pos)
+        (
+            f_num_entries,
+            f_reserved,
+        ) = _MODULE_LIST_INDEX_G0_NUM_ENTRIES_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         obj = cls(num_entries=f_num_entries, reserved=f_reserved)
         return obj, pos
@@ -312,7 +318,7 @@ class ModuleListIndexG0:
         parts: list[bytes | memoryview] = []
         f_num_entries = self.num_entries
         f_reserved = self.reserved or 0
-        parts.append(_MODULE_LIST_INDEX_2_0[endian].pack(f_num_entries, f_reserved))
+        parts.append(_MODULE_LIST_INDEX_G0_NUM_ENTRIES_TO_RESERVED[endian].pack(f_num_entries, f_reserved))
         return parts
 
     def check(self) -> list[Finding]:

@@ -10,24 +10,19 @@ TableBitmap bit 6; no capability bit and no ParentUUID.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
+from memslice.generated._support import (
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
-    padding,
-    read_bytes,
+    nest,
     read_str,
-    reject,
     sized,
 )
 
@@ -40,9 +35,9 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = False
 
-_PERSISTENCE_MANIFEST_0_0 = {"<": Struct("<BBH"), ">": Struct(">BBH")}
-_PERSISTENCE_MANIFEST_0_1 = {"<": Struct("<QQI"), ">": Struct(">QQI")}
-_PERSISTENCE_MANIFEST_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_PERSISTENCE_ROW_SOURCE_TO_LEN_PATH = {"<": Struct("<BBH"), ">": Struct(">BBH")}
+_PERSISTENCE_ROW_MTIME_NS_TO_MODE = {"<": Struct("<QQI"), ">": Struct(">QQI")}
+_PERSISTENCE_MANIFEST_NUM_ROWS_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -65,13 +60,13 @@ class PersistenceRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("source", "int", "dec", "persistence_source", None, None, False, "Source"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("len_path", "int", "dec", None, None, None, False, "PathLen"),
-        FieldInfo("path", "str", "dec", None, None, None, False, "Path"),
-        FieldInfo("mtime_ns", "int", "dec", None, None, None, False, "MtimeNs"),
-        FieldInfo("size", "int", "dec", None, None, None, False, "Size"),
-        FieldInfo("mode", "int", "hex", None, None, None, False, "Mode"),
+        FieldInfo(id="source", kind="int", enum="persistence_source", orig="Source", offset=0x00, size=1),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x01, size=1),
+        FieldInfo(id="len_path", kind="int", orig="PathLen", offset=0x02, size=2),
+        FieldInfo(id="path", kind="str", orig="Path", offset=0x04),
+        FieldInfo(id="mtime_ns", kind="int", orig="MtimeNs", size=8),
+        FieldInfo(id="size", kind="int", orig="Size", size=8),
+        FieldInfo(id="mode", kind="int", format="hex", orig="Mode", size=4),
     )
 
     source: int = 0
@@ -105,11 +100,15 @@ class PersistenceRow:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[PersistenceRow, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 4, end, "PersistenceRow.source")
-        (f_source, f_reserved, f_len_path) = _PERSISTENCE_MANIFEST_0_0[endian].unpack_from(view, pos)
+        (
+            f_source,
+            f_reserved,
+            f_len_path,
+        ) = _PERSISTENCE_ROW_SOURCE_TO_LEN_PATH[endian].unpack_from(view, pos)
         pos += 4
         f_path, pos = read_str(view, pos, f_len_path, end, False, "none", "PersistenceRow.path")
         need(view, pos, 20, end, "PersistenceRow.mtime_ns")
-        (f_mtime_ns, f_size, f_mode) = _PERSISTENCE_MANIFEST_0_1[endian].unpack_from(view, pos)
+        (f_mtime_ns, f_size, f_mode) = _PERSISTENCE_ROW_MTIME_NS_TO_MODE[endian].unpack_from(view, pos)
         pos += 20
         obj = cls(
             source=f_source,
@@ -138,9 +137,9 @@ class PersistenceRow:
         f_mtime_ns = self.mtime_ns
         f_size = self.size
         f_mode = self.mode
-        parts.append(_PERSISTENCE_MANIFEST_0_0[endian].pack(f_source, f_reserved, f_len_path))
+        parts.append(_PERSISTENCE_ROW_SOURCE_TO_LEN_PATH[endian].pack(f_source, f_reserved, f_len_path))
         parts.append(sized(raw_path, f_len_path, "PersistenceRow.path"))
-        parts.append(_PERSISTENCE_MANIFEST_0_1[endian].pack(f_mtime_ns, f_size, f_mode))
+        parts.append(_PERSISTENCE_ROW_MTIME_NS_TO_MODE[endian].pack(f_mtime_ns, f_size, f_mode))
         return parts
 
     def check(self) -> list[Finding]:
@@ -172,9 +171,9 @@ class PersistenceManifest:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_rows", "int", "dec", None, None, None, False, "RowCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("rows", "list", "dec", None, None, None, False, "Rows"),
+        FieldInfo(id="num_rows", kind="int", orig="RowCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="rows", kind="list", orig="Rows", offset=0x08),
     )
 
     num_rows: int | None = None
@@ -204,12 +203,15 @@ class PersistenceManifest:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[PersistenceManifest, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "PersistenceManifest.num_rows")
-        (f_num_rows, f_reserved) = _PERSISTENCE_MANIFEST_1_0[endian].unpack_from(view, pos)
+        (f_num_rows, f_reserved) = _PERSISTENCE_MANIFEST_NUM_ROWS_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_rows = []
         check_count(f_num_rows, 4, pos, end, "PersistenceManifest.rows")
         for _ in range(f_num_rows):
-            item, pos = PersistenceRow.decode_at(view, pos, end, endian)
+            try:
+                item, pos = PersistenceRow.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"PersistenceManifest.rows[{len(f_rows)}]") from None
             f_rows.append(item)
         obj = cls(num_rows=f_num_rows, reserved=f_reserved, rows=f_rows)
         return obj, pos
@@ -225,7 +227,7 @@ class PersistenceManifest:
         if f_num_rows is None:
             f_num_rows = len(self.rows)
         f_reserved = self.reserved or 0
-        parts.append(_PERSISTENCE_MANIFEST_1_0[endian].pack(f_num_rows, f_reserved))
+        parts.append(_PERSISTENCE_MANIFEST_NUM_ROWS_TO_RESERVED[endian].pack(f_num_rows, f_reserved))
         for item in self.rows:
             parts += item.encode_parts(endian)
         return parts

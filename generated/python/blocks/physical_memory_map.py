@@ -11,24 +11,19 @@ code does not handle it (D9). May sit in the capture segment or in an extension 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
+from memslice.generated._support import (
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
-    padding,
-    read_bytes,
+    nest,
     read_str,
-    reject,
     sized,
 )
 
@@ -41,8 +36,8 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = True
 
-_PHYSICAL_MEMORY_MAP_0_0 = {"<": Struct("<QQHH"), ">": Struct(">QQHH")}
-_PHYSICAL_MEMORY_MAP_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_PHYSICAL_RANGE_ROW_START_TO_RESERVED = {"<": Struct("<QQHH"), ">": Struct(">QQHH")}
+_PHYSICAL_MEMORY_MAP_NUM_ROWS_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -62,11 +57,11 @@ class PhysicalRangeRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("start", "int", "addr", None, None, None, False, "Start"),
-        FieldInfo("end", "int", "addr", None, None, None, False, "End"),
-        FieldInfo("len_label", "int", "dec", None, None, None, False, "LabelLen"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("label", "str", "dec", None, None, None, False, "Label"),
+        FieldInfo(id="start", kind="int", format="addr", orig="Start", offset=0x00, size=8),
+        FieldInfo(id="end", kind="int", format="addr", orig="End", offset=0x08, size=8),
+        FieldInfo(id="len_label", kind="int", orig="LabelLen", offset=0x10, size=2),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x12, size=2),
+        FieldInfo(id="label", kind="str", orig="Label", offset=0x14),
     )
 
     start: int = 0
@@ -98,7 +93,12 @@ class PhysicalRangeRow:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[PhysicalRangeRow, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 20, end, "PhysicalRangeRow.start")
-        (f_start, f_end, f_len_label, f_reserved) = _PHYSICAL_MEMORY_MAP_0_0[endian].unpack_from(view, pos)
+        (
+            f_start,
+            f_end,
+            f_len_label,
+            f_reserved,
+        ) = _PHYSICAL_RANGE_ROW_START_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 20
         f_label, pos = read_str(view, pos, f_len_label, end, False, "none", "PhysicalRangeRow.label")
         obj = cls(start=f_start, end=f_end, len_label=f_len_label, reserved=f_reserved, label=f_label)
@@ -118,7 +118,12 @@ class PhysicalRangeRow:
         if f_len_label is None:
             f_len_label = len(raw_label)
         f_reserved = self.reserved or 0
-        parts.append(_PHYSICAL_MEMORY_MAP_0_0[endian].pack(f_start, f_end, f_len_label, f_reserved))
+        parts.append(_PHYSICAL_RANGE_ROW_START_TO_RESERVED[endian].pack(
+            f_start,
+            f_end,
+            f_len_label,
+            f_reserved,
+        ))
         parts.append(sized(raw_label, f_len_label, "PhysicalRangeRow.label"))
         return parts
 
@@ -150,9 +155,9 @@ class PhysicalMemoryMap:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_rows", "int", "dec", None, None, None, False, "RowCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("rows", "list", "dec", None, None, None, False, "Rows"),
+        FieldInfo(id="num_rows", kind="int", orig="RowCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="rows", kind="list", orig="Rows", offset=0x08),
     )
 
     num_rows: int | None = None
@@ -182,12 +187,15 @@ class PhysicalMemoryMap:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[PhysicalMemoryMap, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "PhysicalMemoryMap.num_rows")
-        (f_num_rows, f_reserved) = _PHYSICAL_MEMORY_MAP_1_0[endian].unpack_from(view, pos)
+        (f_num_rows, f_reserved) = _PHYSICAL_MEMORY_MAP_NUM_ROWS_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_rows = []
         check_count(f_num_rows, 20, pos, end, "PhysicalMemoryMap.rows")
         for _ in range(f_num_rows):
-            item, pos = PhysicalRangeRow.decode_at(view, pos, end, endian)
+            try:
+                item, pos = PhysicalRangeRow.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"PhysicalMemoryMap.rows[{len(f_rows)}]") from None
             f_rows.append(item)
         obj = cls(num_rows=f_num_rows, reserved=f_reserved, rows=f_rows)
         return obj, pos
@@ -203,7 +211,7 @@ class PhysicalMemoryMap:
         if f_num_rows is None:
             f_num_rows = len(self.rows)
         f_reserved = self.reserved or 0
-        parts.append(_PHYSICAL_MEMORY_MAP_1_0[endian].pack(f_num_rows, f_reserved))
+        parts.append(_PHYSICAL_MEMORY_MAP_NUM_ROWS_TO_RESERVED[endian].pack(f_num_rows, f_reserved))
         for item in self.rows:
             parts += item.encode_parts(endian)
         return parts

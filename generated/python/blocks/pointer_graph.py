@@ -13,24 +13,21 @@ it as its own extension segment closed by an End-of-Extension (BlockCount 2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
+from memslice.generated._support import (
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
+    nest,
     padding,
     read_bytes,
     read_str,
-    reject,
     sized,
 )
 
@@ -43,9 +40,9 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = True
 
-_POINTER_GRAPH_0_0 = {"<": Struct("<BBHQ"), ">": Struct(">BBHQ")}
-_POINTER_GRAPH_1_0 = {"<": Struct("<IIBBH"), ">": Struct(">IIBBH")}
-_POINTER_GRAPH_2_0 = {"<": Struct("<IIII"), ">": Struct(">IIII")}
+_POINTER_GRAPH_NODE_KIND_TO_VALUE = {"<": Struct("<BBHQ"), ">": Struct(">BBHQ")}
+_POINTER_GRAPH_EDGE_SRC_IDX_TO_LEN_METADATA = {"<": Struct("<IIBBH"), ">": Struct(">IIBBH")}
+_POINTER_GRAPH_NUM_NODES_TO_RESERVED = {"<": Struct("<IIII"), ">": Struct(">IIII")}
 
 
 @dataclass(slots=True)
@@ -66,11 +63,11 @@ class PointerGraphNode:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("kind", "int", "dec", "node_kind", None, None, False, "NodeKind"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("len_label", "int", "dec", None, None, None, False, "LabelLen"),
-        FieldInfo("value", "int", "addr", None, None, None, False, "Value"),
-        FieldInfo("label", "str", "dec", None, None, None, False, "Label"),
+        FieldInfo(id="kind", kind="int", enum="node_kind", orig="NodeKind", offset=0x00, size=1),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x01, size=1),
+        FieldInfo(id="len_label", kind="int", orig="LabelLen", offset=0x02, size=2),
+        FieldInfo(id="value", kind="int", format="addr", orig="Value", offset=0x04, size=8),
+        FieldInfo(id="label", kind="str", orig="Label", offset=0x0C),
     )
 
     kind: int = 0
@@ -102,7 +99,12 @@ class PointerGraphNode:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[PointerGraphNode, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 12, end, "PointerGraphNode.kind")
-        (f_kind, f_reserved, f_len_label, f_value) = _POINTER_GRAPH_0_0[endian].unpack_from(view, pos)
+        (
+            f_kind,
+            f_reserved,
+            f_len_label,
+            f_value,
+        ) = _POINTER_GRAPH_NODE_KIND_TO_VALUE[endian].unpack_from(view, pos)
         pos += 12
         f_label, pos = read_str(view, pos, f_len_label, end, True, "nul", "PointerGraphNode.label")
         obj = cls(kind=f_kind, reserved=f_reserved, len_label=f_len_label, value=f_value, label=f_label)
@@ -122,7 +124,12 @@ class PointerGraphNode:
         if f_len_label is None:
             f_len_label = len(raw_label)
         f_value = self.value
-        parts.append(_POINTER_GRAPH_0_0[endian].pack(f_kind, f_reserved, f_len_label, f_value))
+        parts.append(_POINTER_GRAPH_NODE_KIND_TO_VALUE[endian].pack(
+            f_kind,
+            f_reserved,
+            f_len_label,
+            f_value,
+        ))
         parts.append(sized(raw_label, f_len_label, "PointerGraphNode.label"))
         parts.append(padding(f_len_label))
         return parts
@@ -155,12 +162,12 @@ class PointerGraphEdge:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("src_idx", "int", "dec", None, None, None, False, "SrcIdx"),
-        FieldInfo("dst_idx", "int", "dec", None, None, None, False, "DstIdx"),
-        FieldInfo("kind", "int", "dec", "edge_kind", None, None, False, "EdgeKind"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("len_metadata", "int", "dec", None, None, None, False, "MetadataLen"),
-        FieldInfo("metadata", "str", "dec", None, None, None, False, "Metadata"),
+        FieldInfo(id="src_idx", kind="int", orig="SrcIdx", offset=0x00, size=4),
+        FieldInfo(id="dst_idx", kind="int", orig="DstIdx", offset=0x04, size=4),
+        FieldInfo(id="kind", kind="int", enum="edge_kind", orig="EdgeKind", offset=0x08, size=1),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x09, size=1),
+        FieldInfo(id="len_metadata", kind="int", orig="MetadataLen", offset=0x0A, size=2),
+        FieldInfo(id="metadata", kind="str", orig="Metadata", offset=0x0C),
     )
 
     src_idx: int = 0
@@ -199,7 +206,7 @@ class PointerGraphEdge:
             f_kind,
             f_reserved,
             f_len_metadata,
-        ) = _POINTER_GRAPH_1_0[endian].unpack_from(view, pos)
+        ) = _POINTER_GRAPH_EDGE_SRC_IDX_TO_LEN_METADATA[endian].unpack_from(view, pos)
         pos += 12
         f_metadata, pos = read_str(view, pos, f_len_metadata, end, True, "nul", "PointerGraphEdge.metadata")
         obj = cls(
@@ -227,7 +234,7 @@ class PointerGraphEdge:
         f_len_metadata = self.len_metadata
         if f_len_metadata is None:
             f_len_metadata = len(raw_metadata)
-        parts.append(_POINTER_GRAPH_1_0[endian].pack(
+        parts.append(_POINTER_GRAPH_EDGE_SRC_IDX_TO_LEN_METADATA[endian].pack(
             f_src_idx,
             f_dst_idx,
             f_kind,
@@ -273,13 +280,13 @@ class PointerGraph:
     DIALECTS: ClassVar[tuple[str, ...]] = ("memdiver-1.0.2",)
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_nodes", "int", "dec", None, None, None, False, "NodeCount"),
-        FieldInfo("num_edges", "int", "dec", None, None, None, False, "EdgeCount"),
-        FieldInfo("flags", "int", "hex", None, "pointer_graph_flags", None, False, "Flags"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("nodes", "list", "dec", None, None, None, False, "Nodes"),
-        FieldInfo("edges", "list", "dec", None, None, None, False, "Edges"),
-        FieldInfo("integrity_hash", "hash", "dec", None, None, None, False, "IntegrityTrailer"),
+        FieldInfo(id="num_nodes", kind="int", orig="NodeCount", offset=0x00, size=4),
+        FieldInfo(id="num_edges", kind="int", orig="EdgeCount", offset=0x04, size=4),
+        FieldInfo(id="flags", kind="int", format="hex", flags="pointer_graph_flags", orig="Flags", offset=0x08, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x0C, size=4),
+        FieldInfo(id="nodes", kind="list", orig="Nodes", offset=0x10),
+        FieldInfo(id="edges", kind="list", orig="Edges"),
+        FieldInfo(id="integrity_hash", kind="hash", orig="IntegrityTrailer"),
     )
 
     num_nodes: int | None = None
@@ -313,17 +320,28 @@ class PointerGraph:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[PointerGraph, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 16, end, "PointerGraph.num_nodes")
-        (f_num_nodes, f_num_edges, f_flags, f_reserved) = _POINTER_GRAPH_2_0[endian].unpack_from(view, pos)
+        (
+            f_num_nodes,
+            f_num_edges,
+            f_flags,
+            f_reserved,
+        ) = _POINTER_GRAPH_NUM_NODES_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 16
         f_nodes = []
         check_count(f_num_nodes, 12, pos, end, "PointerGraph.nodes")
         for _ in range(f_num_nodes):
-            item, pos = PointerGraphNode.decode_at(view, pos, end, endian)
+            try:
+                item, pos = PointerGraphNode.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"PointerGraph.nodes[{len(f_nodes)}]") from None
             f_nodes.append(item)
         f_edges = []
         check_count(f_num_edges, 12, pos, end, "PointerGraph.edges")
         for _ in range(f_num_edges):
-            item, pos = PointerGraphEdge.decode_at(view, pos, end, endian)
+            try:
+                item, pos = PointerGraphEdge.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"PointerGraph.edges[{len(f_edges)}]") from None
             f_edges.append(item)
         f_integrity_hash = None
         if (f_flags & 1) != 0:
@@ -354,7 +372,12 @@ class PointerGraph:
             f_num_edges = len(self.edges)
         f_flags = self.flags
         f_reserved = self.reserved or 0
-        parts.append(_POINTER_GRAPH_2_0[endian].pack(f_num_nodes, f_num_edges, f_flags, f_reserved))
+        parts.append(_POINTER_GRAPH_NUM_NODES_TO_RESERVED[endian].pack(
+            f_num_nodes,
+            f_num_edges,
+            f_flags,
+            f_reserved,
+        ))
         for item in self.nodes:
             parts += item.encode_parts(endian)
         for item in self.edges:

@@ -9,26 +9,11 @@ or omit it. Thread Context blocks name it as their parent (memslicer 0.5.2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import FieldInfo, Finding, encode_str, need, padding, read_str, sized
 
 BLOCK_TYPE = 0x0040
 BLOCK_ID = "process_identity"
@@ -39,7 +24,7 @@ CAP_BIT = "process_identity"
 PARENT = None
 IN_EXTENSION = False
 
-_PROCESS_IDENTITY_0_0 = {"<": Struct("<IIQHHI"), ">": Struct(">IIQHHI")}
+_PROCESS_IDENTITY_PPID_TO_RESERVED = {"<": Struct("<IIQHHI"), ">": Struct(">IIQHHI")}
 
 
 @dataclass(slots=True)
@@ -72,14 +57,14 @@ class ProcessIdentity:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("ppid", "int", "dec", None, None, None, False, "PPID"),
-        FieldInfo("session_id", "int", "dec", None, None, None, False, "SessionID"),
-        FieldInfo("start_time", "int", "dec", None, None, None, False, "StartTime"),
-        FieldInfo("len_exe_path", "int", "dec", None, None, None, False, "ExePathLen"),
-        FieldInfo("len_cmd_line", "int", "dec", None, None, None, False, "CmdLineLen"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("exe_path", "str", "dec", None, None, None, False, "ExePath"),
-        FieldInfo("cmd_line", "str", "dec", None, None, None, False, "CmdLine"),
+        FieldInfo(id="ppid", kind="int", orig="PPID", offset=0x00, size=4),
+        FieldInfo(id="session_id", kind="int", orig="SessionID", offset=0x04, size=4),
+        FieldInfo(id="start_time", kind="int", orig="StartTime", offset=0x08, size=8),
+        FieldInfo(id="len_exe_path", kind="int", orig="ExePathLen", offset=0x10, size=2),
+        FieldInfo(id="len_cmd_line", kind="int", orig="CmdLineLen", offset=0x12, size=2),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x14, size=4),
+        FieldInfo(id="exe_path", kind="str", orig="ExePath", offset=0x18),
+        FieldInfo(id="cmd_line", kind="str", orig="CmdLine"),
     )
 
     ppid: int = 0
@@ -121,7 +106,7 @@ class ProcessIdentity:
             f_len_exe_path,
             f_len_cmd_line,
             f_reserved,
-        ) = _PROCESS_IDENTITY_0_0[endian].unpack_from(view, pos)
+        ) = _PROCESS_IDENTITY_PPID_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 24
         f_exe_path, pos = read_str(view, pos, f_len_exe_path, end, True, "nul", "ProcessIdentity.exe_path")
         f_cmd_line, pos = read_str(view, pos, f_len_cmd_line, end, True, "nul", "ProcessIdentity.cmd_line")
@@ -156,7 +141,7 @@ class ProcessIdentity:
         if f_len_cmd_line is None:
             f_len_cmd_line = len(raw_cmd_line)
         f_reserved = self.reserved or 0
-        parts.append(_PROCESS_IDENTITY_0_0[endian].pack(
+        parts.append(_PROCESS_IDENTITY_PPID_TO_RESERVED[endian].pack(
             f_ppid,
             f_session_id,
             f_start_time,

@@ -10,24 +10,20 @@ counts only the rows written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
+from memslice.generated._support import (
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
+    nest,
     padding,
-    read_bytes,
     read_str,
-    reject,
     sized,
 )
 
@@ -40,8 +36,8 @@ CAP_BIT = "system_process_table"
 PARENT = "system_context"
 IN_EXTENSION = False
 
-_PROCESS_TABLE_0_0 = {"<": Struct("<IIIB3sQQHHHH"), ">": Struct(">IIIB3sQQHHHH")}
-_PROCESS_TABLE_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_PROCESS_ENTRY_PID_TO_RESERVED2 = {"<": Struct("<IIIB3sQQHHHH"), ">": Struct(">IIIB3sQQHHHH")}
+_PROCESS_TABLE_NUM_ENTRIES_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -76,20 +72,20 @@ class ProcessEntry:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("pid", "int", "dec", None, None, None, False, "PID"),
-        FieldInfo("ppid", "int", "dec", None, None, None, False, "PPID"),
-        FieldInfo("uid", "int", "dec", None, None, None, False, "UID"),
-        FieldInfo("is_target", "int", "dec", None, None, None, False, "IsTarget"),
-        FieldInfo("reserved", "bytes", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("start_time", "int", "dec", None, None, None, False, "StartTime"),
-        FieldInfo("rss", "int", "dec", None, None, None, False, "RSS"),
-        FieldInfo("len_exe_name", "int", "dec", None, None, None, False, "ExeNameLen"),
-        FieldInfo("len_cmd_line", "int", "dec", None, None, None, False, "CmdLineLen"),
-        FieldInfo("len_user", "int", "dec", None, None, None, False, "UserLen"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("exe_name", "str", "dec", None, None, None, False, "ExeName"),
-        FieldInfo("cmd_line", "str", "dec", None, None, None, False, "CmdLine"),
-        FieldInfo("user", "str", "dec", None, None, None, False, "User"),
+        FieldInfo(id="pid", kind="int", orig="PID", offset=0x00, size=4),
+        FieldInfo(id="ppid", kind="int", orig="PPID", offset=0x04, size=4),
+        FieldInfo(id="uid", kind="int", orig="UID", offset=0x08, size=4),
+        FieldInfo(id="is_target", kind="int", orig="IsTarget", offset=0x0C, size=1),
+        FieldInfo(id="reserved", kind="bytes", reserved=True, orig="Reserved", offset=0x0D, size=3),
+        FieldInfo(id="start_time", kind="int", orig="StartTime", offset=0x10, size=8),
+        FieldInfo(id="rss", kind="int", orig="RSS", offset=0x18, size=8),
+        FieldInfo(id="len_exe_name", kind="int", orig="ExeNameLen", offset=0x20, size=2),
+        FieldInfo(id="len_cmd_line", kind="int", orig="CmdLineLen", offset=0x22, size=2),
+        FieldInfo(id="len_user", kind="int", orig="UserLen", offset=0x24, size=2),
+        FieldInfo(id="reserved2", kind="int", reserved=True, orig="Reserved2", offset=0x26, size=2),
+        FieldInfo(id="exe_name", kind="str", orig="ExeName", offset=0x28),
+        FieldInfo(id="cmd_line", kind="str", orig="CmdLine"),
+        FieldInfo(id="user", kind="str", orig="User"),
     )
 
     pid: int = 0
@@ -142,7 +138,7 @@ class ProcessEntry:
             f_len_cmd_line,
             f_len_user,
             f_reserved2,
-        ) = _PROCESS_TABLE_0_0[endian].unpack_from(view, pos)
+        ) = _PROCESS_ENTRY_PID_TO_RESERVED2[endian].unpack_from(view, pos)
         pos += 40
         f_exe_name, pos = read_str(view, pos, f_len_exe_name, end, True, "nul", "ProcessEntry.exe_name")
         f_cmd_line, pos = read_str(view, pos, f_len_cmd_line, end, True, "nul", "ProcessEntry.cmd_line")
@@ -191,7 +187,7 @@ class ProcessEntry:
         if f_len_user is None:
             f_len_user = len(raw_user)
         f_reserved2 = self.reserved2 or 0
-        parts.append(_PROCESS_TABLE_0_0[endian].pack(
+        parts.append(_PROCESS_ENTRY_PID_TO_RESERVED2[endian].pack(
             f_pid,
             f_ppid,
             f_uid,
@@ -242,9 +238,9 @@ class ProcessTable:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_entries", "int", "dec", None, None, None, False, "EntryCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("entries", "list", "dec", None, None, None, False, "Entries"),
+        FieldInfo(id="num_entries", kind="int", orig="EntryCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="entries", kind="list", orig="Entries", offset=0x08),
     )
 
     num_entries: int | None = None
@@ -274,12 +270,15 @@ class ProcessTable:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[ProcessTable, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "ProcessTable.num_entries")
-        (f_num_entries, f_reserved) = _PROCESS_TABLE_1_0[endian].unpack_from(view, pos)
+        (f_num_entries, f_reserved) = _PROCESS_TABLE_NUM_ENTRIES_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_entries = []
         check_count(f_num_entries, 40, pos, end, "ProcessTable.entries")
         for _ in range(f_num_entries):
-            item, pos = ProcessEntry.decode_at(view, pos, end, endian)
+            try:
+                item, pos = ProcessEntry.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"ProcessTable.entries[{len(f_entries)}]") from None
             f_entries.append(item)
         obj = cls(num_entries=f_num_entries, reserved=f_reserved, entries=f_entries)
         return obj, pos
@@ -295,7 +294,7 @@ class ProcessTable:
         if f_num_entries is None:
             f_num_entries = len(self.entries)
         f_reserved = self.reserved or 0
-        parts.append(_PROCESS_TABLE_1_0[endian].pack(f_num_entries, f_reserved))
+        parts.append(_PROCESS_TABLE_NUM_ENTRIES_TO_RESERVED[endian].pack(f_num_entries, f_reserved))
         for item in self.entries:
             parts += item.encode_parts(endian)
         return parts

@@ -11,25 +11,6 @@ by accident; readers skip such a block by BlockLength (C3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
-
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
-
 BLOCK_TYPE = 0x1002
 BLOCK_ID = "region_classification"
 TITLE = "Region Classification"

@@ -11,24 +11,20 @@ as 1.1 section 5.11 but does not implement it, D9). No capability bit; ParentUUI
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
+from memslice.generated._support import (
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
+    nest,
     padding,
-    read_bytes,
     read_str,
-    reject,
     sized,
 )
 
@@ -41,8 +37,8 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = True
 
-_REGION_OMISSION_MANIFEST_0_0 = {"<": Struct("<QQBBBBHH"), ">": Struct(">QQBBBBHH")}
-_REGION_OMISSION_MANIFEST_1_0 = {"<": Struct("<IIHHI"), ">": Struct(">IIHHI")}
+_OMISSION_ROW_BASE_ADDR_TO_RESERVED2 = {"<": Struct("<QQBBBBHH"), ">": Struct(">QQBBBBHH")}
+_REGION_OMISSION_MANIFEST_NUM_ROWS_TO_RESERVED2 = {"<": Struct("<IIHHI"), ">": Struct(">IIHHI")}
 
 
 @dataclass(slots=True)
@@ -66,15 +62,15 @@ class OmissionRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("base_addr", "int", "addr", None, None, None, False, "BaseAddr"),
-        FieldInfo("region_size", "int", "addr", None, None, None, False, "Size"),
-        FieldInfo("protection", "int", "dec", None, "protection", None, False, "Protection"),
-        FieldInfo("region_type", "int", "dec", "region_type", None, None, False, "RegionType"),
-        FieldInfo("reason", "int", "dec", "omission_reason", None, None, False, "Reason"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("len_name", "int", "dec", None, None, None, False, "NameLen"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("name", "str", "dec", None, None, None, False, "Name"),
+        FieldInfo(id="base_addr", kind="int", format="addr", orig="BaseAddr", offset=0x00, size=8),
+        FieldInfo(id="region_size", kind="int", format="addr", orig="Size", offset=0x08, size=8),
+        FieldInfo(id="protection", kind="int", flags="protection", orig="Protection", offset=0x10, size=1),
+        FieldInfo(id="region_type", kind="int", enum="region_type", orig="RegionType", offset=0x11, size=1),
+        FieldInfo(id="reason", kind="int", enum="omission_reason", orig="Reason", offset=0x12, size=1),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x13, size=1),
+        FieldInfo(id="len_name", kind="int", orig="NameLen", offset=0x14, size=2),
+        FieldInfo(id="reserved2", kind="int", reserved=True, orig="Reserved2", offset=0x16, size=2),
+        FieldInfo(id="name", kind="str", orig="Name", offset=0x18),
     )
 
     base_addr: int = 0
@@ -119,7 +115,7 @@ class OmissionRow:
             f_reserved,
             f_len_name,
             f_reserved2,
-        ) = _REGION_OMISSION_MANIFEST_0_0[endian].unpack_from(view, pos)
+        ) = _OMISSION_ROW_BASE_ADDR_TO_RESERVED2[endian].unpack_from(view, pos)
         pos += 24
         f_name, pos = read_str(view, pos, f_len_name, end, True, "none", "OmissionRow.name")
         obj = cls(
@@ -153,7 +149,7 @@ class OmissionRow:
         if f_len_name is None:
             f_len_name = len(raw_name)
         f_reserved2 = self.reserved2 or 0
-        parts.append(_REGION_OMISSION_MANIFEST_0_0[endian].pack(
+        parts.append(_OMISSION_ROW_BASE_ADDR_TO_RESERVED2[endian].pack(
             f_base_addr,
             f_region_size,
             f_protection,
@@ -205,14 +201,14 @@ class RegionOmissionManifest:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.1",)
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_rows", "int", "dec", None, None, None, False, "RowCount"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("len_scope", "int", "dec", None, None, None, False, "ScopeLen"),
-        FieldInfo("len_patterns", "int", "dec", None, None, None, False, "PatternsLen"),
-        FieldInfo("reserved2", "int", "dec", None, None, None, True, "Reserved2"),
-        FieldInfo("scope", "str", "dec", None, None, None, False, "Scope"),
-        FieldInfo("patterns", "str", "dec", None, None, None, False, "Patterns"),
-        FieldInfo("rows", "list", "dec", None, None, None, False, "Rows"),
+        FieldInfo(id="num_rows", kind="int", orig="RowCount", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="len_scope", kind="int", orig="ScopeLen", offset=0x08, size=2),
+        FieldInfo(id="len_patterns", kind="int", orig="PatternsLen", offset=0x0A, size=2),
+        FieldInfo(id="reserved2", kind="int", reserved=True, orig="Reserved2", offset=0x0C, size=4),
+        FieldInfo(id="scope", kind="str", orig="Scope", offset=0x10),
+        FieldInfo(id="patterns", kind="str", orig="Patterns"),
+        FieldInfo(id="rows", kind="list", orig="Rows"),
     )
 
     num_rows: int | None = None
@@ -253,14 +249,17 @@ class RegionOmissionManifest:
             f_len_scope,
             f_len_patterns,
             f_reserved2,
-        ) = _REGION_OMISSION_MANIFEST_1_0[endian].unpack_from(view, pos)
+        ) = _REGION_OMISSION_MANIFEST_NUM_ROWS_TO_RESERVED2[endian].unpack_from(view, pos)
         pos += 16
         f_scope, pos = read_str(view, pos, f_len_scope, end, True, "none", "RegionOmissionManifest.scope")
         f_patterns, pos = read_str(view, pos, f_len_patterns, end, True, "none", "RegionOmissionManifest.patterns")
         f_rows = []
         check_count(f_num_rows, 24, pos, end, "RegionOmissionManifest.rows")
         for _ in range(f_num_rows):
-            item, pos = OmissionRow.decode_at(view, pos, end, endian)
+            try:
+                item, pos = OmissionRow.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"RegionOmissionManifest.rows[{len(f_rows)}]") from None
             f_rows.append(item)
         obj = cls(
             num_rows=f_num_rows,
@@ -294,7 +293,7 @@ class RegionOmissionManifest:
         if f_len_patterns is None:
             f_len_patterns = len(raw_patterns)
         f_reserved2 = self.reserved2 or 0
-        parts.append(_REGION_OMISSION_MANIFEST_1_0[endian].pack(
+        parts.append(_REGION_OMISSION_MANIFEST_NUM_ROWS_TO_RESERVED2[endian].pack(
             f_num_rows,
             f_reserved,
             f_len_scope,

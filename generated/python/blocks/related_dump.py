@@ -9,26 +9,11 @@ extension segments (1.1 4.6).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import ZERO_UUID, FieldInfo, Finding, need
 
 BLOCK_TYPE = 0x0041
 BLOCK_ID = "related_dump"
@@ -39,8 +24,8 @@ CAP_BIT = "related_dumps"
 PARENT = None
 IN_EXTENSION = True
 
-_RELATED_DUMP_0_0 = {"<": Struct("<16sIHH"), ">": Struct(">16sIHH")}
-_RELATED_DUMP_0_1 = {"<": Struct("<32s"), ">": Struct(">32s")}
+_RELATED_DUMP_RELATED_DUMP_UUID_TO_RESERVED = {"<": Struct("<16sIHH"), ">": Struct(">16sIHH")}
+_RELATED_DUMP_TARGET_HASH = {"<": Struct("<32s"), ">": Struct(">32s")}
 
 
 @dataclass(slots=True)
@@ -68,11 +53,18 @@ class RelatedDump:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("related_dump_uuid", "uuid", "dec", None, None, "dump_uuid_ref", False, "RelatedDumpUUID"),
-        FieldInfo("related_pid", "int", "dec", None, None, None, False, "RelatedPID"),
-        FieldInfo("relationship", "int", "dec", "relationship", None, None, False, "Relationship"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("target_hash", "hash", "dec", None, None, None, False, "TargetHash"),
+        FieldInfo(
+            id="related_dump_uuid",
+            kind="uuid",
+            role="dump_uuid_ref",
+            orig="RelatedDumpUUID",
+            offset=0x00,
+            size=16,
+        ),
+        FieldInfo(id="related_pid", kind="int", orig="RelatedPID", offset=0x10, size=4),
+        FieldInfo(id="relationship", kind="int", enum="relationship", orig="Relationship", offset=0x14, size=2),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x16, size=2),
+        FieldInfo(id="target_hash", kind="hash", orig="TargetHash", offset=0x18, size=32),
     )
 
     related_dump_uuid: bytes = ZERO_UUID
@@ -109,12 +101,12 @@ class RelatedDump:
             f_related_pid,
             f_relationship,
             f_reserved,
-        ) = _RELATED_DUMP_0_0[endian].unpack_from(view, pos)
+        ) = _RELATED_DUMP_RELATED_DUMP_UUID_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 24
         f_target_hash = None
         if pos < end:
             need(view, pos, 32, end, "RelatedDump.target_hash")
-            (f_target_hash,) = _RELATED_DUMP_0_1[endian].unpack_from(view, pos)
+            (f_target_hash,) = _RELATED_DUMP_TARGET_HASH[endian].unpack_from(view, pos)
             pos += 32
         obj = cls(
             related_dump_uuid=f_related_dump_uuid,
@@ -135,14 +127,14 @@ class RelatedDump:
         f_related_pid = self.related_pid
         f_relationship = self.relationship
         f_reserved = self.reserved or 0
-        parts.append(_RELATED_DUMP_0_0[endian].pack(
+        parts.append(_RELATED_DUMP_RELATED_DUMP_UUID_TO_RESERVED[endian].pack(
             self.related_dump_uuid,
             f_related_pid,
             f_relationship,
             f_reserved,
         ))
         if self.target_hash is not None:
-            parts.append(_RELATED_DUMP_0_1[endian].pack(self.target_hash))
+            parts.append(_RELATED_DUMP_TARGET_HASH[endian].pack(self.target_hash))
         return parts
 
     def check(self) -> list[Finding]:

@@ -14,26 +14,11 @@ memslicer block reads TargetCount 1793 and a garbage bitmap. The dialect picks t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import FieldInfo, Finding, encode_str, need, padding, read_str, sized
 
 BLOCK_TYPE = 0x0050
 BLOCK_ID = "system_context"
@@ -44,9 +29,9 @@ CAP_BIT = "system_context"
 PARENT = None
 IN_EXTENSION = False
 
-_SYSTEM_CONTEXT_0_0 = {"<": Struct("<QBIHHHHH9s"), ">": Struct(">QBIHHHHH9s")}
-_SYSTEM_CONTEXT_1_0 = {"<": Struct("<QIIHHHHH6s"), ">": Struct(">QIIHHHHH6s")}
-_SYSTEM_CONTEXT_1_1 = {"<": Struct("<QH6s"), ">": Struct(">QH6s")}
+_SYSTEM_CONTEXT_BOOT_TIME_TO_RESERVED = {"<": Struct("<QBIHHHHH9s"), ">": Struct(">QBIHHHHH9s")}
+_SYSTEM_CONTEXT_MEMDIVER_BOOT_TIME_TO_RESERVED = {"<": Struct("<QIIHHHHH6s"), ">": Struct(">QIIHHHHH6s")}
+_SYSTEM_CONTEXT_MEMDIVER_UPTIME_TO_RESERVED_TAIL = {"<": Struct("<QH6s"), ">": Struct(">QH6s")}
 
 
 @dataclass(slots=True)
@@ -92,20 +77,28 @@ class SystemContext:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("boot_time", "int", "dec", None, None, None, False, "BootTime"),
-        FieldInfo("num_targets", "int", "dec", None, None, None, False, "TargetCount"),
-        FieldInfo("table_bitmap", "int", "hex", None, "system_table_bitmap", None, False, "TableBitmap"),
-        FieldInfo("len_acq_user", "int", "dec", None, None, None, False, "AcqUserLen"),
-        FieldInfo("len_hostname", "int", "dec", None, None, None, False, "HostnameLen"),
-        FieldInfo("len_domain", "int", "dec", None, None, None, False, "DomainLen"),
-        FieldInfo("len_os_detail", "int", "dec", None, None, None, False, "OSDetailLen"),
-        FieldInfo("len_case_ref", "int", "dec", None, None, None, False, "CaseRefLen"),
-        FieldInfo("reserved", "bytes", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("acq_user", "str", "dec", None, None, None, False, "AcqUser"),
-        FieldInfo("hostname", "str", "dec", None, None, None, False, "Hostname"),
-        FieldInfo("domain", "str", "dec", None, None, None, False, "Domain"),
-        FieldInfo("os_detail", "str", "dec", None, None, None, False, "OSDetail"),
-        FieldInfo("case_ref", "str", "dec", None, None, None, False, "CaseRef"),
+        FieldInfo(id="boot_time", kind="int", orig="BootTime", offset=0x00, size=8),
+        FieldInfo(id="num_targets", kind="int", orig="TargetCount", offset=0x08, size=1),
+        FieldInfo(
+            id="table_bitmap",
+            kind="int",
+            format="hex",
+            flags="system_table_bitmap",
+            orig="TableBitmap",
+            offset=0x09,
+            size=4,
+        ),
+        FieldInfo(id="len_acq_user", kind="int", orig="AcqUserLen", offset=0x0D, size=2),
+        FieldInfo(id="len_hostname", kind="int", orig="HostnameLen", offset=0x0F, size=2),
+        FieldInfo(id="len_domain", kind="int", orig="DomainLen", offset=0x11, size=2),
+        FieldInfo(id="len_os_detail", kind="int", orig="OSDetailLen", offset=0x13, size=2),
+        FieldInfo(id="len_case_ref", kind="int", orig="CaseRefLen", offset=0x15, size=2),
+        FieldInfo(id="reserved", kind="bytes", reserved=True, orig="Reserved", offset=0x17, size=9),
+        FieldInfo(id="acq_user", kind="str", orig="AcqUser", offset=0x20),
+        FieldInfo(id="hostname", kind="str", orig="Hostname"),
+        FieldInfo(id="domain", kind="str", orig="Domain"),
+        FieldInfo(id="os_detail", kind="str", orig="OSDetail"),
+        FieldInfo(id="case_ref", kind="str", orig="CaseRef"),
     )
 
     boot_time: int = 0
@@ -156,7 +149,7 @@ class SystemContext:
             f_len_os_detail,
             f_len_case_ref,
             f_reserved,
-        ) = _SYSTEM_CONTEXT_0_0[endian].unpack_from(view, pos)
+        ) = _SYSTEM_CONTEXT_BOOT_TIME_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 32
         f_acq_user, pos = read_str(view, pos, f_len_acq_user, end, True, "nul", "SystemContext.acq_user")
         f_hostname, pos = read_str(view, pos, f_len_hostname, end, True, "nul", "SystemContext.hostname")
@@ -211,7 +204,7 @@ class SystemContext:
         f_len_case_ref = self.len_case_ref
         if f_len_case_ref is None:
             f_len_case_ref = len(raw_case_ref)
-        parts.append(_SYSTEM_CONTEXT_0_0[endian].pack(
+        parts.append(_SYSTEM_CONTEXT_BOOT_TIME_TO_RESERVED[endian].pack(
             f_boot_time,
             f_num_targets,
             f_table_bitmap,
@@ -291,24 +284,32 @@ class SystemContextMemdiver:
     DIALECTS: ClassVar[tuple[str, ...]] = ("memdiver-1.0.2",)
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("boot_time", "int", "dec", None, None, None, False, "BootTime"),
-        FieldInfo("num_targets", "int", "dec", None, None, None, False, "TargetCount"),
-        FieldInfo("table_bitmap", "int", "hex", None, "system_table_bitmap", None, False, "TableBitmap"),
-        FieldInfo("len_acq_user", "int", "dec", None, None, None, False, "AcqUserLen"),
-        FieldInfo("len_hostname", "int", "dec", None, None, None, False, "HostnameLen"),
-        FieldInfo("len_domain", "int", "dec", None, None, None, False, "DomainLen"),
-        FieldInfo("len_os_detail", "int", "dec", None, None, None, False, "OSDetailLen"),
-        FieldInfo("len_case_ref", "int", "dec", None, None, None, False, "CaseRefLen"),
-        FieldInfo("reserved", "bytes", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("acq_user", "str", "dec", None, None, None, False, "AcqUser"),
-        FieldInfo("hostname", "str", "dec", None, None, None, False, "Hostname"),
-        FieldInfo("domain", "str", "dec", None, None, None, False, "Domain"),
-        FieldInfo("os_detail", "str", "dec", None, None, None, False, "OSDetail"),
-        FieldInfo("case_ref", "str", "dec", None, None, None, False, "CaseRef"),
-        FieldInfo("uptime", "int", "dec", None, None, None, False, "uptime_ns"),
-        FieldInfo("len_os_version", "int", "dec", None, None, None, False, "os_version_len"),
-        FieldInfo("reserved_tail", "bytes", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("os_version", "str", "dec", None, None, None, False, "os_version"),
+        FieldInfo(id="boot_time", kind="int", orig="BootTime", offset=0x00, size=8),
+        FieldInfo(id="num_targets", kind="int", orig="TargetCount", offset=0x08, size=4),
+        FieldInfo(
+            id="table_bitmap",
+            kind="int",
+            format="hex",
+            flags="system_table_bitmap",
+            orig="TableBitmap",
+            offset=0x0C,
+            size=4,
+        ),
+        FieldInfo(id="len_acq_user", kind="int", orig="AcqUserLen", offset=0x10, size=2),
+        FieldInfo(id="len_hostname", kind="int", orig="HostnameLen", offset=0x12, size=2),
+        FieldInfo(id="len_domain", kind="int", orig="DomainLen", offset=0x14, size=2),
+        FieldInfo(id="len_os_detail", kind="int", orig="OSDetailLen", offset=0x16, size=2),
+        FieldInfo(id="len_case_ref", kind="int", orig="CaseRefLen", offset=0x18, size=2),
+        FieldInfo(id="reserved", kind="bytes", reserved=True, orig="Reserved", offset=0x1A, size=6),
+        FieldInfo(id="acq_user", kind="str", orig="AcqUser", offset=0x20),
+        FieldInfo(id="hostname", kind="str", orig="Hostname"),
+        FieldInfo(id="domain", kind="str", orig="Domain"),
+        FieldInfo(id="os_detail", kind="str", orig="OSDetail"),
+        FieldInfo(id="case_ref", kind="str", orig="CaseRef"),
+        FieldInfo(id="uptime", kind="int", orig="uptime_ns", size=8),
+        FieldInfo(id="len_os_version", kind="int", orig="os_version_len", size=2),
+        FieldInfo(id="reserved_tail", kind="bytes", reserved=True, orig="Reserved", size=6),
+        FieldInfo(id="os_version", kind="str", orig="os_version"),
     )
 
     boot_time: int = 0
@@ -363,7 +364,7 @@ class SystemContextMemdiver:
             f_len_os_detail,
             f_len_case_ref,
             f_reserved,
-        ) = _SYSTEM_CONTEXT_1_0[endian].unpack_from(view, pos)
+        ) = _SYSTEM_CONTEXT_MEMDIVER_BOOT_TIME_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 32
         f_acq_user, pos = read_str(view, pos, f_len_acq_user, end, True, "nul", "SystemContextMemdiver.acq_user")
         f_hostname, pos = read_str(view, pos, f_len_hostname, end, True, "nul", "SystemContextMemdiver.hostname")
@@ -380,7 +381,7 @@ class SystemContextMemdiver:
                 f_uptime,
                 f_len_os_version,
                 f_reserved_tail,
-            ) = _SYSTEM_CONTEXT_1_1[endian].unpack_from(view, pos)
+            ) = _SYSTEM_CONTEXT_MEMDIVER_UPTIME_TO_RESERVED_TAIL[endian].unpack_from(view, pos)
             pos += 16
             f_os_version, pos = read_str(
                 view,
@@ -451,7 +452,7 @@ class SystemContextMemdiver:
                 f_len_os_version = len(raw_os_version)
             else:
                 f_len_os_version = 0
-        parts.append(_SYSTEM_CONTEXT_1_0[endian].pack(
+        parts.append(_SYSTEM_CONTEXT_MEMDIVER_BOOT_TIME_TO_RESERVED[endian].pack(
             f_boot_time,
             f_num_targets,
             f_table_bitmap,
@@ -473,7 +474,7 @@ class SystemContextMemdiver:
         parts.append(sized(raw_case_ref, f_len_case_ref, "SystemContextMemdiver.case_ref"))
         parts.append(padding(f_len_case_ref))
         if self.uptime is not None or self.len_os_version is not None or self.os_version is not None:
-            parts.append(_SYSTEM_CONTEXT_1_1[endian].pack(
+            parts.append(_SYSTEM_CONTEXT_MEMDIVER_UPTIME_TO_RESERVED_TAIL[endian].pack(
                 f_uptime,
                 f_len_os_version,
                 self.reserved_tail or bytes(6),

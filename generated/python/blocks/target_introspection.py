@@ -10,26 +10,11 @@ TableBitmap bit 9; no capability bit and no ParentUUID.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
-    FieldInfo,
-    Finding,
-    check_count,
-    encode_str,
-    need,
-    pad8,
-    padding,
-    read_bytes,
-    read_str,
-    reject,
-    sized,
-)
+from memslice.generated._support import FieldInfo, Finding, MslError, need, nest, read_bytes, sized
 
 BLOCK_TYPE = 0x0058
 BLOCK_ID = "target_introspection"
@@ -40,8 +25,8 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = False
 
-_TARGET_INTROSPECTION_0_0 = {"<": Struct("<HH"), ">": Struct(">HH")}
-_TARGET_INTROSPECTION_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_TARGET_INTROSPECTION_ROW_TAG_TO_LEN_VALUE = {"<": Struct("<HH"), ">": Struct(">HH")}
+_TARGET_INTROSPECTION_TARGET_PID_TO_RESERVED = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -60,9 +45,9 @@ class TargetIntrospectionRow:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("tag", "int", "dec", "target_introspection_tag", None, None, False, "Tag"),
-        FieldInfo("len_value", "int", "dec", None, None, None, False, "Len"),
-        FieldInfo("value", "bytes", "dec", None, None, None, False, "Value"),
+        FieldInfo(id="tag", kind="int", enum="target_introspection_tag", orig="Tag", offset=0x00, size=2),
+        FieldInfo(id="len_value", kind="int", orig="Len", offset=0x02, size=2),
+        FieldInfo(id="value", kind="bytes", orig="Value", offset=0x04),
     )
 
     tag: int = 0
@@ -92,7 +77,7 @@ class TargetIntrospectionRow:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[TargetIntrospectionRow, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 4, end, "TargetIntrospectionRow.tag")
-        (f_tag, f_len_value) = _TARGET_INTROSPECTION_0_0[endian].unpack_from(view, pos)
+        (f_tag, f_len_value) = _TARGET_INTROSPECTION_ROW_TAG_TO_LEN_VALUE[endian].unpack_from(view, pos)
         pos += 4
         f_value, pos = read_bytes(view, pos, f_len_value, end, False, "TargetIntrospectionRow.value", copy=True)
         obj = cls(tag=f_tag, len_value=f_len_value, value=f_value)
@@ -109,7 +94,7 @@ class TargetIntrospectionRow:
         f_len_value = self.len_value
         if f_len_value is None:
             f_len_value = len(self.value)
-        parts.append(_TARGET_INTROSPECTION_0_0[endian].pack(f_tag, f_len_value))
+        parts.append(_TARGET_INTROSPECTION_ROW_TAG_TO_LEN_VALUE[endian].pack(f_tag, f_len_value))
         parts.append(sized(self.value, f_len_value, "TargetIntrospectionRow.value"))
         return parts
 
@@ -146,9 +131,9 @@ class TargetIntrospection:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.0", "spec-1.1")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("target_pid", "int", "dec", None, None, None, False, "TargetPID"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("rows", "list", "dec", None, None, None, False, "Rows"),
+        FieldInfo(id="target_pid", kind="int", orig="TargetPID", offset=0x00, size=4),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="rows", kind="list", orig="Rows", offset=0x08),
     )
 
     target_pid: int = 0
@@ -178,11 +163,17 @@ class TargetIntrospection:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[TargetIntrospection, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "TargetIntrospection.target_pid")
-        (f_target_pid, f_reserved) = _TARGET_INTROSPECTION_1_0[endian].unpack_from(view, pos)
+        (
+            f_target_pid,
+            f_reserved,
+        ) = _TARGET_INTROSPECTION_TARGET_PID_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_rows = []
         while end - pos >= 4:
-            item, pos = TargetIntrospectionRow.decode_at(view, pos, end, endian)
+            try:
+                item, pos = TargetIntrospectionRow.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"TargetIntrospection.rows[{len(f_rows)}]") from None
             f_rows.append(item)
             if (item.tag == 0) and (item.len_value == 0):
                 break
@@ -198,7 +189,7 @@ class TargetIntrospection:
         parts: list[bytes | memoryview] = []
         f_target_pid = self.target_pid
         f_reserved = self.reserved or 0
-        parts.append(_TARGET_INTROSPECTION_1_0[endian].pack(f_target_pid, f_reserved))
+        parts.append(_TARGET_INTROSPECTION_TARGET_PID_TO_RESERVED[endian].pack(f_target_pid, f_reserved))
         for item in self.rows:
             parts += item.encode_parts(endian)
         return parts

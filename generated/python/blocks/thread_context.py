@@ -14,24 +14,21 @@ optional (zero).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass, field
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
-    EncodeError,
+from memslice.generated._support import (
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
+    nest,
     padding,
     read_bytes,
     read_str,
-    reject,
     sized,
 )
 
@@ -44,8 +41,8 @@ CAP_BIT = "thread_contexts"
 PARENT = "process_identity"
 IN_EXTENSION = False
 
-_THREAD_CONTEXT_0_0 = {"<": Struct("<BBHI"), ">": Struct(">BBHI")}
-_THREAD_CONTEXT_1_0 = {"<": Struct("<QQHBBIH6s"), ">": Struct(">QQHBBIH6s")}
+_REGISTER_ENTRY_LEN_NAME_TO_RESERVED = {"<": Struct("<BBHI"), ">": Struct(">BBHI")}
+_THREAD_CONTEXT_THREAD_ID_TO_RESERVED = {"<": Struct("<QQHBBIH6s"), ">": Struct(">QQHBBIH6s")}
 
 
 @dataclass(slots=True)
@@ -70,12 +67,12 @@ class RegisterEntry:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("len_name", "int", "dec", None, None, None, False, "NameLen"),
-        FieldInfo("width", "int", "dec", None, None, None, False, "Width"),
-        FieldInfo("flags", "int", "hex", None, "register_role", None, False, "Flags"),
-        FieldInfo("reserved", "int", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("name", "str", "dec", None, None, None, False, "Name"),
-        FieldInfo("value", "bytes", "dec", None, None, None, False, "Value"),
+        FieldInfo(id="len_name", kind="int", orig="NameLen", offset=0x00, size=1),
+        FieldInfo(id="width", kind="int", orig="Width", offset=0x01, size=1),
+        FieldInfo(id="flags", kind="int", format="hex", flags="register_role", orig="Flags", offset=0x02, size=2),
+        FieldInfo(id="reserved", kind="int", reserved=True, orig="Reserved", offset=0x04, size=4),
+        FieldInfo(id="name", kind="str", orig="Name", offset=0x08),
+        FieldInfo(id="value", kind="bytes", orig="Value"),
     )
 
     len_name: int | None = None
@@ -108,7 +105,12 @@ class RegisterEntry:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[RegisterEntry, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "RegisterEntry.len_name")
-        (f_len_name, f_width, f_flags, f_reserved) = _THREAD_CONTEXT_0_0[endian].unpack_from(view, pos)
+        (
+            f_len_name,
+            f_width,
+            f_flags,
+            f_reserved,
+        ) = _REGISTER_ENTRY_LEN_NAME_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 8
         f_name, pos = read_str(view, pos, f_len_name, end, True, "nul", "RegisterEntry.name")
         f_value, pos = read_bytes(view, pos, f_width, end, True, "RegisterEntry.value", copy=True)
@@ -138,7 +140,12 @@ class RegisterEntry:
             f_width = len(self.value)
         f_flags = self.flags
         f_reserved = self.reserved or 0
-        parts.append(_THREAD_CONTEXT_0_0[endian].pack(f_len_name, f_width, f_flags, f_reserved))
+        parts.append(_REGISTER_ENTRY_LEN_NAME_TO_RESERVED[endian].pack(
+            f_len_name,
+            f_width,
+            f_flags,
+            f_reserved,
+        ))
         parts.append(sized(raw_name, f_len_name, "RegisterEntry.name"))
         parts.append(padding(f_len_name))
         parts.append(sized(self.value, f_width, "RegisterEntry.value"))
@@ -188,16 +195,16 @@ class ThreadContext:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("thread_id", "int", "dec", None, None, None, False, "ThreadID"),
-        FieldInfo("start_time", "int", "dec", None, None, None, False, "StartTime"),
-        FieldInfo("flags", "int", "hex", None, "thread_flags", None, False, "Flags"),
-        FieldInfo("state", "int", "dec", "thread_state", None, None, False, "ThreadState"),
-        FieldInfo("arch", "int", "dec", None, None, None, False, "Arch"),
-        FieldInfo("num_registers", "int", "dec", None, None, None, False, "RegCount"),
-        FieldInfo("len_name", "int", "dec", None, None, None, False, "NameLen"),
-        FieldInfo("reserved", "bytes", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("name", "str", "dec", None, None, None, False, "ThreadName"),
-        FieldInfo("registers", "list", "dec", None, None, None, False, "Registers"),
+        FieldInfo(id="thread_id", kind="int", orig="ThreadID", offset=0x00, size=8),
+        FieldInfo(id="start_time", kind="int", orig="StartTime", offset=0x08, size=8),
+        FieldInfo(id="flags", kind="int", format="hex", flags="thread_flags", orig="Flags", offset=0x10, size=2),
+        FieldInfo(id="state", kind="int", enum="thread_state", orig="ThreadState", offset=0x12, size=1),
+        FieldInfo(id="arch", kind="int", orig="Arch", offset=0x13, size=1),
+        FieldInfo(id="num_registers", kind="int", orig="RegCount", offset=0x14, size=4),
+        FieldInfo(id="len_name", kind="int", orig="NameLen", offset=0x18, size=2),
+        FieldInfo(id="reserved", kind="bytes", reserved=True, orig="Reserved", offset=0x1A, size=6),
+        FieldInfo(id="name", kind="str", orig="ThreadName", offset=0x20),
+        FieldInfo(id="registers", kind="list", orig="Registers"),
     )
 
     thread_id: int = 0
@@ -243,13 +250,16 @@ class ThreadContext:
             f_num_registers,
             f_len_name,
             f_reserved,
-        ) = _THREAD_CONTEXT_1_0[endian].unpack_from(view, pos)
+        ) = _THREAD_CONTEXT_THREAD_ID_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 32
         f_name, pos = read_str(view, pos, f_len_name, end, True, "nul", "ThreadContext.name")
         f_registers = []
         check_count(f_num_registers, 8, pos, end, "ThreadContext.registers")
         for _ in range(f_num_registers):
-            item, pos = RegisterEntry.decode_at(view, pos, end, endian)
+            try:
+                item, pos = RegisterEntry.decode_at(view, pos, end, endian)
+            except MslError as exc:
+                raise nest(exc, f"ThreadContext.registers[{len(f_registers)}]") from None
             f_registers.append(item)
         obj = cls(
             thread_id=f_thread_id,
@@ -284,7 +294,7 @@ class ThreadContext:
         f_len_name = self.len_name
         if f_len_name is None:
             f_len_name = len(raw_name)
-        parts.append(_THREAD_CONTEXT_1_0[endian].pack(
+        parts.append(_THREAD_CONTEXT_THREAD_ID_TO_RESERVED[endian].pack(
             f_thread_id,
             f_start_time,
             f_flags,

@@ -14,24 +14,21 @@ Live and SourceMetadata.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field  # noqa: F401
+from dataclasses import dataclass
 from struct import Struct
 from typing import ClassVar
 
-from memslice.generated._support import (  # noqa: F401
-    ZERO_HASH,
-    ZERO_UUID,
+from memslice.generated._support import (
     EncodeError,
     FieldInfo,
     Finding,
+    MslError,
     check_count,
     encode_str,
     need,
-    pad8,
+    nest,
     padding,
-    read_bytes,
     read_str,
-    reject,
     sized,
 )
 
@@ -44,8 +41,8 @@ CAP_BIT = None
 PARENT = None
 IN_EXTENSION = True
 
-_VAS_MAP_0_0 = {"<": Struct("<QQBBHB3s"), ">": Struct(">QQBBHB3s")}
-_VAS_MAP_1_0 = {"<": Struct("<II"), ">": Struct(">II")}
+_VAS_ENTRY_BASE_ADDR_TO_RESERVED = {"<": Struct("<QQBBHB3s"), ">": Struct(">QQBBHB3s")}
+_VAS_MAP_NUM_ENTRIES_TO_LEN_ENTRY = {"<": Struct("<II"), ">": Struct(">II")}
 
 
 @dataclass(slots=True)
@@ -72,14 +69,14 @@ class VasEntry:
     """
 
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("base_addr", "int", "addr", None, None, None, False, "BaseAddr"),
-        FieldInfo("region_size", "int", "addr", None, None, None, False, "RegionSize"),
-        FieldInfo("protection", "int", "dec", None, "protection", None, False, "Protection"),
-        FieldInfo("region_type", "int", "dec", "region_type", None, None, False, "RegionType"),
-        FieldInfo("len_path", "int", "dec", None, None, None, False, "PathLen"),
-        FieldInfo("name_source", "int", "dec", "name_source", None, None, False, "NameSource"),
-        FieldInfo("reserved", "bytes", "dec", None, None, None, True, "Reserved"),
-        FieldInfo("mapped_path", "str", "dec", None, None, None, False, "MappedPath"),
+        FieldInfo(id="base_addr", kind="int", format="addr", orig="BaseAddr", offset=0x00, size=8),
+        FieldInfo(id="region_size", kind="int", format="addr", orig="RegionSize", offset=0x08, size=8),
+        FieldInfo(id="protection", kind="int", flags="protection", orig="Protection", offset=0x10, size=1),
+        FieldInfo(id="region_type", kind="int", enum="region_type", orig="RegionType", offset=0x11, size=1),
+        FieldInfo(id="len_path", kind="int", orig="PathLen", offset=0x12, size=2),
+        FieldInfo(id="name_source", kind="int", enum="name_source", orig="NameSource", offset=0x14, size=1),
+        FieldInfo(id="reserved", kind="bytes", reserved=True, orig="Reserved", offset=0x15, size=3),
+        FieldInfo(id="mapped_path", kind="str", orig="MappedPath", offset=0x18),
     )
 
     base_addr: int = 0
@@ -122,7 +119,7 @@ class VasEntry:
             f_len_path,
             f_name_source,
             f_reserved,
-        ) = _VAS_MAP_0_0[endian].unpack_from(view, pos)
+        ) = _VAS_ENTRY_BASE_ADDR_TO_RESERVED[endian].unpack_from(view, pos)
         pos += 24
         f_mapped_path, pos = read_str(view, pos, f_len_path, end, True, "nul", "VasEntry.mapped_path")
         obj = cls(
@@ -153,7 +150,7 @@ class VasEntry:
         if f_len_path is None:
             f_len_path = len(raw_mapped_path)
         f_name_source = self.name_source
-        parts.append(_VAS_MAP_0_0[endian].pack(
+        parts.append(_VAS_ENTRY_BASE_ADDR_TO_RESERVED[endian].pack(
             f_base_addr,
             f_region_size,
             f_protection,
@@ -199,10 +196,10 @@ class VasMap:
     DIALECTS: ClassVar[tuple[str, ...]] = ("spec-1.1", "memdiver-1.0.2")
     PAYLOAD_VERSIONS: ClassVar[tuple[int, ...]] = (1,)
     FIELDS: ClassVar[tuple[FieldInfo, ...]] = (
-        FieldInfo("num_entries", "int", "dec", None, None, None, False, "EntryCount"),
-        FieldInfo("len_entry", "int", "dec", None, None, None, False, "EntrySize"),
-        FieldInfo("entries", "list", "dec", None, None, None, False, "Entries"),
-        FieldInfo("entries_fixed", "list", "dec", None, None, None, False, "Entries"),
+        FieldInfo(id="num_entries", kind="int", orig="EntryCount", offset=0x00, size=4),
+        FieldInfo(id="len_entry", kind="int", orig="EntrySize", offset=0x04, size=4),
+        FieldInfo(id="entries", kind="list", orig="Entries", offset=0x08),
+        FieldInfo(id="entries_fixed", kind="list", orig="Entries"),
     )
 
     num_entries: int | None = None
@@ -233,14 +230,17 @@ class VasMap:
     def decode_at(cls, view: memoryview, pos: int, end: int, endian: str) -> tuple[VasMap, int]:
         """Decode at ``pos`` without reading past ``end``; return it and the position after it."""
         need(view, pos, 8, end, "VasMap.num_entries")
-        (f_num_entries, f_len_entry) = _VAS_MAP_1_0[endian].unpack_from(view, pos)
+        (f_num_entries, f_len_entry) = _VAS_MAP_NUM_ENTRIES_TO_LEN_ENTRY[endian].unpack_from(view, pos)
         pos += 8
         f_entries = None
         if f_len_entry == 0:
             f_entries = []
             check_count(f_num_entries, 24, pos, end, "VasMap.entries")
             for _ in range(f_num_entries):
-                item, pos = VasEntry.decode_at(view, pos, end, endian)
+                try:
+                    item, pos = VasEntry.decode_at(view, pos, end, endian)
+                except MslError as exc:
+                    raise nest(exc, f"VasMap.entries[{len(f_entries)}]") from None
                 f_entries.append(item)
         f_entries_fixed = None
         if f_len_entry != 0:
@@ -249,7 +249,10 @@ class VasMap:
             check_count(f_num_entries, max(stride, 24), pos, end, "VasMap.entries_fixed")
             for _ in range(f_num_entries):
                 need(view, pos, stride, end, "VasMap.entries_fixed")
-                item, _ = VasEntry.decode_at(view, pos, pos + stride, endian)
+                try:
+                    item, _ = VasEntry.decode_at(view, pos, pos + stride, endian)
+                except MslError as exc:
+                    raise nest(exc, f"VasMap.entries_fixed[{len(f_entries_fixed)}]") from None
                 pos += stride
                 f_entries_fixed.append(item)
         obj = cls(
@@ -276,7 +279,7 @@ class VasMap:
             else:
                 f_num_entries = 0
         f_len_entry = self.len_entry
-        parts.append(_VAS_MAP_1_0[endian].pack(f_num_entries, f_len_entry))
+        parts.append(_VAS_MAP_NUM_ENTRIES_TO_LEN_ENTRY[endian].pack(f_num_entries, f_len_entry))
         if f_len_entry == 0:
             for item in self.entries:
                 parts += item.encode_parts(endian)
