@@ -15,12 +15,13 @@ from typing import Any, Generic, TypeVar
 
 from memslice.acquirer.source import Mapping, Register
 from memslice.generated.enums import ArchType, OsType
+from memslice.generated.framing import PAGE_SIZE_LOG2_MAX, PAGE_SIZE_LOG2_MIN
 
 T = TypeVar("T")
 
-MIN_PAGE_LOG2 = 10
+MIN_PAGE_LOG2 = PAGE_SIZE_LOG2_MIN
 """Smallest page size the format allows (PageSizeLog2 range [10, 40], rule P14)."""
-MAX_PAGE_LOG2 = 40
+MAX_PAGE_LOG2 = PAGE_SIZE_LOG2_MAX
 """Largest page size the format allows."""
 
 RegisterValue = Register
