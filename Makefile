@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 KAITAI := tools/kaitai
 
-.PHONY: setup demo test lint codegen oracles oracles-required preflight kaitai conformance-matrix bench fuzz clean
+.PHONY: setup demo test test-long lint codegen oracles oracles-required preflight kaitai conformance-matrix bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@echo "setting up $(VENV) (python -m venv, pip install -e '.[dev]')"
@@ -50,19 +50,33 @@ demo: setup
 	@$(BIN)/msl codegen --check -q
 	@$(BIN)/python scripts/demo_live.py demo-out
 
+# Each expensive check runs once: the matrix runs every implementation over the whole corpus
+# and pytest judges its JSON reports (tests/test_conformance_adapters.py) instead of running
+# the adapters again; `msl conformance generate --verify` runs inside pytest
+# (tests/test_conformance_corpus.py). Hypothesis uses the fixed-seed `ci` profile and each fuzz
+# target runs $(TEST_FUZZ_SECONDS) s; `make test-long` is the long, randomised version.
+TEST_FUZZ_SECONDS ?= 5
+LONG_FUZZ_SECONDS ?= 120
+
 test: preflight setup oracles-required kaitai
 	$(BIN)/msl codegen --check
 	$(BIN)/ruff check .
-	$(BIN)/msl conformance generate --verify
 	mkdir -p build
 	$(BIN)/msl conformance matrix -f --output build/conformance-matrix.md --reports build/conformance
-	$(BIN)/pytest -q
+	MEMSLICE_CONFORMANCE_REPORTS=build/conformance HYPOTHESIS_PROFILE=ci MEMSLICE_FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) \
+		$(BIN)/pytest -q
+
+# The long run: hypothesis with random seeds and many more examples (profile `long`), each fuzz
+# target for $(LONG_FUZZ_SECONDS) s, on the tests that use them.
+test-long: setup
+	HYPOTHESIS_PROFILE=long MEMSLICE_FUZZ_SECONDS=$(LONG_FUZZ_SECONDS) \
+		$(BIN)/pytest -q tests/test_robustness.py tests/test_fuzz.py
 
 # Refresh the committed compatibility matrix (cases x implementations).
 conformance-matrix: setup oracles kaitai
 	$(BIN)/msl conformance matrix -f --output docs/conformance-matrix.md
 
-# The long fuzzing run of every parser (make test runs each for 15 s); see fuzz/README.md.
+# The long fuzzing run of every parser (make test runs each for $(TEST_FUZZ_SECONDS) s); see fuzz/README.md.
 FUZZ_SECONDS ?= 600
 fuzz: setup
 	$(BIN)/python -m fuzz.run --seconds $(FUZZ_SECONDS)

@@ -41,7 +41,12 @@ def key_text(key: object) -> str:
     return f"0x{key:04X}" if key >= 0 else str(key)
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser (same events, same marks) when PyYAML was built with it: the pure-Python
+# scanner spends about a second on the spec, in every process that loads it.
+_BASE: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BASE):  # type: ignore[misc, valid-type]
     """SafeLoader that rejects duplicate keys and records positions."""
 
     rel = "?"

@@ -16,6 +16,7 @@ import resource
 import struct
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,21 +43,58 @@ print(json.dumps(out))
 """
 
 
-def child_import(src: Path, out: Path, *, timeout: float = 120, fsize: int = 64 << 20, address_space: int = 2 << 30,
-                 **kwargs: object) -> dict:
-    """Import in a child under limits; the child's result, or a failure naming the limit it hit."""
+def start_child(src: Path, out: Path, *, fsize: int = 64 << 20, address_space: int = 2 << 30,
+                **kwargs: object) -> subprocess.Popen[str]:
+    """Start an import in a child under RLIMIT_FSIZE and RLIMIT_AS (see :func:`child_result`)."""
 
     def limits() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
         resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
 
+    return subprocess.Popen([sys.executable, "-c", CHILD, str(src), str(out), json.dumps(kwargs)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limits)
+
+
+def child_result(proc: subprocess.Popen[str], src: Path, timeout: float) -> dict:
+    """The child's result, or a failure naming the limit it hit (killed after ``timeout`` s)."""
     try:
-        proc = subprocess.run([sys.executable, "-c", CHILD, str(src), str(out), json.dumps(kwargs)],
-                              capture_output=True, text=True, timeout=timeout, preexec_fn=limits, check=False)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
         pytest.fail(f"import of {src.name} ran past {timeout} s")
-    assert proc.returncode == 0, f"child exit {proc.returncode}: {proc.stderr[-2000:]}"
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    assert proc.returncode == 0, f"child exit {proc.returncode}: {stderr[-2000:]}"
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def child_import(src: Path, out: Path, *, timeout: float = 120, fsize: int = 64 << 20, address_space: int = 2 << 30,
+                 **kwargs: object) -> dict:
+    """Import in a child under limits; the child's result, or a failure naming the limit it hit."""
+    return child_result(start_child(src, out, fsize=fsize, address_space=address_space, **kwargs), src, timeout)
+
+
+MILLION = 1 << 20
+Started = dict[str, tuple[Path, "subprocess.Popen[str]"]]
+
+
+@pytest.fixture(scope="module")
+def million_imports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Started]:
+    """Both million-entry imports, started together (each is single-threaded: on two cores they overlap).
+
+    Each test waits for its own child and judges it alone, with the same limits and timeout.
+    """
+    n = MILLION
+    folder = tmp_path_factory.mktemp("million")
+    core, dmp = folder / "many.core", folder / "many.dmp"
+    write_core(core, ((0x10000000 + i * 0x2000, 0, 0, 0x1000) for i in range(n)), n)
+    started: Started = {"core": (core, start_child(core, folder / "core.msl", fsize=1 << 30))}
+    write_minidump(dmp, ((0x10000000 + i * 0x2000, 16) for i in range(n)), n, data=bytes(16 * n))
+    started["minidump"] = (dmp, start_child(dmp, folder / "dmp.msl", fsize=1 << 30, accept_loss=True))
+    yield started
+    for _src, proc in started.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
 
 
 def one_load_core(path: Path, vaddr: int, filesz: int, memsz: int, data: bytes = bytes(8192 - 4096)) -> int:
@@ -118,11 +156,10 @@ def test_out_of_order_pt_loads_are_refused(tmp_path: Path) -> None:
     assert exc.value.offset == EHDR + PHDR
 
 
-def test_million_segment_core_in_bounded_memory(tmp_path: Path) -> None:
-    n = 1 << 20
-    src = tmp_path / "many.core"
-    write_core(src, ((0x10000000 + i * 0x2000, 0, 0, 0x1000) for i in range(n)), n)
-    result = child_import(src, tmp_path / "many.msl", timeout=3600, fsize=1 << 30)
+def test_million_segment_core_in_bounded_memory(million_imports: Started) -> None:
+    n = MILLION
+    src, proc = million_imports["core"]
+    result = child_result(proc, src, timeout=3600)
     assert result["ok"], result
     assert result["regions"] == n and result["failed_pages"] == n
     # main keeps a plan object per segment: 776 MB here; the streamed import stays far below
@@ -154,11 +191,10 @@ def test_memory_list_data_past_eof_is_refused(tmp_path: Path) -> None:
         import_dump(src, tmp_path / "ml.msl")
 
 
-def test_million_range_minidump_in_bounded_memory(tmp_path: Path) -> None:
-    n = 1 << 20
-    src = tmp_path / "many.dmp"
-    write_minidump(src, ((0x10000000 + i * 0x2000, 16) for i in range(n)), n, data=bytes(16 * n))
-    result = child_import(src, tmp_path / "many.msl", timeout=3600, fsize=1 << 30, accept_loss=True)
+def test_million_range_minidump_in_bounded_memory(million_imports: Started) -> None:
+    n = MILLION
+    src, proc = million_imports["minidump"]
+    result = child_result(proc, src, timeout=3600)
     assert result["ok"], result
     assert result["regions"] == n
     # main: 634 MB for this file

@@ -57,6 +57,7 @@ from memslice.integrity import digest
 from memslice.reader import MslReader
 from memslice.verify import verify
 from memslice.writer import MslWriter, new_uuid
+from tests.conftest import examples
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 MDW_ZSTD = SAMPLES / "memdiver-1.0.2" / "mdw_zstd.msl"
@@ -393,25 +394,25 @@ def hostile_length_field(draw: st.DrawFn) -> tuple[bytes, str]:
     return bytes(data), draw(DIALECT)
 
 
-@settings(max_examples=1200, **HYPO)
+@settings(max_examples=examples(1200), **HYPO)
 @given(case=flipped())
 def test_random_byte_flips(case: tuple[bytes, str], traced: None) -> None:
     check_bounded(*case)
 
 
-@settings(max_examples=800, **HYPO)
+@settings(max_examples=examples(800), **HYPO)
 @given(case=spliced())
 def test_random_inserted_and_deleted_bytes(case: tuple[bytes, str], traced: None) -> None:
     check_bounded(*case)
 
 
-@settings(max_examples=400, **HYPO)
+@settings(max_examples=examples(400), **HYPO)
 @given(case=huge_block_length())
 def test_huge_block_length(case: tuple[bytes, str], traced: None) -> None:
     check_bounded(*case)
 
 
-@settings(max_examples=800, **HYPO)
+@settings(max_examples=examples(800), **HYPO)
 @given(case=hostile_length_field())
 def test_hostile_payload_length_fields(case: tuple[bytes, str], traced: None) -> None:
     check_bounded(*case)
