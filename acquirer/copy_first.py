@@ -16,15 +16,13 @@ With ``-c none`` the destination is the capture file itself (:class:`InPlaceCopi
 chunk's pages are read to the offset their PageData will have, so after the resume only the
 block heads are written and the bytes hashed where they lie.
 
-Before the freeze :func:`estimate` sizes the copy from ``/proc/PID/pagemap`` (the pages of
-private anonymous memory the copy will read: present or swapped), else ``/proc/PID/smaps``,
-counting file-backed and shared mappings whole, so the scratch pages can be reserved and
-faulted in while the target still runs.
+Before the freeze :func:`estimate` sizes the copy from ``/proc/PID/smaps`` (resident and
+swapped pages of private anonymous memory, whole file-backed and shared mappings), so the
+scratch pages can be reserved and faulted in while the target still runs.
 """
 
 from __future__ import annotations
 
-import mmap
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -177,16 +175,11 @@ class InPlaceCopier(SnapshotCopier):
 def estimate(pid: int, options: CaptureOptions, *, not_resident: bool) -> int:
     """Bytes the copy is expected to need, from the maps before the freeze.
 
-    Private anonymous mappings count the pages pagemap shows present or swapped (with format
-    1.1, where untouched pages are NotResident and not read): exactly what the copy reads,
-    including untouched pages that a debugger, ``gcore`` or a ``/proc/PID/mem`` reader has
-    mapped to the shared zero page, which ``Rss`` leaves out (the copy then grew the scratch
-    inside the freeze: on the benchmark's app target after gcore had run, 0.6-0.8 s frozen
-    instead of 0.07-0.25 s). Without pagemap, smaps' ``Rss`` and ``Swap``. Every other
-    readable mapping counts its size; ``--filter-prot`` and ``--filter-addr`` are applied
-    (``--scope`` needs the freeze's registers, so the estimate may be high then). Too low is
-    safe (more is reserved during the copy), too high costs only page cache until the capture
-    ends.
+    Private anonymous mappings count their resident and swapped pages (with format 1.1,
+    where untouched pages are NotResident and not read), every other readable mapping its
+    size; ``--filter-prot`` and ``--filter-addr`` are applied (``--scope`` needs the freeze's
+    registers, so the estimate may be high then). Too low is safe (more is reserved during the
+    copy), too high costs only page cache until the capture ends.
 
     Args:
         pid: The target.
@@ -200,50 +193,19 @@ def estimate(pid: int, options: CaptureOptions, *, not_resident: bool) -> int:
         mappings = read_maps(pid)
     except OSError:
         return 0
-    rss: dict[int, int] | None = None
-    memory = ProcessMemory(pid)
+    rss = _anonymous_rss(pid) if not_resident else {}
     total = 0
-    try:
-        for m in mappings:
-            if not m.readable:
+    for m in mappings:
+        if not m.readable:
+            continue
+        if options.filter_addr and not any(m.start < hi and m.end > lo for lo, hi in options.filter_addr):
+            continue
+        if options.filter_prot:
+            prot = classify.protection(m, guard=False)
+            if (prot & options.filter_prot) != options.filter_prot:
                 continue
-            if options.filter_addr and not any(m.start < hi and m.end > lo for lo, hi in options.filter_addr):
-                continue
-            if options.filter_prot:
-                prot = classify.protection(m, guard=False)
-                if (prot & options.filter_prot) != options.filter_prot:
-                    continue
-            if not (not_resident and m.is_private_anonymous):
-                total += m.size
-                continue
-            read = _pages_read(memory, m.start, m.size)
-            if read is None:
-                rss = _anonymous_rss(pid) if rss is None else rss
-                read = min(m.size, rss.get(m.start, m.size))
-            total += read
-    finally:
-        memory.close()
+        total += min(m.size, rss[m.start]) if m.is_private_anonymous and m.start in rss else m.size
     return total
-
-
-_PAGEMAP_PIECE = 1 << 16
-"""Pages looked up in one ``pagemap`` read by :func:`estimate` (512 KiB of entries)."""
-
-
-def _pages_read(memory: ProcessMemory, start: int, size: int) -> int | None:
-    """Bytes of a private anonymous mapping the copy reads (present or swapped), or None if unknown."""
-    page = mmap.PAGESIZE
-    pages = size // page
-    count = 0
-    for first in range(0, pages, _PAGEMAP_PIECE):
-        try:
-            digits = memory.residency(start + first * page, min(_PAGEMAP_PIECE, pages - first), page)
-        except ProcessLookupError:
-            return None
-        if digits is None:
-            return None
-        count += digits.count("0")
-    return count * page
 
 
 def _anonymous_rss(pid: int) -> dict[int, int]:
