@@ -17,7 +17,9 @@ it measures, interleaved, best of ``--repeat``:
 * ``gcore`` (ELF core, no fsync) and ``gcore`` + ``sync`` of its file (durable, like ours);
   gcore stops the target for its whole run, so its frozen time is its wall time.
 
-Columns: wall seconds and x gcore (gcore's time over the tool's: above 1 is faster), frozen
+Columns: wall seconds and x gcore (gcore's time over the tool's: above 1 is faster), CPU
+seconds (user + system of the tool's process tree, best run: steadier than the wall time on a
+loaded machine) and CPU x gcore, frozen
 seconds and frozen / raw copy, peak anonymous RSS of the tool's process tree (``RssAnon``
 sampled every 5 ms: page cache the tool maps is not its memory), peak RSS from ``wait4``
 (mapped page cache included), bytes written and bytes written / target VmRSS.
@@ -62,6 +64,7 @@ class Measure:
     frozen: list[float] = field(default_factory=list)
     anon_kib: list[int] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     out_bytes: int = 0
     note: str = ""
     failed: str = ""
@@ -103,7 +106,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None,
                               check=False)
         seconds = time.perf_counter() - started
         text = rss.read()
-        peaks = json.loads(text) if text else {"maxrss_kib": 0, "anon_kib": 0}
+        peaks = json.loads(text) if text else {"maxrss_kib": 0, "anon_kib": 0, "cpu_s": 0.0}
     if stdout and proc.returncode == 0:
         return seconds, peaks, proc.returncode, proc.stdout
     return seconds, peaks, proc.returncode, (proc.stderr or proc.stdout)[-300:]
@@ -201,6 +204,7 @@ def run_tools(t: Target, tag: str, out: Path, args: argparse.Namespace, keep: se
                 measure.frozen.append(frozen)
             measure.anon_kib.append(peaks["anon_kib"])
             measure.rss_kib.append(peaks["maxrss_kib"])
+            measure.cpu.append(float(peaks.get("cpu_s", 0.0)))
             if path.exists():
                 measure.out_bytes = path.stat().st_size
                 if not (round_ == args.repeat - 1 and path.name in keep):
@@ -220,21 +224,26 @@ def raw_copy(t: Target, repeat: int) -> Measure:
 def print_table(title: str, rows: list[Measure], volume: int, raw: Measure | None) -> None:
     base = next((m for m in rows if m.name == "gcore" and m.seconds), None)
     print(f"\n{title}  (target VmRSS {volume / 2**20:.0f} MiB; load {os.getloadavg()[0]:.1f})")
-    print(f"| {'tool':34s} | {'wall s':>6s} | {'x gcore':>7s} | {'frozen s':>8s} | {'frozen / raw copy':>17s} | "
+    print(f"| {'tool':34s} | {'wall s':>6s} | {'x gcore':>7s} | {'CPU s':>5s} | {'CPU x gcore':>11s} | "
+          f"{'frozen s':>8s} | {'frozen / raw copy':>17s} | "
           f"{'anon RSS MB':>11s} | {'maxrss MB':>9s} | {'written MB':>10s} | {'written / RSS':>13s} |")
-    print("|" + "|".join("-" * (n + 2) for n in (34, 6, 7, 8, 17, 11, 9, 10, 13)) + "|")
+    print("|" + "|".join("-" * (n + 2) for n in (34, 6, 7, 5, 11, 8, 17, 11, 9, 10, 13)) + "|")
     for m in rows:
         if m.failed:
             print(f"| {m.name:34s} | failed: {m.failed} |")
             continue
         ratio = f"{base.best / m.best:7.2f}" if base is not None else f"{'-':>7s}"
+        cpu = f"{min(m.cpu):5.2f}" if m.cpu else f"{'-':>5s}"
+        cpu_ratio = (f"{min(base.cpu) / min(m.cpu):11.2f}" if base is not None and base.cpu and m.cpu and min(m.cpu)
+                     else f"{'-':>11s}")
         frozen = f"{m.best_frozen:8.3f}" if m.frozen else f"{'-':>8s}"
         rel = f"{m.best_frozen / raw.best:17.2f}" if raw is not None and m.frozen else f"{'-':>17s}"
         anon = f"{max(m.anon_kib) / 1024:11.0f}" if m.anon_kib else f"{'-':>11s}"
         rss = f"{max(m.rss_kib) / 1024:9.0f}" if m.rss_kib else f"{'-':>9s}"
         outb = f"{m.out_bytes / 1e6:10.0f}" if m.out_bytes else f"{'-':>10s}"
         share = f"{m.out_bytes / volume:13.3f}" if m.out_bytes else f"{'-':>13s}"
-        print(f"| {m.name:34s} | {m.best:6.2f} | {ratio} | {frozen} | {rel} | {anon} | {rss} | {outb} | {share} |")
+        print(f"| {m.name:34s} | {m.best:6.2f} | {ratio} | {cpu} | {cpu_ratio} | {frozen} | {rel} | {anon} | {rss} | "
+              f"{outb} | {share} |")
     gc = base.best if base is not None else None
     for m in rows:
         if m.name.startswith("msl capture -c ") and m.out_bytes and gc:

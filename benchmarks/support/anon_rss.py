@@ -1,6 +1,8 @@
 """Run a command; write its peak RSS to a file: ``anon_rss.py OUT CMD ARGS...``.
 
-Writes ``{"maxrss_kib": ..., "anon_kib": ...}``: ``maxrss_kib`` from ``wait4`` (the largest
+Writes ``{"maxrss_kib": ..., "anon_kib": ..., "cpu_s": ...}``: ``cpu_s`` the user plus system
+CPU seconds of the command and the children it waited for (from ``wait4``: on a loaded
+machine a steadier measure of work than the wall time), ``maxrss_kib`` from ``wait4`` (the largest
 process of the command's tree, file-backed pages it mapped included), ``anon_kib`` the
 largest sum of ``RssAnon`` over the command's process tree, sampled every 5 ms (the page
 cache a tool maps is not its own memory; its anonymous memory is). Exits with the command's
@@ -64,7 +66,8 @@ def main() -> int:
     done.set()
     sampler.join()
     with open(out, "w") as handle:
-        json.dump({"maxrss_kib": usage.ru_maxrss, "anon_kib": peak[0]}, handle)
+        json.dump({"maxrss_kib": usage.ru_maxrss, "anon_kib": peak[0],
+                   "cpu_s": round(usage.ru_utime + usage.ru_stime, 4)}, handle)
     return os.waitstatus_to_exitcode(status)
 
 
