@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import pkgutil
 import re
 import resource
 import shutil
@@ -239,9 +240,15 @@ def _as_nobody(argv: list[str]) -> tuple[int, str]:
     import importlib.readers  # noqa: F401
 
     import memslice.acquirer.engine  # noqa: F401
-    import memslice.acquirer.linux.target  # noqa: F401
+    import memslice.acquirer.linux
 
+    import memslice.cli
     from memslice.cli.main import build_parser, main
+
+    # the commands and the Linux source import some modules lazily: all of them now, while root
+    for package in (memslice.cli, memslice.acquirer.linux):
+        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(module.name)
 
     build_parser()
     read_fd, write_fd = os.pipe()
