@@ -439,30 +439,20 @@ class _Capture:
         buf = bytearray(chunk_pages * page)
         view = memoryview(buf)
         self.report.read_method = self.source.read_method
-        bytes_done = failed = 0
-        for done, plan in enumerate(plans, 1):
-            for base in range(plan.start, plan.start + plan.size, chunk_pages * page):
+        self._bytes_done = self._regions_done = self._failed = 0
+        self._plans_total = len(plans)
+        for plan in plans:
+            end = plan.start + plan.size
+            for base in range(plan.start, end, chunk_pages * page):
                 self._check_stop()
-                pages = min(chunk_pages, (plan.start + plan.size - base) // page)
+                pages = min(chunk_pages, (end - base) // page)
                 started = time.perf_counter()
                 timestamp = time.time_ns()
                 states = self.source.read_pages(base, pages, view[:pages * page])
                 data = (view[:pages * page] if states.count("0") == pages else
-                        b"".join(view[i * page:(i + 1) * page] for i, st in enumerate(states) if st == "0"))
-                self._write(self._writer().add_memory_region, base, states, data, page_size_log2=log2,
-                            protection=plan.protection, region_type=int(plan.region_type), timestamp=timestamp)
-                stats = plan.stats
-                stats.blocks += 1
-                for digit in "0123":
-                    stats.pages[digit] += states.count(digit)
-                stats.bytes_captured += len(data)
-                stats.read_seconds += time.perf_counter() - started
-                stats.first_read_ns = stats.first_read_ns or timestamp
-                bytes_done += len(data)
-                failed += states.count("1")
-            if self.progress is not None:
-                self.progress.update(bytes_done=bytes_done, regions_done=done, regions_total=len(plans),
-                                     pages_failed=failed)
+                        memoryview(b"".join(view[i * page:(i + 1) * page] for i, st in enumerate(states) if st == "0")))
+                self._region_block(plan, base, states, data, timestamp, time.perf_counter() - started, [],
+                                   base + pages * page >= end, page_size_log2=log2)
         gone = getattr(self.source, "gone", None)  # a backend that lost its target mid-capture says why
         if gone:
             self.report.error("target", f"{gone}; the pages not read by then are Unmapped")
@@ -498,10 +488,11 @@ class _Capture:
         self._check_stop()
 
     def _region_block(self, plan: RegionPlan, base: int, states: str, data: memoryview, timestamp: int,
-                      read_seconds: float, causes: list[str], last: bool, in_place: bool = False) -> None:
+                      read_seconds: float, causes: list[str], last: bool, in_place: bool = False,
+                      page_size_log2: int = _PAGE_SIZE.bit_length() - 1) -> None:
         """Write one chunk as a Memory Region block and account for it."""
         self._write(self._writer().add_memory_region, base, states, data,
-                    page_size_log2=_PAGE_SIZE.bit_length() - 1, protection=plan.protection,
+                    page_size_log2=page_size_log2, protection=plan.protection,
                     region_type=int(plan.region_type), timestamp=timestamp, in_place=in_place and bool(len(data)))
         stats = plan.stats
         stats.blocks += 1
