@@ -53,7 +53,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 TARGET = REPO / "tests" / "targets" / "pattern_target.py"
 APP_TARGET = REPO / "benchmarks" / "support" / "app_target.py"
-WRAPPER = REPO / "benchmarks" / "support" / "anon_rss.py"
+WRAPPER = REPO / "tests" / "targets" / "rss_wrapper.py"
 PY = sys.executable
 
 

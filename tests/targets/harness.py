@@ -105,8 +105,8 @@ def capture(*args: str, preexec: Any = None, timeout: float = 600, measure_rss: 
         proc = subprocess.Popen([sys.executable, str(RSS_WRAPPER), rss.name, *MSL, "capture", *args],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec)
         result = finish(proc, timeout)
-        peaks = (rss.read() or "0 0").split()
-        result.max_rss_kib, result.max_anon_kib = int(peaks[0]), int(peaks[1])
+        peaks = json.loads(rss.read() or '{"maxrss_kib": 0, "anon_kib": 0}')
+        result.max_rss_kib, result.max_anon_kib = peaks["maxrss_kib"], peaks["anon_kib"]
     return result
 
 

@@ -1,28 +1,53 @@
-"""Run a command and write its peak RSS (KiB) to a file: ``rss_wrapper.py OUT CMD ARGS...``.
+"""Run a command; write its peak RSS to a file: ``rss_wrapper.py OUT CMD ARGS...``.
 
-A process forked from a big one (pytest) inherits that process's RSS high-water mark in
-``ru_maxrss`` (the kernel keeps it across exec). This small wrapper forks the command
-itself, so what ``wait4`` reports is the command's own peak. Exits with its status.
+A process forked from a big one (pytest, a benchmark) inherits that process's RSS high-water
+mark in ``ru_maxrss`` (the kernel keeps it across exec); this wrapper forks the command
+itself, so what ``wait4`` reports is the command's own peak. Used by the tests' harness and
+by ``benchmarks/capture.py``.
 
-It writes two numbers: ``ru_maxrss`` (mapped page cache included, e.g. the copy-first
-capture's scratch mapping) and the command's peak ``RssAnon`` (its own memory), sampled
-every 5 ms.
+Writes ``{"maxrss_kib": ..., "anon_kib": ..., "cpu_s": ...}``: ``cpu_s`` the user plus system
+CPU seconds of the command and the children it waited for (from ``wait4``: on a loaded
+machine a steadier measure of work than the wall time), ``maxrss_kib`` from ``wait4`` (the largest
+process of the command's tree, file-backed pages it mapped included), ``anon_kib`` the
+largest sum of ``RssAnon`` over the command's process tree, sampled every 5 ms (the page
+cache a tool maps is not its own memory; its anonymous memory is). Exits with the command's
+status.
 """
 
+from __future__ import annotations
+
+import json
 import os
 import sys
 import threading
 
 
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as handle:
+                    todo.extend(int(c) for c in handle.read().split())
+        except OSError:
+            continue
+    return out
+
+
 def _anon_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("RssAnon:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    total = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/status") as handle:
+                for line in handle:
+                    if line.startswith("RssAnon:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total
 
 
 def main() -> int:
@@ -46,7 +71,8 @@ def main() -> int:
     done.set()
     sampler.join()
     with open(out, "w") as handle:
-        handle.write(f"{usage.ru_maxrss} {peak[0]}")
+        json.dump({"maxrss_kib": usage.ru_maxrss, "anon_kib": peak[0],
+                   "cpu_s": round(usage.ru_utime + usage.ru_stime, 4)}, handle)
     return os.waitstatus_to_exitcode(status)
 
 
