@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,31 @@ def cap_bitmap_for(block_types: Iterable[int]) -> int:
 def new_uuid() -> bytes:
     """A random UUIDv4 in RFC 4122 byte order (rule P3)."""
     return uuid.uuid4().bytes
+
+
+@dataclass
+class PreparedBlock:
+    """One block encoded (and compressed) ahead of its place in the chain.
+
+    Attributes:
+        block_type: BlockType code.
+        parts: The payload as written (compressed, or padded to 8), in chunks.
+        flags: Block flags, the compression bits included.
+        block_length: BlockLength (header and payload).
+        payload_version: PayloadVersion.
+        block_uuid: BlockUUID.
+        parent_uuid: ParentUUID (None: all zero).
+        in_place: Bytes of the last part that already lie in the file (see ``MslWriter.write_block``).
+    """
+
+    block_type: int
+    parts: list[bytes | memoryview]
+    flags: int
+    block_length: int
+    payload_version: int
+    block_uuid: bytes
+    parent_uuid: bytes | None = None
+    in_place: int = 0
 
 
 def _single_threaded(hash_algo: int) -> Any:
@@ -285,17 +311,29 @@ class MslWriter:
         Returns:
             The BlockUUID.
         """
+        self._check_open()
+        prepared = self._prepare_block(block_type, payload_parts, block_uuid=block_uuid, parent_uuid=parent_uuid,
+                                       flags=flags, compress=compress, payload_version=payload_version,
+                                       in_place=in_place)
+        return self._append(prepared)
+
+    def _check_open(self) -> None:
         if self._fd is None:
             raise EncodeError("writer is closed")
         if self._state == "failed":
             raise EncodeError("an earlier write failed; the partial file ends at the last whole block")
+
+    def _prepare_block(self, block_type: int, payload_parts: Sequence[bytes | memoryview], *,
+                       block_uuid: bytes | None, parent_uuid: bytes | None, flags: int, compress: int | None,
+                       payload_version: int, in_place: int) -> PreparedBlock:
+        """Check, compress or pad one block's payload; touches no state of the writer (any thread)."""
         if block_type == 0:
             raise EncodeError("block type 0x0000 must not appear", rule="B-4.3-no-type-zero")
         if flags & (BlockFlags.COMPRESSED | BlockFlags.COMP_ALGO):
             raise EncodeError("pass compression through 'compress', not flags", rule="P11")
-        block_uuid = block_uuid or new_uuid()
         size = sum(len(p) for p in payload_parts)
         parts: list[bytes | memoryview]
+        pad = 0
         if compress:
             parts = list(compress_parts(payload_parts, compress, self.endian))
             flags |= BlockFlags.COMPRESSED | (compress << BLOCK_FLAGS_COMP_ALGO_SHIFT)
@@ -312,13 +350,21 @@ class MslWriter:
         if length > _MAX_BLOCK:
             raise EncodeError(f"block of {length} bytes exceeds the u32 BlockLength; split regions with "
                               "Continuation", rule="P12")
+        return PreparedBlock(block_type=block_type, parts=parts, flags=flags, block_length=length,
+                             payload_version=payload_version, block_uuid=block_uuid or new_uuid(),
+                             parent_uuid=parent_uuid, in_place=in_place)
+
+    def _append(self, block: PreparedBlock) -> bytes:
+        """Write one prepared block at the end of the chain (header with PrevHash, payload, hashes)."""
+        self._check_open()
         header = framing.BlockHeader(
-            block_type=block_type, flags=flags, block_length=length, payload_version=payload_version,
-            block_uuid=block_uuid, parent_uuid=parent_uuid or ZERO_UUID, prev_hash=self._prev_hash)
+            block_type=block.block_type, flags=block.flags, block_length=block.block_length,
+            payload_version=block.payload_version, block_uuid=block.block_uuid,
+            parent_uuid=block.parent_uuid or ZERO_UUID, prev_hash=self._prev_hash)
         block_hasher = self._new_hasher()
         block_start = self.bytes_written
         try:
-            self._emit([header.encode(self.endian), *parts], block_hasher, in_place)
+            self._emit([header.encode(self.endian), *block.parts], block_hasher, block.in_place)
         except OSError as exc:
             self._truncate_to(block_start)
             self._fail(exc)
@@ -328,8 +374,8 @@ class MslWriter:
             self._capture_blocks += 1
         else:
             self._segment_blocks += 1
-        self._types_written.add(block_type)
-        return block_uuid
+        self._types_written.add(block.block_type)
+        return block.block_uuid
 
     def _truncate_to(self, size: int) -> None:
         """After a failed write, cut the partial file back to its last whole block.
@@ -368,6 +414,13 @@ class MslWriter:
             EncodeError: The payload breaks a schema constraint, or the block type is not
                 allowed in this format version or segment.
         """
+        self._check_open()
+        return self._append(self._prepare_payload(payload, block_uuid=block_uuid, parent_uuid=parent_uuid,
+                                                  flags=flags, compress=compress, in_place=in_place))
+
+    def _prepare_payload(self, payload: Any, *, block_uuid: bytes | None = None, parent_uuid: bytes | None = None,
+                         flags: int = 0, compress: str | int | None = None, in_place: int = 0) -> PreparedBlock:
+        """Check and encode a generated payload object as a :class:`PreparedBlock` (see :meth:`add`)."""
         cls = type(payload)
         block_type = getattr(cls, "BLOCK_TYPE", None)
         if block_type is None:
@@ -390,9 +443,9 @@ class MslWriter:
             parts = payload.encode_parts(self.endian)
         except MslError as exc:
             raise EncodeError(f"{cls.BLOCK_ID}: {exc.message}", rule=exc.rule) from None
-        return self.write_block(block_type, parts, block_uuid=block_uuid, parent_uuid=parent_uuid, flags=flags,
-                                compress=compress or None, payload_version=cls.PAYLOAD_VERSIONS[-1],
-                                in_place=in_place)
+        return self._prepare_block(block_type, parts, block_uuid=block_uuid, parent_uuid=parent_uuid, flags=flags,
+                                   compress=compress or None, payload_version=cls.PAYLOAD_VERSIONS[-1],
+                                   in_place=in_place)
 
     def add_memory_region(self, base_addr: int, states: str | Sequence[int], page_data: bytes | memoryview, *,
                           page_size_log2: int = 12, protection: int = 0, region_type: int = 0,
@@ -417,6 +470,26 @@ class MslWriter:
         Returns:
             The BlockUUID of every fragment, first fragment first.
         """
+        self._check_open()
+        return self.append_prepared(self.prepare_memory_region(
+            base_addr, states, page_data, page_size_log2=page_size_log2, protection=protection,
+            region_type=region_type, timestamp=timestamp, compress=compress, parent_uuid=parent_uuid,
+            in_place=in_place))
+
+    def prepare_memory_region(self, base_addr: int, states: str | Sequence[int], page_data: bytes | memoryview, *,
+                              page_size_log2: int = 12, protection: int = 0, region_type: int = 0,
+                              timestamp: int | None = None, compress: str | int | None = None,
+                              parent_uuid: bytes | None = None, in_place: bool = False) -> list[PreparedBlock]:
+        """The blocks :meth:`add_memory_region` would write, checked, encoded and compressed, unwritten.
+
+        This is the expensive part (compression above all) and it touches no state of the writer,
+        so a capture prepares the next regions on worker threads while :meth:`append_prepared`
+        writes the earlier ones in order. Arguments as for :meth:`add_memory_region`; the
+        compressed payloads no longer refer to ``page_data`` (uncompressed ones do).
+
+        Returns:
+            One :class:`PreparedBlock` per fragment, first fragment first.
+        """
         digits = states if isinstance(states, str) else "".join(str(int(s)) for s in states)
         if not framing.PAGE_SIZE_LOG2_MIN <= page_size_log2 <= framing.PAGE_SIZE_LOG2_MAX:
             raise EncodeError(f"PageSizeLog2 {page_size_log2} outside [10, 40]", rule="P14")
@@ -435,6 +508,7 @@ class MslWriter:
         uuids = [new_uuid() for _ in fragments]
         data = memoryview(page_data)
         cursor = 0
+        blocks: list[PreparedBlock] = []
         for i, (first, count) in enumerate(fragments):
             part = digits[first:first + count]
             nbytes = part.count("0") * page_size
@@ -448,9 +522,18 @@ class MslWriter:
             if len(fragments) > 1:
                 flags = BlockFlags.HAS_CHILDREN if i == 0 else BlockFlags.CONTINUATION
                 parent = parent_uuid if i == 0 else uuids[0]
-            self.add(payload, block_uuid=uuids[i], parent_uuid=parent, flags=flags, compress=algo,
-                     in_place=nbytes if in_place else 0)
-        return uuids
+            blocks.append(self._prepare_payload(payload, block_uuid=uuids[i], parent_uuid=parent, flags=flags,
+                                                compress=algo, in_place=nbytes if in_place else 0))
+        return blocks
+
+    def append_prepared(self, blocks: Sequence[PreparedBlock]) -> list[bytes]:
+        """Write blocks from :meth:`prepare_memory_region` at the end of the chain, in order.
+
+        Returns:
+            Their BlockUUIDs.
+        """
+        return [self._append(block) for block in blocks]
+
 
     def region_head_size(self, pages: int, page_size_log2: int) -> int:
         """Bytes of a Memory Region block before its PageData (block header, fixed fields, padded map).
