@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from memslice.acquirer import copy_first
+from memslice.acquirer import compress_ahead, copy_first
 from memslice.acquirer import investigation as investigation_hooks
 from memslice.acquirer.core.plan import CapturePlan, IdentityPlan, ModulePlan, ThreadPlan, VasPlan
 from memslice.acquirer.core.write import AddBlock, Layout, Steps, write_capture
@@ -80,11 +80,13 @@ from memslice.generated.framing import U16_STRING_MAX
 from memslice.atomic_output import AtomicFile, check_destination, write_error
 from memslice.errors import DestinationExistsError, MslError, OutputError
 from memslice.integrity import hasher_factory
-from memslice.writer import MslWriter, cap_bitmap_for
+from memslice.writer import MslWriter, PreparedBlock, cap_bitmap_for
 
 _T = TypeVar("_T")
 _PATH_MAX = U16_STRING_MAX
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+_COMPRESS_WORKERS = 2  # threads compressing the next chunks while one is written (lz4 and zstd drop the GIL)
+_COMPRESS_DEPTH = 4  # chunks compressed ahead at most: memory stays at a few chunks
 _IN_PLACE_HEADROOM = 16 << 20  # reserved beyond the estimate: the blocks before the memory, block heads
 _ARCH_NAMES = ENUM_NAMES["arch_type"]
 
@@ -459,27 +461,34 @@ class _Capture:
         self._region_reports(plans)
 
     def _memory_from_copy(self, plans: list[RegionPlan], copied: list[copy_first.CopiedChunk]) -> None:
-        """Write the Memory Regions from the scratch copy (the target runs again by now)."""
+        """Write the Memory Regions from the scratch copy (the target runs again by now).
+
+        Compressed captures prepare (compress) the next chunks on :data:`_COMPRESS_WORKERS`
+        threads while this one hashes and writes (:mod:`~memslice.acquirer.compress_ahead`).
+        """
         scratch = self.scratch
         assert scratch is not None
-        writeback = WritebackStarter(self._writer().fileno())
+        writer = self._writer()
+        writeback = WritebackStarter(writer.fileno())
+        compressing = writer.compression != 0
+        blocks = compress_ahead.prepared_in_order(
+            copied, self._prepare_region,
+            lambda chunk: scratch.view(chunk.offset, chunk.nbytes) if chunk.nbytes else memoryview(b""),
+            workers=_COMPRESS_WORKERS if compressing else 0, depth=_COMPRESS_DEPTH)
         try:
-            for chunk in copied:
+            for chunk, prepared in blocks:
                 if self.stop.is_set():
                     break
-                in_place = chunk.block_offset >= 0
-                if in_place and chunk.block_offset != self._writer().bytes_written:
+                if chunk.block_offset >= 0 and chunk.block_offset != writer.bytes_written:
                     raise AcquireError(f"internal: block planned at {chunk.block_offset}, file at "
-                                       f"{self._writer().bytes_written}", pid=self.pid)
-                data = scratch.view(chunk.offset, chunk.nbytes) if chunk.nbytes else memoryview(b"")
-                try:
-                    self._region_block(chunk.plan, chunk.base, chunk.states, data, chunk.timestamp,
-                                       chunk.read_seconds, chunk.causes, chunk.last, in_place=in_place)
-                finally:
-                    data.release()
+                                       f"{writer.bytes_written}", pid=self.pid)
+                self._write(writer.append_prepared, prepared)
+                self._account(chunk.plan, chunk.states, chunk.nbytes, chunk.timestamp, chunk.read_seconds,
+                              chunk.causes, chunk.last)
                 scratch.drop(chunk.offset, chunk.nbytes)
-                writeback.advance(self._writer().bytes_written)
+                writeback.advance(writer.bytes_written)
         finally:
+            blocks.close()
             writeback.close()
             self._scratch_closing = scratch.close_in_background()  # freed while modules are hashed and fsync runs
             if self.memory.pagemap_error:
@@ -487,18 +496,30 @@ class _Capture:
             self._region_reports(plans)
         self._check_stop()
 
+    def _prepare_region(self, chunk: copy_first.CopiedChunk, data: memoryview) -> list[PreparedBlock]:
+        """The blocks of one copied chunk (on a worker thread when compressing)."""
+        plan = chunk.plan
+        return self._writer().prepare_memory_region(
+            chunk.base, chunk.states, data, page_size_log2=_PAGE_SIZE.bit_length() - 1, protection=plan.protection,
+            region_type=int(plan.region_type), timestamp=chunk.timestamp,
+            in_place=chunk.block_offset >= 0 and bool(len(data)))
+
     def _region_block(self, plan: RegionPlan, base: int, states: str, data: memoryview, timestamp: int,
-                      read_seconds: float, causes: list[str], last: bool, in_place: bool = False,
+                      read_seconds: float, causes: list[str], last: bool,
                       page_size_log2: int = _PAGE_SIZE.bit_length() - 1) -> None:
         """Write one chunk as a Memory Region block and account for it."""
         self._write(self._writer().add_memory_region, base, states, data,
                     page_size_log2=page_size_log2, protection=plan.protection,
-                    region_type=int(plan.region_type), timestamp=timestamp, in_place=in_place and bool(len(data)))
+                    region_type=int(plan.region_type), timestamp=timestamp)
+        self._account(plan, states, len(data), timestamp, read_seconds, causes, last)
+
+    def _account(self, plan: RegionPlan, states: str, nbytes: int, timestamp: int, read_seconds: float,
+                 causes: list[str], last: bool) -> None:
+        """Count one written chunk in its region's statistics and the progress display."""
         stats = plan.stats
         stats.blocks += 1
         for digit in "0123":
             stats.pages[digit] += states.count(digit)
-        nbytes = len(data)
         stats.bytes_captured += nbytes
         stats.read_seconds += read_seconds
         stats.first_read_ns = stats.first_read_ns or timestamp
