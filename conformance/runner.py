@@ -380,9 +380,9 @@ def payload_fields(caps: dict[str, Any]) -> dict[str, list[str]] | None:
     declared = caps.get("payload_fields")
     if declared is None:
         return None
-    from memslice.generated.registry import BLOCK_MODULES
+    from memslice.generated.registry import BLOCKS
 
-    codes = {m.BLOCK_ID: f"0x{m.BLOCK_TYPE:04x}" for m in BLOCK_MODULES}
+    codes = {bid: f"0x{entry.code:04x}" for bid, entry in BLOCKS.items()}
     unknown = sorted(set(declared) - set(codes))
     if unknown:
         raise AdapterError(f"capabilities payload_fields names unknown block ids: {', '.join(unknown)}")
