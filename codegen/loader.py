@@ -6,9 +6,8 @@ import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from memslice.codegen.checks import check_spec, prune_drafts
 from memslice.codegen.errors import SpecError, SpecErrors
 from memslice.codegen.expressions import parse_expr
@@ -35,6 +34,9 @@ from memslice.codegen.model import (
 )
 from memslice.codegen.yamlload import key_text, load_yaml, locate, render_path
 
+if TYPE_CHECKING:
+    import jsonschema
+
 #: what a schema ``pattern`` means, for messages that would otherwise print the regex
 PATTERN_HELP = {
     "specref": ('is not a spec reference: use a section of the public spec ("5.2"), of a version '
@@ -60,7 +62,11 @@ def _schema_message(error: jsonschema.ValidationError, schema: dict[str, Any]) -
     return str(error.message)
 
 
-def _validate(doc: Any, schema: dict[str, Any], definition: str, rel: str) -> None:
+def _validate(doc: Any, schema: dict[str, Any] | None, definition: str, rel: str) -> None:
+    if schema is None:  # load_spec(validate=False)
+        return
+    import jsonschema  # only here: a reader of an accepted spec does not pay for it
+
     validator = jsonschema.Draft202012Validator(
         {"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]})
     errors = sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
@@ -170,13 +176,16 @@ def _layouts(raw: dict[str, Any], rel: str) -> list[Struct]:
     return layouts
 
 
-def load_spec(spec_dir: Path, *, drafts: bool = False) -> Spec:
+def load_spec(spec_dir: Path, *, drafts: bool = False, validate: bool = True) -> Spec:
     """Load, validate and check the whole ``spec/`` folder.
 
     Args:
         spec_dir: The folder holding ``format.yaml`` and friends.
         drafts: Keep items with ``status: draft`` in the model (``msl codegen --drafts``);
             by default they are checked, then left out.
+        validate: Check every file against ``schema.json``. Only a reader of a spec that
+            ``msl codegen --check`` already accepted (the installed one) may pass False, to save
+            the schema validation (the slowest step); the model checks run either way.
 
     Returns:
         The checked model.
@@ -187,16 +196,16 @@ def load_spec(spec_dir: Path, *, drafts: bool = False) -> Spec:
     """
     docs: dict[str, Any] = {}
     try:
-        return _load(spec_dir, docs, drafts)
+        return _load(spec_dir, docs, drafts, validate)
     except SpecError as exc:
         raise _located(exc, docs) from None
     except SpecErrors as exc:
         raise SpecErrors([_located(e, docs) for e in exc.errors]) from None
 
 
-def _load(spec_dir: Path, docs: dict[str, Any], drafts: bool) -> Spec:
+def _load(spec_dir: Path, docs: dict[str, Any], drafts: bool, validate: bool) -> Spec:
     sources: dict[str, str] = {}
-    schema = json.loads((spec_dir / "schema.json").read_text())
+    schema = json.loads((spec_dir / "schema.json").read_text()) if validate else None
     fmt = _read_yaml(spec_dir / "format.yaml", "format.yaml", sources, docs)
     _validate(fmt, schema, "format_file", "format.yaml")
     enums_raw = _read_yaml(spec_dir / "enums.yaml", "enums.yaml", sources, docs)

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from memslice.generated import registry
 from memslice.generated.dialects import VERSION_DIALECTS
 from memslice.generated.enums import ENUM_NAMES
-from memslice.generated.registry import BLOCK_MODULES, LAYOUTS
 
 EXPECTED = "expected.json"
 
@@ -101,12 +101,13 @@ def corpus_coverage(root: Path) -> Coverage:
                     continue
     result = Coverage()
     normative = set(VERSION_DIALECTS.values())
-    ids = {m.BLOCK_TYPE: m.BLOCK_ID for m in BLOCK_MODULES}
-    targets = sorted({(t, layout.LAYOUT_ID, v) for (t, d, v), layout in LAYOUTS.items() if d in normative})
+    ids = {entry.code: bid for bid, entry in registry.BLOCKS.items()}
+    layouts = registry.LAYOUTS
+    targets = sorted({(t, layout.LAYOUT_ID, v) for (t, d, v), layout in layouts.items() if d in normative})
     for block_type, layout_id, version in targets:
         key = (ids.get(block_type, f"0x{block_type:04X}"), layout_id, version)
         covered = any((block_type, d, version) in seen_blocks and layout.LAYOUT_ID == layout_id
-                      for (t, d, v), layout in LAYOUTS.items() if t == block_type and v == version)
+                      for (t, d, v), layout in layouts.items() if t == block_type and v == version)
         (result.layouts if covered else result.missing_layouts).append(key)
     for enum_id, values in ENUM_NAMES.items():
         if enum_id == "block_type":

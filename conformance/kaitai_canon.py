@@ -97,12 +97,13 @@ class KaitaiCanon:
     """Renders Kaitai parse trees as canonical documents.
 
     Args:
-        spec: The schema model (default: the installed ``spec/``).
+        spec: The schema model (default: the installed ``spec/``, loaded without the schema
+            validation that ``msl codegen --check`` has done).
         tree: How to read nodes (default: the Python parser's objects).
     """
 
     def __init__(self, spec: Spec | None = None, tree: Tree | None = None) -> None:
-        self.spec = spec or load_spec(installed_spec_dir())
+        self.spec = spec or load_spec(installed_spec_dir(), validate=False)
         self.tree = tree or python_tree()
         self.structs: dict[str, Struct] = {camel(s.id): s for s in self.spec.types.values()}
         self.layout_block: dict[str, str] = {}

@@ -18,15 +18,11 @@ this module applies the difference:
 
 from __future__ import annotations
 
-import inspect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from memslice.conformance.vocabulary import EXIT_ACCEPT, EXIT_REJECT
-from memslice.generated import framing
-from memslice.generated.blocks import vas_map
-from memslice.generated.registry import BLOCK_MODULES
+from memslice.generated.registry import BLOCKS, RESERVED_FIELD_IDS
 
-from memslice.canon import to_canonical
 from memslice.errors import (
     BadMagicError,
     CompressionError,
@@ -35,23 +31,10 @@ from memslice.errors import (
     TruncatedError,
     UnsupportedError,
 )
-from memslice.reader import MslReader
-from memslice.verify import VerifyReport, verify
 
-
-def _reserved_field_ids() -> frozenset[str]:
-    """Ids of every field the schema marks ``reserved`` (in any structure)."""
-    ids: set[str] = set()
-    for module in (*BLOCK_MODULES, framing):
-        for _name, cls in inspect.getmembers(module, inspect.isclass):
-            for info in getattr(cls, "FIELDS", ()):
-                if info.reserved:
-                    ids.add(info.id)
-    return frozenset(ids)
-
-
-RESERVED_FIELD_IDS = _reserved_field_ids()
-"""Field ids that are reserved wherever they occur (a test checks none is also a data field)."""
+if TYPE_CHECKING:
+    from memslice.reader import MslReader
+    from memslice.verify import VerifyReport
 
 UNAVAILABLE_WHEN_ZERO = frozenset({"disk_hash"})
 """Hash fields whose all-zero value means "not available" (rules P13, C8)."""
@@ -148,6 +131,10 @@ def contract_document(reader: MslReader) -> tuple[int, dict[str, Any]]:
         MslError: Verification needs an algorithm the file leaves undefined (HashAlgo
             0xFF); the caller reports it as a rejection.
     """
+    # here, not at the top: the Kaitai adapter uses this module's rules without our reader
+    from memslice.canon import to_canonical
+    from memslice.verify import verify
+
     doc = to_canonical(reader)
     report = verify(reader)
     fault = reader.fault
@@ -195,7 +182,7 @@ def strip_unused(doc: dict[str, Any]) -> None:
 
 def effective(blocks: list[dict[str, Any]]) -> dict[str, Any]:
     """The ``effective`` section: the VAS Map in force is the last decoded one (V11-C25)."""
-    vas_maps = [b["index"] for b in blocks if b["type"] == f"0x{vas_map.BLOCK_TYPE:04x}" and "payload" in b]
+    vas_maps = [b["index"] for b in blocks if b["type"] == f"0x{BLOCKS['vas_map'].code:04x}" and "payload" in b]
     return {"vas_map": vas_maps[-1] if vas_maps else None}
 
 

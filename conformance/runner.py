@@ -46,7 +46,9 @@ except OSError as exc:
     print(f"cannot run {sys.argv[2]}: {exc.strerror}", file=sys.stderr)
     sys.exit(127)
 """
-"""Applies the address-space limit, then replaces itself with the adapter."""
+"""Applies the address-space limit, then replaces itself with the adapter. It needs only ``os``,
+``resource`` and ``sys``, so it runs isolated and without ``site`` (``-I -S``: no site-packages,
+no editable-install finder to load); the adapter it execs gets the full environment."""
 
 
 class AdapterError(MslError):
@@ -166,7 +168,7 @@ def execute(command: Sequence[str], *, timeout: float, memory_mb: int = DEFAULT_
     Returns:
         Exit status (None after a timeout), stdout and stderr as text.
     """
-    argv = [sys.executable, "-c", _LAUNCHER, str(memory_mb << 20), *command]
+    argv = [sys.executable, "-I", "-S", "-c", _LAUNCHER, str(memory_mb << 20), *command]
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True)
@@ -380,9 +382,9 @@ def payload_fields(caps: dict[str, Any]) -> dict[str, list[str]] | None:
     declared = caps.get("payload_fields")
     if declared is None:
         return None
-    from memslice.generated.registry import BLOCK_MODULES
+    from memslice.generated.registry import BLOCKS
 
-    codes = {m.BLOCK_ID: f"0x{m.BLOCK_TYPE:04x}" for m in BLOCK_MODULES}
+    codes = {bid: f"0x{entry.code:04x}" for bid, entry in BLOCKS.items()}
     unknown = sorted(set(declared) - set(codes))
     if unknown:
         raise AdapterError(f"capabilities payload_fields names unknown block ids: {', '.join(unknown)}")

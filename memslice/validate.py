@@ -48,7 +48,7 @@ from memslice.generated.enums import (
     KdfType,
     KeyEncap,
 )
-from memslice.generated.registry import BLOCK_MODULES, block_id, module_for, payload_versions
+from memslice.generated.registry import BLOCKS, block_id, payload_versions
 from memslice.generated.rules import RULES
 from memslice.layout_probe import field_offset
 from memslice.reader import BlockRecord, MslReader
@@ -57,7 +57,7 @@ from memslice.verify import verify
 _HDR = framing.BLOCK_HEADER_SIZE
 _NORMATIVE = {VERSIONS[v]: d for v, d in VERSION_DIALECTS.items()}
 """Header Version -> the dialect a producer of that version writes (spec/dialects.yaml)."""
-_RESERVED_TYPES_11 = {m.BLOCK_TYPE for m in BLOCK_MODULES if m.STATUS == "reserved"}
+_RESERVED_TYPES_11 = {entry.code for entry in BLOCKS.values() if entry.status == "reserved"}
 _PRODUCER_OF_CONSUMER_RULE = {"C10": "P14", "C6": "B-4.3-no-type-zero"}
 _HEADER_TO_PRODUCER = {"C1", "B-3.2-major"}
 """Consumer-side rules a header fault is reported under; for a producer it breaks P1."""
@@ -303,7 +303,7 @@ class _Checks:
         if known is not None and h.payload_version not in (versions or (1,)):
             self.add("P10", i, at + o.payload_version, f"PayloadVersion is {h.payload_version}; the spec defines "
                      f"{', '.join(map(str, versions or (1,)))} for {known} in {dialect}")
-        if rec.segment > 0 and known is not None and not module_for(known).IN_EXTENSION:
+        if rec.segment > 0 and known is not None and not BLOCKS[known].in_extension:
             self.add("V11-P36", i, at, f"{known} is an evidence block type, not allowed in extension segment "
                      f"{rec.segment}")
         self.payload(rec)

@@ -768,10 +768,57 @@ def generate_python(spec: Spec, out_dir: Path, templates: Path) -> dict[Path, st
     files[out_dir / "blocks" / "__init__.py"] = env.get_template("python_blocks_init.py.j2").render(
         banner=banner(spec, "blocks/*.yaml"), blocks=spec.blocks)
     files[out_dir / "registry.py"] = env.get_template("python_registry.py.j2").render(
-        banner=banner(spec, "blocks/*.yaml"), blocks=spec.blocks)
+        banner=banner(spec, "blocks/*.yaml"), blocks=spec.blocks, **_registry_tables(spec))
     files[out_dir / "__init__.py"] = env.get_template("python_init.py.j2").render(
         banner=banner(spec, ""), meta=spec.meta, sources=spec.sources)
     return files
+
+
+def _registry_tables(spec: Spec) -> dict[str, object]:
+    """The registry's tables, computed here so that the generated module imports no block module.
+
+    Returns:
+        ``layouts``: ((type, dialect, version), (block id, class name)) pairs, later blocks
+        winning a shared key; ``block_name_lines`` and ``reserved_lines``: the entries of
+        ``BLOCK_NAMES`` (code -> dialect or "*" -> block id) and the reserved field ids as
+        source lines, wrapped like hand-written code.
+    """
+    layouts: dict[tuple[int, str, int], tuple[str, str]] = {}
+    names: dict[int, dict[str, str]] = {}
+    for block in spec.blocks:
+        for layout in block.layouts:
+            for dialect in layout.dialects:
+                for version in layout.payload_versions:
+                    layouts[(block.code, dialect, version)] = (block.id, class_name(layout.id))
+        served = names.setdefault(block.code, {})
+        for dialect in block.dialects or ("*",):
+            served[dialect] = block.id
+        served.setdefault("*", block.id)
+    structs = [*spec.types.values()]
+    for block in spec.blocks:
+        structs += [*block.types.values(), *block.layouts]
+    reserved = sorted({f.id for s in structs for f in s.seq if f.reserved})
+    lines: list[str] = []
+    for item in (f"{q(r)}," for r in reserved):
+        if lines and len(lines[-1]) + 1 + len(item) <= 112:
+            lines[-1] += " " + item
+        else:
+            lines.append(item)
+    name_lines: list[str] = []
+    for code, served in names.items():
+        items = [f"{q(dialect)}: {q(name)}," for dialect, name in served.items()]
+        one = f"0x{code:04X}: {{{' '.join(items)[:-1]}}},"
+        if len(one) <= 116:
+            name_lines.append(one)
+            continue
+        name_lines.append(f"0x{code:04X}: {{")
+        for item in items:
+            if name_lines[-1].startswith("    ") and len(name_lines[-1]) + 1 + len(item) <= 116:
+                name_lines[-1] += " " + item
+            else:
+                name_lines.append("    " + item)
+        name_lines.append("},")
+    return dict(layouts=list(layouts.items()), block_name_lines=name_lines, reserved_lines=lines)
 
 
 def _docstring(text: str, indent: int) -> str:

@@ -69,9 +69,12 @@ def emit(doc: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def main(capabilities: dict[str, Any], read: Callable[[str], tuple[int, dict[str, Any] | None]],
-         argv: list[str] | None = None) -> int:
+def main(capabilities: dict[str, Any] | Callable[[], dict[str, Any]],
+         read: Callable[[str], tuple[int, dict[str, Any] | None]], argv: list[str] | None = None) -> int:
     """Dispatch ``capabilities`` / ``read FILE [SECRET-OPTION FILE]``; any crash of the tool is exit status 2.
+
+    ``capabilities`` is the document, or a function that builds it (for facts that are slow
+    to look up and that ``read`` does not need).
 
     ``read`` returns the exit status and the document to print (None for a bare
     rejection); the tool's own prints go to stderr meanwhile. With a secret option
@@ -80,7 +83,7 @@ def main(capabilities: dict[str, Any], read: Callable[[str], tuple[int, dict[str
     """
     args = sys.argv[1:] if argv is None else argv
     if args == ["capabilities"]:
-        emit(capabilities)
+        emit(capabilities() if callable(capabilities) else capabilities)
         return EXIT_ACCEPT
     secret_kinds = {"--key-file": "key", "--passphrase-file": "passphrase", "--identity": "identity"}
     if not (args[:1] == ["read"] and (len(args) == 2 or (len(args) == 4 and args[2] in secret_kinds))):

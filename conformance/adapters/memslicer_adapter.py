@@ -23,7 +23,6 @@ field. A ValueError from memslicer while walking is its refusal of the file: exi
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import struct
 import sys
@@ -37,7 +36,6 @@ CAPABILITIES = {
     "contract": CONTRACT,
     "canon": "msl-canon/1",
     "name": "memslicer",
-    "version": importlib.metadata.version("memslicer"),
     "language": "python",
     "homepage": "https://pypi.org/project/memslicer/",
     "spec_versions": ["1.0", "1.1"],
@@ -57,6 +55,18 @@ CAPABILITIES = {
     },
     "notes": "framing, integrity and the payloads memslicer's parsers decode (payload_fields); no header decoder",
 }
+"""The capabilities without ``version`` (see :func:`capabilities`)."""
+
+
+def capabilities() -> dict[str, Any]:
+    """The capabilities document, with the installed memslicer's version.
+
+    Looked up only when asked: ``importlib.metadata`` (it imports ``email``) is slow to import,
+    and ``read`` does not need it.
+    """
+    import importlib.metadata
+
+    return {**CAPABILITIES, "version": importlib.metadata.version("memslicer")}
 
 
 def _text(value: str) -> str | None:
@@ -181,4 +191,4 @@ def read(path: str) -> tuple[int, dict[str, Any] | None]:
 
 
 if __name__ == "__main__":
-    sys.exit(main(CAPABILITIES, read))
+    sys.exit(main(capabilities, read))

@@ -31,7 +31,7 @@ from memslice.generated.blocks import (
 )
 from memslice.generated.dialects import DEFAULT_VERSION
 from memslice.generated.enums import BlockFlags, CapBitmap, HeaderFlags
-from memslice.generated.registry import BLOCK_MODULES, module_for
+from memslice.generated.registry import block_modules, module_for
 
 from memslice.writer import MslWriter
 
@@ -44,7 +44,7 @@ IN_STANDARD = {process_identity.BLOCK_ID, module_list_index.BLOCK_ID, memory_reg
 
 def writable_modules() -> list[ModuleType]:
     """Defined block types with a 1.1 layout the writer can emit from generated values."""
-    return [m for m in BLOCK_MODULES if m.STATUS == "defined" and m.BLOCK_ID not in IN_STANDARD
+    return [m for m in block_modules() if m.STATUS == "defined" and m.BLOCK_ID not in IN_STANDARD
             and any("spec-1.1" in c.DIALECTS for c in m.LAYOUTS)]
 
 

@@ -19,7 +19,7 @@ from memslice.conformance.generators.values import build_payload
 from memslice.generated.blocks import module_list_index, process_identity
 from memslice.generated.dialects import DEFAULT_WRITE, VERSION_DIALECTS
 from memslice.generated.enums import CapBitmap
-from memslice.generated.registry import BLOCK_MODULES
+from memslice.generated.registry import block_modules
 
 from memslice.writer import MslWriter
 
@@ -27,7 +27,7 @@ from memslice.writer import MslWriter
 def later_modules() -> list[tuple[ModuleType, str]]:
     """(block module, format version id) for each defined or draft type the default dialect lacks."""
     out: list[tuple[ModuleType, str]] = []
-    for module in BLOCK_MODULES:
+    for module in block_modules():
         served = {d for layout in module.LAYOUTS for d in layout.DIALECTS}
         if module.STATUS not in ("defined", "draft") or DEFAULT_WRITE in served or module.PARENT:
             continue

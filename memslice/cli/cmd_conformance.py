@@ -17,9 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
-from memslice.atomic_output import check_destination
 from memslice.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from memslice.resources import inside_installation
 
@@ -52,6 +49,7 @@ def _adapter(spec: str) -> tuple[Adapter, Path | None]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from memslice.atomic_output import check_destination
     from memslice.conformance import report as rep
     from memslice.conformance.cases import load_cases
     from memslice.conformance.console import progress_bar
@@ -102,6 +100,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"msl conformance: --update-known-failures would rewrite {known_path} inside the installed "
                   "package; give --known-failures FILE (a copy) or run from a source checkout", file=sys.stderr)
             return EXIT_USAGE
+        import yaml
+
         doc = updated_known_failures(result, known, result.capabilities.get("version"))
         # rewriting the file it was asked to update: replacing it is the point
         rep.write_text(known_path, yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110), force=True)
@@ -141,6 +141,7 @@ def _cmd_copy(args: argparse.Namespace) -> int:
 
 
 def _cmd_matrix(args: argparse.Namespace) -> int:
+    from memslice.atomic_output import check_destination
     from memslice.conformance import report as rep
     from memslice.conformance.adapters.registry import IMPLEMENTATIONS, adapter_for, unavailable
     from memslice.conformance.cases import load_cases

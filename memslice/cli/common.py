@@ -144,11 +144,12 @@ def reader_options(args: argparse.Namespace, path: str) -> dict[str, Any]:
 
     The passphrase prompt (or $MSL_PASSPHRASE) is used only when the file asks for a passphrase.
     """
-    from memslice.crypto.kdf import KdfLimits
     from memslice.generated.enums import KdfType, KeyEncap
 
     opts: dict[str, Any] = {}
     if getattr(args, "kdf_max_memory", None):
+        from memslice.crypto.kdf import KdfLimits  # the crypto stack only for encrypted captures
+
         opts["kdf_limits"] = KdfLimits(max_memory_kib=args.kdf_max_memory)
     if getattr(args, "key_file", None):
         opts["key"] = Path(args.key_file).read_bytes()

@@ -38,8 +38,9 @@ unreadable folders cannot hide them)."""
 
 
 SPEC_COMMANDS: tuple[str, ...] = ("codegen", "spec")
-"""Commands that work on ``spec/`` and must run even when ``generated/`` is broken: ``msl codegen``
-and ``msl spec`` register only themselves, so nothing imports ``memslice.generated``."""
+"""Commands that work on ``spec/`` and must run even when ``generated/`` is broken: like every
+command named on the command line they register only themselves (:func:`main`), so nothing
+imports ``memslice.generated``."""
 
 
 class _Version(argparse.Action):
@@ -76,7 +77,9 @@ def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``msl``; return the exit code (see :data:`memslice.cli.common.EXIT_CODES`)."""
     words = list(sys.argv[1:] if argv is None else argv)
-    only = words[:1] if words[:1] and words[0] in SPEC_COMMANDS else None
+    # ``msl COMMAND ...`` parses with that command's module alone (the others' imports are not
+    # paid at every start); ``msl --help``, ``--version`` or an unknown word get every command.
+    only = words[:1] if words[:1] and f"memslice.cli.cmd_{words[0]}" in COMMAND_MODULES else None
     args = build_parser(only).parse_args(words)
     quiet = getattr(args, "quiet", False) and not getattr(args, "data_on_stdout", False)
     with open(os.devnull, "w") as devnull, contextlib.ExitStack() as stack:

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import sys
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,8 @@ _LIBRARIES = ("blake3", "zstandard", "lz4", "yara-python", "rich", "psutil", "cr
 
 def tool_version() -> str:
     """The installed version of memslice."""
+    from importlib import metadata  # slow to import (email); only version lookups need it
+
     try:
         return metadata.version("memslice")
     except metadata.PackageNotFoundError:
@@ -39,6 +40,8 @@ def tool_version() -> str:
 
 def versions() -> dict[str, Any]:
     """Tool, format (spec) and library versions (``msl --version``)."""
+    from importlib import metadata
+
     from memslice.generated.dialects import VERSIONS
 
     libs: dict[str, str | None] = {}
