@@ -55,7 +55,7 @@ from memslice.errors import (
 )
 from memslice.integrity import digest
 from memslice.reader import MslReader
-from memslice.verify import verify
+from memslice.verify import PARALLEL_HASH_BYTES, verify
 from memslice.writer import MslWriter, new_uuid
 from tests.conftest import examples
 
@@ -713,3 +713,33 @@ def test_block_length_below_header_size(length: int) -> None:
         assert fault.offset == rec.offset + 8 and fault.block_index == rec.index
         assert str(length) in str(fault)
         assert not verify(reader).ok
+
+
+def test_verify_hashes_large_blocks_on_a_second_thread_and_still_finds_a_flip(tmp_path: Path) -> None:
+    """A block of PARALLEL_HASH_BYTES or more is chain-hashed on verify's second thread (the
+    mutation tests' inputs are all smaller and hashed inline): the chain and FileHash of an
+    intact file verify, and one flipped byte in the large block breaks the next PrevHash."""
+    log2 = 12
+    page = 1 << log2
+    pages = PARALLEL_HASH_BYTES // page + 1
+    path = tmp_path / "large.msl"
+    w = MslWriter(path, cap_bitmap=CapBitmap.MEMORY_REGIONS, timestamp=1, pid=1, os_type=0, arch_type=1)
+    big = w.add_memory_region(0x100000, "0" * pages, bytes(range(256)) * (page // 256) * pages, page_size_log2=log2)
+    w.add_memory_region(0x900000, "0", b"S" * page, page_size_log2=log2)
+    w.finish_capture(acq_end=2)
+    w.finish()
+    data = path.read_bytes()
+    with MslReader(data) as reader:
+        large = [r for r in reader.blocks if r.length >= PARALLEL_HASH_BYTES]
+        assert large, "the capture must hold a block hashed on the second thread"
+        report = verify(reader)
+        assert report.ok and report.chain == "ok" and report.file_hash == "ok", report.problems
+        rec = large[0]
+    assert bytes(rec.header.block_uuid) == big[0]
+    flipped = bytearray(data)
+    flipped[rec.end - 100] ^= 0x01
+    with MslReader(bytes(flipped)) as reader:
+        report = verify(reader)
+        assert not report.ok
+        assert report.chain == "broken" and report.first_bad_block == rec.index + 1
+        assert report.file_hash == "mismatch"
