@@ -725,13 +725,14 @@ def test_verify_hashes_large_blocks_on_a_second_thread_and_still_finds_a_flip(tm
     path = tmp_path / "large.msl"
     w = MslWriter(path, cap_bitmap=CapBitmap.MEMORY_REGIONS, timestamp=1, pid=1, os_type=0, arch_type=1)
     big = w.add_memory_region(0x100000, "0" * pages, bytes(range(256)) * (page // 256) * pages, page_size_log2=log2)
-    w.add_memory_region(0x900000, "0", b"S" * page, page_size_log2=log2)
+    w.add_memory_region(0x900000, "0" * pages, b"S" * page * pages, page_size_log2=log2)  # the thread, reused
+    w.add_memory_region(0xA00000, "0", b"s" * page, page_size_log2=log2)  # small again: inline
     w.finish_capture(acq_end=2)
     w.finish()
     data = path.read_bytes()
     with MslReader(data) as reader:
         large = [r for r in reader.blocks if r.length >= PARALLEL_HASH_BYTES]
-        assert large, "the capture must hold a block hashed on the second thread"
+        assert len(large) == 2, "the capture must hold two blocks hashed on the second thread"
         report = verify(reader)
         assert report.ok and report.chain == "ok" and report.file_hash == "ok", report.problems
         rec = large[0]
