@@ -4,7 +4,8 @@ Run by :mod:`fuzz.run`, which sets the process limits first; not meant to be run
 
     python -m fuzz.engine TARGET [libFuzzer options] CORPUS_DIR SEED_DIR
 
-The memslice modules are instrumented for coverage when they are imported here.
+The memslice modules the target runs (:func:`fuzz.targets.load`) are instrumented for
+coverage when they are imported here; a canary instruments none.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import atheris
 def main() -> None:
     """Instrument memslice, pick the target named by argv[1], hand the rest to libFuzzer."""
     name = sys.argv.pop(1)
-    with atheris.instrument_imports(include=["memslice"]):
-        from fuzz.targets import CANARIES, TARGETS  # noqa: PLC0415 - imported under instrumentation on purpose
+    from fuzz.targets import CANARIES, TARGETS, load  # noqa: PLC0415 - after argv is read
+
     target = {**TARGETS, **CANARIES}[name]
+    with atheris.instrument_imports(include=["memslice"]):
+        load(name)
 
     def one_input(data: bytes) -> None:
         target(data)

@@ -13,24 +13,48 @@ Targets:
     elf-core: the ELF core importer, then our reader over what it wrote: a successful
         import must verify.
     minidump: the minidump importer, the same way.
+
+The memslice modules a target runs are imported by :func:`load` (the engine calls it under
+coverage instrumentation), not when this module is imported: a canary then instruments
+nothing, the ``msl`` target not the importers, and ``python -m fuzz.run`` (which only needs
+the targets' names) starts without importing the parsers.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib
+import pkgutil
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from memslice.acquirer.importers import import_dump
+_READER_MODULES = ("memslice.errors", "memslice.reader", "memslice.verify", "memslice.canon", "memslice.validate")
+MODULES: dict[str, tuple[str, ...]] = {
+    "msl": _READER_MODULES,
+    "elf-core": (*_READER_MODULES, "memslice.acquirer.importers"),
+    "minidump": (*_READER_MODULES, "memslice.acquirer.importers"),
+}
+"""The memslice modules each parser target runs (a canary runs none)."""
 
-from memslice.canon import to_canonical
-from memslice.errors import MslError
-from memslice.reader import MslReader
-from memslice.validate import validate
-from memslice.verify import verify
+
+def load(name: str) -> None:
+    """Import the memslice modules target ``name`` runs, and every block payload module.
+
+    The block modules are imported here too, even where the registry would import one only
+    when a file first holds that block type: under instrumentation every decoder is then
+    instrumented, not just those imported before fuzzing starts.
+    """
+    modules = MODULES.get(name, ())
+    for module in modules:
+        importlib.import_module(module)
+    if modules:
+        blocks = importlib.import_module("memslice.generated.blocks")
+        for info in pkgutil.iter_modules(blocks.__path__):
+            importlib.import_module(f"{blocks.__name__}.{info.name}")
+
 
 READ_WINDOW = 64 * 1024
 """Bytes read at the start of each region with ``MslReader.read`` (hostile sizes reach 2^64)."""
@@ -54,6 +78,11 @@ def _scratch() -> Path:
 
 def read_everything(source: bytes | Path) -> None:
     """Run every reading operation on ``source``; MslErrors are expected answers."""
+    from memslice.canon import to_canonical
+    from memslice.errors import MslError
+    from memslice.reader import MslReader
+    from memslice.verify import verify
+
     try:
         reader = MslReader(source)
     except MslError:
@@ -83,6 +112,9 @@ def read_everything(source: bytes | Path) -> None:
 
 def msl_target(data: bytes) -> None:
     """Our ``.msl`` reader and validator on one input."""
+    from memslice.errors import MslError
+    from memslice.validate import validate
+
     read_everything(data)
     try:
         validate(data)
@@ -92,6 +124,12 @@ def msl_target(data: bytes) -> None:
 
 def _import_target(source_format: str) -> Callable[[bytes], None]:
     def target(data: bytes) -> None:
+        from memslice.acquirer.importers import import_dump
+
+        from memslice.errors import MslError
+        from memslice.reader import MslReader
+        from memslice.verify import verify
+
         scratch = _scratch()
         src = scratch / "input.bin"
         out = scratch / "output.msl"

@@ -68,6 +68,9 @@ _BLOCK_HEADER_SIZE = framing.BLOCK_HEADER_SIZE
 _END_OF_CAPTURE = BlockType.END_OF_CAPTURE
 _END_OF_EXTENSION = BlockType.END_OF_EXTENSION
 _MEMORY_REGION = BlockType.MEMORY_REGION
+_COMPRESSED_BIT = int(BlockFlags.COMPRESSED)
+_COMP_ALGO_BITS = int(BlockFlags.COMP_ALGO)
+"""Plain-int masks: ``int & IntFlag`` builds a flag object on every test of a block."""
 _RUNS = re.compile(r"0+|1+|2+|3+")
 _ADDRESS_SPACE = 1 << 64
 _CHUNK = 1 << 20
@@ -126,12 +129,12 @@ class BlockRecord:
     @property
     def compressed(self) -> bool:
         """The Compressed flag is set."""
-        return bool(self.header.flags & BlockFlags.COMPRESSED)
+        return bool(self.header.flags & _COMPRESSED_BIT)
 
     @property
     def comp_algo(self) -> int:
         """CompAlgo bits (meaningful only when compressed, rule C9)."""
-        return (self.header.flags & BlockFlags.COMP_ALGO) >> BLOCK_FLAGS_COMP_ALGO_SHIFT
+        return (self.header.flags & _COMP_ALGO_BITS) >> BLOCK_FLAGS_COMP_ALGO_SHIFT
 
 
 @dataclass

@@ -55,7 +55,7 @@ from memslice.errors import (
 )
 from memslice.integrity import digest
 from memslice.reader import MslReader
-from memslice.verify import verify
+from memslice.verify import PARALLEL_HASH_BYTES, verify
 from memslice.writer import MslWriter, new_uuid
 from tests.conftest import examples
 
@@ -125,6 +125,19 @@ def base_inputs() -> dict[str, bytes]:
 def block_offsets(data: bytes) -> list[int]:
     with MslReader(data) as reader:
         return [r.offset for r in reader.blocks]
+
+
+@cache
+def base_blocks(name: str) -> list:  # -> list[BlockRecord]
+    """The blocks of a base input (listed once; the mutation strategies draw from them)."""
+    with MslReader(base_inputs()[name]) as reader:
+        return reader.blocks
+
+
+@cache
+def base_block_offsets(name: str) -> list[int]:
+    """File offsets of the blocks of a base input."""
+    return [r.offset for r in base_blocks(name)]
 
 
 @cache
@@ -240,14 +253,25 @@ def exercise(source: bytes | Path, dialect: str = "auto") -> list[MslError]:
 
 
 def check_bounded(data: bytes, dialect: str = "auto") -> None:
-    """The per-example assertion of the mutation tests: only MslErrors, in bounded time and memory."""
-    tracemalloc.reset_peak()
-    before = tracemalloc.get_traced_memory()[0]
-    started = time.perf_counter()
-    with alarm(HANG_SECONDS):
-        exercise(data, dialect)
-    elapsed = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1] - before
+    """The per-example assertion of the mutation tests: only MslErrors, in bounded time and memory.
+
+    Python allocations are traced around the pipeline only (not while hypothesis draws the
+    next input, where tracing costs as much as the pipeline itself and measures nothing).
+    """
+    started_tracing = not tracemalloc.is_tracing()
+    if started_tracing:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        started = time.perf_counter()
+        with alarm(HANG_SECONDS):
+            exercise(data, dialect)
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if started_tracing:
+            tracemalloc.stop()
     assert peak < MEMORY_LIMIT, f"{peak / MiB:.1f} MiB allocated for a {len(data)}-byte input"
     assert elapsed < HANG_SECONDS
 
@@ -258,16 +282,10 @@ def maxrss_bytes() -> int:
 
 @pytest.fixture
 def traced() -> Iterator[None]:
-    """tracemalloc on for the test; the process's peak RSS may not grow by more than 64 MiB."""
+    """The process's peak RSS may not grow by more than 64 MiB over the test (each example's
+    Python allocations are traced by :func:`check_bounded`)."""
     rss_before = maxrss_bytes()
-    started = not tracemalloc.is_tracing()
-    if started:
-        tracemalloc.start()
-    try:
-        yield
-    finally:
-        if started:
-            tracemalloc.stop()
+    yield
     growth = maxrss_bytes() - rss_before
     assert growth < MEMORY_LIMIT, f"peak RSS grew by {growth / MiB:.1f} MiB"
 
@@ -324,7 +342,14 @@ NAMES = st.sampled_from(["writer", "mdw_zstd"])
 DIALECT = st.sampled_from(DIALECT_CHOICES)
 
 
+@cache
 def positions(name: str, size: int) -> st.SearchStrategy[int]:
+    """Any offset of a ``size``-byte mutant of ``name``, or one of its structural bytes.
+
+    Built once per (name, size): a fresh ``sampled_from`` of the hot offsets is labelled by
+    hashing every element, which cost more than the pipeline under test. The same strategy
+    draws the same values, so the examples are the ones a fresh strategy gave.
+    """
     hot = [o for o in hot_offsets(name) if o < size]
     return st.one_of(st.integers(0, size - 1), st.sampled_from(hot))
 
@@ -362,7 +387,7 @@ def huge_block_length(draw: st.DrawFn) -> tuple[bytes, str]:
     in the middle of a block."""
     name = draw(NAMES)
     data = bytearray(base_inputs()[name])
-    offsets = block_offsets(bytes(data))
+    offsets = base_block_offsets(name)
     for off in draw(st.lists(st.sampled_from(offsets), min_size=1, max_size=3, unique=True)):
         value = draw(st.one_of(HUGE_U32, st.integers(80, len(data))))
         struct.pack_into("<I", data, off + 8, value)
@@ -382,12 +407,11 @@ def hostile_length_field(draw: st.DrawFn) -> tuple[bytes, str]:
     if draw(st.integers(0, 3)):
         off, width = draw(st.sampled_from(length_fields(name)))
     else:
-        with MslReader(bytes(data)) as reader:
-            rec = draw(st.sampled_from(reader.blocks))
-            width = draw(st.sampled_from([2, 4, 8]))
-            room = min(64, rec.length - 80) - width
-            assume(room >= 0)
-            off = rec.payload_offset + width * draw(st.integers(0, room // width))
+        rec = draw(st.sampled_from(base_blocks(name)))
+        width = draw(st.sampled_from([2, 4, 8]))
+        room = min(64, rec.length - 80) - width
+        assume(room >= 0)
+        off = rec.payload_offset + width * draw(st.integers(0, room // width))
     top = MAX_OF_WIDTH[width]
     value = draw(st.one_of(st.just(top), st.just(top - 1), st.just(top >> 1), st.integers(0, top)))
     data[off:off + width] = value.to_bytes(width, "little")
@@ -689,3 +713,34 @@ def test_block_length_below_header_size(length: int) -> None:
         assert fault.offset == rec.offset + 8 and fault.block_index == rec.index
         assert str(length) in str(fault)
         assert not verify(reader).ok
+
+
+def test_verify_hashes_large_blocks_on_a_second_thread_and_still_finds_a_flip(tmp_path: Path) -> None:
+    """A block of PARALLEL_HASH_BYTES or more is chain-hashed on verify's second thread (the
+    mutation tests' inputs are all smaller and hashed inline): the chain and FileHash of an
+    intact file verify, and one flipped byte in the large block breaks the next PrevHash."""
+    log2 = 12
+    page = 1 << log2
+    pages = PARALLEL_HASH_BYTES // page + 1
+    path = tmp_path / "large.msl"
+    w = MslWriter(path, cap_bitmap=CapBitmap.MEMORY_REGIONS, timestamp=1, pid=1, os_type=0, arch_type=1)
+    big = w.add_memory_region(0x100000, "0" * pages, bytes(range(256)) * (page // 256) * pages, page_size_log2=log2)
+    w.add_memory_region(0x900000, "0" * pages, b"S" * page * pages, page_size_log2=log2)  # the thread, reused
+    w.add_memory_region(0xA00000, "0", b"s" * page, page_size_log2=log2)  # small again: inline
+    w.finish_capture(acq_end=2)
+    w.finish()
+    data = path.read_bytes()
+    with MslReader(data) as reader:
+        large = [r for r in reader.blocks if r.length >= PARALLEL_HASH_BYTES]
+        assert len(large) == 2, "the capture must hold two blocks hashed on the second thread"
+        report = verify(reader)
+        assert report.ok and report.chain == "ok" and report.file_hash == "ok", report.problems
+        rec = large[0]
+    assert bytes(rec.header.block_uuid) == big[0]
+    flipped = bytearray(data)
+    flipped[rec.end - 100] ^= 0x01
+    with MslReader(bytes(flipped)) as reader:
+        report = verify(reader)
+        assert not report.ok
+        assert report.chain == "broken" and report.first_bad_block == rec.index + 1
+        assert report.file_hash == "mismatch"
