@@ -11,6 +11,7 @@ Hypothesis profiles, chosen by ``$HYPOTHESIS_PROFILE``, else ``ci`` under ``CI=t
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,47 @@ settings.load_profile(PROFILE)
 def examples(count: int) -> int:
     """The ``max_examples`` of a property test that asks for ``count`` under the active profile."""
     return count * LONG_FACTOR if PROFILE == "long" else count
+
+
+# ----------------------------------------------------------------------------------------
+# pytest-xdist (`make test` runs pytest on two workers, `--dist loadgroup`)
+# ----------------------------------------------------------------------------------------
+XDIST_GROUPS = {"million_imports": "million-imports"}
+"""Module fixtures too costly to build once per worker, by fixture name: the xdist group that
+keeps the tests using one on a single worker. ``million_imports`` (tests/test_import_hostile.py)
+starts two million-entry imports, each a minute of CPU: without the group, both workers would
+start their own pair. (Files whose every test shares such a fixture say so in their
+``pytestmark`` instead: tests/test_kaitai.py, tests/test_wheel.py.)"""
+
+
+LOADGROUP_BROKEN = pytest.StashKey[str]()
+"""Set on a worker whose grouped tests lost their group: why."""
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
+    """Mark the tests that use a fixture of :data:`XDIST_GROUPS` with its group; check the groups took.
+
+    pytest-xdist's own hook (inside this wrapper) appends ``@group`` to a grouped test's node
+    id on each worker, and ``--dist loadgroup`` sends a group to one worker by that suffix. With
+    pytest 9.2 the suffix is silently lost (pytest-xdist issue #1386): the groups would no
+    longer hold, so a worker stops the run instead.
+    """
+    for item in items:
+        for fixture, group in XDIST_GROUPS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(group))
+    yield
+    if getattr(config.option, "loadgroup", False):  # set on the workers of a `--dist loadgroup` run
+        lost = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+        if lost:
+            config.stash[LOADGROUP_BROKEN] = (f"--dist loadgroup does not group with this pytest and pytest-xdist "
+                                              f"(pytest-xdist issue #1386; the dev extra pins pytest<9.2): "
+                                              f"{lost[0]} has no @group suffix")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a grouped test when its group did not take (see :func:`pytest_collection_modifyitems`)."""
+    broken = item.config.stash.get(LOADGROUP_BROKEN, None)
+    if broken and item.get_closest_marker("xdist_group"):
+        pytest.fail(broken, pytrace=False)
