@@ -63,12 +63,19 @@ def examples(count: int) -> int:
 # ----------------------------------------------------------------------------------------
 # pytest-xdist (`make test` runs pytest on two workers, `--dist loadgroup`)
 # ----------------------------------------------------------------------------------------
-XDIST_GROUPS = {"million_imports": "million-imports"}
-"""Module fixtures too costly to build once per worker, by fixture name: the xdist group that
-keeps the tests using one on a single worker. ``million_imports`` (tests/test_import_hostile.py)
-starts two million-entry imports, each a minute of CPU: without the group, both workers would
-start their own pair. (Files whose every test shares such a fixture say so in their
-``pytestmark`` instead: tests/test_kaitai.py, tests/test_wheel.py.)"""
+XDIST_GROUPS = {
+    ("test_import_hostile.py", "million_imports"): "million-imports",
+    ("test_spec_evolution.py", "evolved"): "spec-evolved",
+    ("test_spec_evolution.py", "worked"): "spec-worked",
+    ("test_acquirer_oracles.py", "captures"): "oracle-captures",
+}
+"""Module fixtures too costly to build once per worker, by (test file, fixture name): the xdist
+group that keeps the tests using one on a single worker. ``million_imports`` starts two
+million-entry imports (each a minute of CPU); ``evolved`` and ``worked`` copy spec/, run the
+code generator and compile the .ksy (about 10 s each); ``captures`` captures a live target
+four times (about 10 s). Without a group each worker that runs one of their tests builds its
+own. (Files whose every test shares such a fixture say so in their ``pytestmark`` instead:
+tests/test_kaitai.py, tests/test_wheel.py.)"""
 
 
 LOADGROUP_BROKEN = pytest.StashKey[str]()
@@ -82,11 +89,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     pytest-xdist's own hook (inside this wrapper) appends ``@group`` to a grouped test's node
     id on each worker, and ``--dist loadgroup`` sends a group to one worker by that suffix. With
     pytest 9.2 the suffix is silently lost (pytest-xdist issue #1386): the groups would no
-    longer hold, so a worker stops the run instead.
+    longer hold, so the grouped tests fail instead (:func:`pytest_runtest_setup`).
     """
     for item in items:
-        for fixture, group in XDIST_GROUPS.items():
-            if fixture in getattr(item, "fixturenames", ()):
+        for (file, fixture), group in XDIST_GROUPS.items():
+            if item.path.name == file and fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.xdist_group(group))
     yield
     if getattr(config.option, "loadgroup", False):  # set on the workers of a `--dist loadgroup` run
