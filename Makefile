@@ -57,6 +57,10 @@ demo: setup
 # target runs $(TEST_FUZZ_SECONDS) s; `make test-long` is the long, randomised version.
 TEST_FUZZ_SECONDS ?= 5
 LONG_FUZZ_SECONDS ?= 120
+# pytest runs on this many pytest-xdist workers at most (one a CPU; CI has 2 cores). `--dist loadgroup`
+# hands out one test at a time, the largest xdist_group first (a group runs on one worker: its
+# files rewrite or build something the other worker must not see half-done, see their pytestmark).
+TEST_WORKERS ?= 2
 
 test: preflight setup oracles-required kaitai
 	$(BIN)/msl codegen --check
@@ -64,7 +68,7 @@ test: preflight setup oracles-required kaitai
 	mkdir -p build
 	$(BIN)/msl conformance matrix -f --output build/conformance-matrix.md --reports build/conformance
 	MEMSLICE_CONFORMANCE_REPORTS=build/conformance HYPOTHESIS_PROFILE=ci MEMSLICE_FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) \
-		$(BIN)/pytest -q
+		$(BIN)/pytest -q -n logical --maxprocesses=$(TEST_WORKERS) --dist loadgroup
 
 # The long run: hypothesis with random seeds and many more examples (profile `long`), each fuzz
 # target for $(LONG_FUZZ_SECONDS) s, on the tests that use them.

@@ -11,6 +11,7 @@ Hypothesis profiles, chosen by ``$HYPOTHESIS_PROFILE``, else ``ci`` under ``CI=t
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,54 @@ settings.load_profile(PROFILE)
 def examples(count: int) -> int:
     """The ``max_examples`` of a property test that asks for ``count`` under the active profile."""
     return count * LONG_FACTOR if PROFILE == "long" else count
+
+
+# ----------------------------------------------------------------------------------------
+# pytest-xdist (`make test` runs pytest on two workers, `--dist loadgroup`)
+# ----------------------------------------------------------------------------------------
+XDIST_GROUPS = {
+    ("test_import_hostile.py", "million_imports"): "million-imports",
+    ("test_spec_evolution.py", "evolved"): "spec-evolved",
+    ("test_spec_evolution.py", "worked"): "spec-worked",
+    ("test_acquirer_oracles.py", "captures"): "oracle-captures",
+}
+"""Module fixtures too costly to build once per worker, by (test file, fixture name): the xdist
+group that keeps the tests using one on a single worker. ``million_imports`` starts two
+million-entry imports (each a minute of CPU); ``evolved`` and ``worked`` copy spec/, run the
+code generator and compile the .ksy (about 10 s each); ``captures`` captures a live target
+four times (about 10 s). Without a group each worker that runs one of their tests builds its
+own. (Files whose every test shares such a fixture say so in their ``pytestmark`` instead:
+tests/test_kaitai.py, tests/test_wheel.py.)"""
+
+
+LOADGROUP_BROKEN = pytest.StashKey[str]()
+"""Set on a worker whose grouped tests lost their group: why."""
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
+    """Mark the tests that use a fixture of :data:`XDIST_GROUPS` with its group; check the groups took.
+
+    pytest-xdist's own hook (inside this wrapper) appends ``@group`` to a grouped test's node
+    id on each worker, and ``--dist loadgroup`` sends a group to one worker by that suffix. With
+    pytest 9.2 the suffix is silently lost (pytest-xdist issue #1386): the groups would no
+    longer hold, so the grouped tests fail instead (:func:`pytest_runtest_setup`).
+    """
+    for item in items:
+        for (file, fixture), group in XDIST_GROUPS.items():
+            if item.path.name == file and fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(group))
+    yield
+    if getattr(config.option, "loadgroup", False):  # set on the workers of a `--dist loadgroup` run
+        lost = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+        if lost:
+            config.stash[LOADGROUP_BROKEN] = (f"--dist loadgroup does not group with this pytest and pytest-xdist "
+                                              f"(pytest-xdist issue #1386; the dev extra pins pytest<9.2): "
+                                              f"{lost[0]} has no @group suffix")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a grouped test when its group did not take (see :func:`pytest_collection_modifyitems`)."""
+    broken = item.config.stash.get(LOADGROUP_BROKEN, None)
+    if broken and item.get_closest_marker("xdist_group"):
+        pytest.fail(broken, pytrace=False)

@@ -55,6 +55,11 @@ OUTPUTS = {"python": "memslice.py", "javascript": "Memslice.js", "java": "Memsli
 ALL_SAMPLES = sorted(str(p.relative_to(SAMPLES)) for p in SAMPLES.rglob("*.msl"))
 U53 = 1 << 53
 
+pytestmark = pytest.mark.xdist_group("kaitai-build")
+"""Under pytest-xdist (``make test``) this file runs on one worker: the session fixture ``compiled``
+rewrites ``build/kaitai`` in place, so a second worker would compile it again while the first
+imports from it (a torn read) and spend the compiler's seconds twice."""
+
 
 # ----------------------------------------------------------------------------------------
 # toolchain and compilation

@@ -37,6 +37,10 @@ PLAIN = "plain.msl"
 """memdiver 1.0.2's own capture: 0x400000 holds the 32-byte marker, over and over (fixtures README)."""
 SAMPLE_IDS = (ROOT / "conformance" / "cases" / "IDS").read_text().split()
 
+pytestmark = pytest.mark.xdist_group("wheel")
+"""Under pytest-xdist (``make test``) this file runs on one worker, so the module fixture
+``installed`` builds and installs the wheel once, not once per worker."""
+
 
 @dataclass
 class Installed:
