@@ -1,13 +1,14 @@
-"""Peak RSS and time of importing a core with a million PT_LOAD segments and a minidump
-with a million memory ranges, beside the same imports by the code of another revision
-(default: where this branch left main), measured in the same run.
+"""Peak RSS, time and CPU time of importing a core with a million PT_LOAD segments and a
+minidump with a million memory ranges, beside the same imports by the code of another
+revision (default: where this branch left main), measured in the same run.
 
 Usage:
     .venv/bin/python benchmarks/import_rss.py [--segments N] [--baseline REF | --no-baseline]
 
 Both sources are built here (tests/targets_import/hostile.py). Every import runs in its
 own child process under an address-space limit; peak RSS is the child's ru_maxrss (VmHWM),
-time is wall-clock. The baseline revision is taken with ``git archive`` into a temporary
+time is wall-clock, CPU time the child's user + system time (steadier than wall time on a
+shared machine). The baseline revision is taken with ``git archive`` into a temporary
 directory and run with ``python -S`` so that this checkout's editable install does not
 shadow it; nothing in the working tree is touched.
 """
@@ -89,7 +90,8 @@ def run(src: Path, out: Path, kwargs: dict, root: Path | None) -> dict:
         so.seek(0)
         se.seek(0)
         stdout, stderr = so.read(), se.read()
-    return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "ok": proc.returncode == 0,
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "ok": proc.returncode == 0,
             "out": stdout.decode().strip(), "err": stderr.decode()[-300:],
             "output_mb": out.stat().st_size / 2**20 if out.exists() else 0}
 
@@ -115,21 +117,24 @@ def main() -> int:
         if ref and not args.no_baseline:
             (work / "base").mkdir()
             root = baseline_root(ref, work / "base")
-        print(f"import of {n} segments / ranges; peak RSS (ru_maxrss of the child) and wall time, same run")
-        print(f"{'source':<34} {'size MB':>8} {'this: s':>8} {'RSS MB':>8} {'out MB':>8}"
-              + (f" {'base: s':>8} {'RSS MB':>8} {'RSS ratio':>9} {'time ratio':>10}" if root else ""))
+        print(f"import of {n} segments / ranges; peak RSS (ru_maxrss of the child), wall time and CPU time "
+              "(user + system of the child), same run")
+        print(f"{'source':<34} {'size MB':>8} {'this: s':>8} {'CPU s':>7} {'RSS MB':>8} {'out MB':>8}"
+              + (f" {'base: s':>8} {'CPU s':>7} {'RSS MB':>8} {'RSS ratio':>9} {'time ratio':>10} {'CPU ratio':>9}"
+                 if root else ""))
         for label, src, kwargs in (("ELF core, PT_LOAD each 1 page", core, {}),
                                    ("minidump, Memory64List 16 B each", dump, {"accept_loss": True})):
             ours = run(src, work / "ours.msl", kwargs, None)
-            line = (f"{label:<34} {src.stat().st_size / 2**20:>8.1f} {ours['seconds']:>8.1f} "
+            line = (f"{label:<34} {src.stat().st_size / 2**20:>8.1f} {ours['seconds']:>8.1f} {ours['cpu']:>7.1f} "
                     f"{ours['rss_mb']:>8.1f} {ours['output_mb']:>8.1f}")
             if not ours["ok"]:
                 line += f"  (failed: {ours['err']})"
             (work / "ours.msl").unlink(missing_ok=True)
             if root is not None:
                 base = run(src, work / "base.msl", kwargs, root)
-                line += (f" {base['seconds']:>8.1f} {base['rss_mb']:>8.1f} {base['rss_mb'] / ours['rss_mb']:>8.1f}x "
-                         f"{base['seconds'] / ours['seconds']:>9.2f}x")
+                line += (f" {base['seconds']:>8.1f} {base['cpu']:>7.1f} {base['rss_mb']:>8.1f} "
+                         f"{base['rss_mb'] / ours['rss_mb']:>8.1f}x {base['seconds'] / ours['seconds']:>9.2f}x "
+                         f"{base['cpu'] / max(ours['cpu'], 1e-9):>8.2f}x")
                 if not base["ok"]:
                     line += f"  (baseline failed: {base['err']})"
                 (work / "base.msl").unlink(missing_ok=True)

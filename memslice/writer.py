@@ -2,7 +2,12 @@
 
 Blocks are written as they are added; a running hasher keeps the End-of-Capture
 FileHash and the hash of the last block (the next PrevHash), so nothing is read back or
-rewritten (rule P7). The file is created new under an unpredictable temporary name
+rewritten (rule P7). Small blocks (up to 64 KiB, e.g. the Memory Region of a one-page
+segment) are packed whole in one ``struct`` call, hashed in one call and gathered in a
+buffer of whole blocks that is written out at 256 KiB, before any larger or in-place
+block, by :meth:`MslWriter.fileno` and when the file is closed; a failed write of that
+buffer keeps every whole block that reached the file and cuts the rest. The file is
+created new under an unpredictable temporary name
 (``<name>.<random>.partial``, mode 0600, ``O_EXCL|O_NOFOLLOW``; see
 :mod:`memslice.atomic_output`) and renamed to its final name only when it is complete.
 """
@@ -11,18 +16,18 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from struct import Struct
 from typing import Any
 
 from memslice.atomic_output import AtomicFile, check_destination, write_error
 from memslice.compression import compress_parts
 from memslice.errors import EncodeError, MslError
 from memslice.generated import framing
-from memslice.generated._support import ZERO_UUID, pad8
+from memslice.generated._support import ZERO_UUID, FieldInfo, pad8
 from memslice.generated.blocks import end_of_capture, end_of_extension, memory_region
 from memslice.generated.dialects import DEFAULT_VERSION, VERSION_DIALECTS, VERSIONS
 from memslice.generated.enums import (
@@ -59,9 +64,36 @@ def cap_bitmap_for(block_types: Iterable[int]) -> int:
     return sum(mask for bit_id, mask in _CAP_MASKS.items() if present.intersection(CAP_BIT_BLOCKS[bit_id]))
 
 
+_UUID_BATCH = 1 << 10
+_UUID_SIZE = len(ZERO_UUID)
+_V4_VERSION = bytes((b & 0x0F) | 0x40 for b in range(256))
+"""Byte 6 of a UUIDv4: version 4 in the high nibble (RFC 4122 section 4.4)."""
+_V4_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
+"""Byte 8 of a UUIDv4: the RFC 4122 variant (binary 10) in the top bits."""
+_uuids: list[bytes] = []
+"""UUIDs made ahead from one ``os.urandom`` call (emptied in a forked child, which must not reuse them)."""
+os.register_at_fork(after_in_child=_uuids.clear)
+
+
+def _more_uuids() -> None:
+    raw = bytearray(os.urandom(_UUID_SIZE * _UUID_BATCH))
+    raw[6::_UUID_SIZE] = raw[6::_UUID_SIZE].translate(_V4_VERSION)
+    raw[8::_UUID_SIZE] = raw[8::_UUID_SIZE].translate(_V4_VARIANT)
+    data = bytes(raw)
+    _uuids.extend([data[i:i + _UUID_SIZE] for i in range(0, len(data), _UUID_SIZE)])
+
+
 def new_uuid() -> bytes:
-    """A random UUIDv4 in RFC 4122 byte order (rule P3)."""
-    return uuid.uuid4().bytes
+    """A random UUIDv4 in RFC 4122 byte order (rule P3).
+
+    The random bytes come from ``os.urandom`` a thousand UUIDs at a time (one system call
+    instead of one per block); ``list.pop`` hands each out once, from any thread.
+    """
+    try:
+        return _uuids.pop()
+    except IndexError:
+        _more_uuids()
+        return _uuids.pop()
 
 
 @dataclass
@@ -89,6 +121,91 @@ class PreparedBlock:
     in_place: int = 0
 
 
+_SMALL_BLOCK = 1 << 16
+"""Blocks of at most this many bytes (header included) are assembled whole, hashed in one call
+and written through the writer's buffer together with their neighbours."""
+_BUFFER_BYTES = 1 << 18
+"""Most bytes of whole small blocks held before they are written out."""
+_INT_CODES = {1: "B", 2: "H", 4: "I", 8: "Q"}
+
+
+def _fixed_format(fields: Sequence[FieldInfo]) -> str:
+    """``struct`` codes of a layout's leading fields at fixed offsets (integers unsigned, the rest raw bytes)."""
+    codes = []
+    at = 0
+    for f in fields:
+        if f.offset is None or f.size is None:
+            break
+        if f.offset != at or (f.kind == "int" and f.size not in _INT_CODES):
+            raise RuntimeError(f"field {f.id} at +0x{f.offset:X} does not follow at +0x{at:X} as a plain field")
+        codes.append(_INT_CODES[f.size] if f.kind == "int" else f"{f.size}s")
+        at += f.size
+    return "".join(codes)
+
+
+def fixed_struct(fields: Sequence[FieldInfo], endian: str) -> Struct:
+    """A ``Struct`` that packs the leading fixed-offset fields of a generated layout in one call.
+
+    Integers are unsigned of their field's size; other fields (magic, UUIDs, hashes, reserved
+    bytes) are raw bytes of their size (shorter values are zero-filled). The fields end at
+    the first one whose offset or size depends on data.
+
+    Args:
+        fields: The layout's ``FIELDS``.
+        endian: ``"<"`` or ``">"``.
+
+    Returns:
+        The packer.
+
+    Raises:
+        RuntimeError: The fields are not back to back, or an integer has an odd size.
+    """
+    return Struct(endian + _fixed_format(fields))
+
+
+_HEAD_FORMAT = _fixed_format(framing.BlockHeader.FIELDS)
+_REGION_FORMAT = _fixed_format(memory_region.MemoryRegion.FIELDS)
+_BLOCK_HEAD = {e: Struct(e + _HEAD_FORMAT) for e in "<>"}
+"""The block header, packed in one call (fields in :class:`~memslice.generated.framing.BlockHeader` order)."""
+_REGION_HEAD = {e: Struct(e + _HEAD_FORMAT + _REGION_FORMAT) for e in "<>"}
+"""Block header and the fixed Memory Region fields before the page-state map, in one call."""
+_REGION_FIXED = _REGION_HEAD["<"].size - _BLOCK_HEAD["<"].size
+_REGION_VERSION = memory_region.MemoryRegion.PAYLOAD_VERSIONS[-1]
+
+
+def _check_fast_layouts() -> None:
+    """The one-call packers give the bytes of the generated encoders (checked once, at import)."""
+    uid, parent, prev = bytes(range(16)), bytes(range(16, 32)), bytes(range(32, 64))
+    for e in "<>":
+        head = framing.BlockHeader(block_type=memory_region.BLOCK_TYPE, flags=2, block_length=3, payload_version=4,
+                                   block_uuid=uid, parent_uuid=parent, prev_hash=prev)
+        region = memory_region.MemoryRegion(base_addr=5, region_size=6, protection=7, region_type=8, page_size_log2=9,
+                                            timestamp=10)
+        fields = (framing.BLOCK_MAGIC, memory_region.BLOCK_TYPE, 2, 3, 4, 0, uid, parent, prev)
+        if (_BLOCK_HEAD[e].pack(*fields) != head.encode(e) or _BLOCK_HEAD[e].size != framing.BLOCK_HEADER_SIZE
+                or _REGION_HEAD[e].pack(*fields, 5, 6, 7, 8, 9, b"", 10)
+                != head.encode(e) + region.encode_parts(e)[0]):
+            raise RuntimeError("the writer's block packers disagree with the generated encoders")
+
+
+_check_fast_layouts()
+
+_MAP_CACHE: dict[str, bytes] = {}
+"""Page-state maps of short state strings (an import writes the same few again and again)."""
+_MAP_CACHE_DIGITS = 64
+_MAP_CACHE_SIZE = 1 << 12
+
+
+def _state_map(digits: str) -> bytes:
+    """:func:`~memslice.pages.encode_state_string`, remembered for short strings (bounded)."""
+    found = _MAP_CACHE.get(digits)
+    if found is None:
+        found = encode_state_string(digits)
+        if len(digits) <= _MAP_CACHE_DIGITS and len(_MAP_CACHE) < _MAP_CACHE_SIZE:
+            _MAP_CACHE[digits] = found
+    return found
+
+
 def _single_threaded(hash_algo: int) -> Any:
     """The hash constructor of ``hash_algo``, BLAKE3 without its own threads."""
     from memslice.generated.enums import HashAlgo
@@ -100,8 +217,40 @@ def _single_threaded(hash_algo: int) -> Any:
     return hasher_factory(hash_algo)
 
 
+def _block_digest(hash_algo: int) -> Any:
+    """A one-call hash of a whole block (the next PrevHash) for ``hash_algo``."""
+    from memslice.generated.enums import HashAlgo
+
+    if hash_algo == HashAlgo.BLAKE3:
+        import blake3
+
+        return lambda data: blake3.blake3(data).digest()
+    new = _single_threaded(hash_algo)
+
+    def digest(data: bytes) -> bytes:
+        h = new()
+        h.update(data)
+        return h.digest()
+
+    return digest
+
+
 def _pad8(n: int) -> int:
     return pad8(n)
+
+
+def _region_pages(states: str | Sequence[int], page_size_log2: int,
+                  page_data: bytes | memoryview) -> tuple[str, int, int]:
+    """(state digits, page size, Captured pages) of a Memory Region, checked against its page data."""
+    digits = states if isinstance(states, str) else "".join(str(int(s)) for s in states)
+    if not framing.PAGE_SIZE_LOG2_MIN <= page_size_log2 <= framing.PAGE_SIZE_LOG2_MAX:
+        raise EncodeError(f"PageSizeLog2 {page_size_log2} outside [10, 40]", rule="P14")
+    page_size = 1 << page_size_log2
+    captured = digits.count("0")
+    if len(page_data) != captured * page_size:
+        raise EncodeError(f"{captured} Captured pages need {captured * page_size} bytes, got {len(page_data)}",
+                          rule="B-5.1-page-data")
+    return digits, page_size, captured
 
 
 class MslWriter:
@@ -200,7 +349,17 @@ class MslWriter:
         self._segment_hasher: Any = None
         self.blocks_written = 0
         self.bytes_written = 0
-        """Bytes written so far (the partial file's size; public, e.g. for write-back hints)."""
+        """Bytes of the blocks written so far, small blocks still in the writer's buffer included
+        (public, e.g. for write-back hints; :meth:`fileno` writes the buffer out first)."""
+        self._buf = bytearray()
+        """Whole small blocks not yet written to the file (at most ``_BUFFER_BYTES``, see :meth:`_flush`)."""
+        self._buf_ends: list[int] = []
+        """File offset just past each block in ``_buf``."""
+        self._buffered = self._sealer is None
+        self._block_digest = _block_digest(hash_algo)
+        self._head = _BLOCK_HEAD[endian]
+        self._region_head = _REGION_HEAD[endian]
+        self._regions_here = self.dialect in memory_region.MemoryRegion.DIALECTS
         self._capture_blocks = 0
         self._segment_blocks = 0
         self._types_written: set[int] = set()
@@ -355,8 +514,20 @@ class MslWriter:
                              parent_uuid=parent_uuid, in_place=in_place)
 
     def _append(self, block: PreparedBlock) -> bytes:
-        """Write one prepared block at the end of the chain (header with PrevHash, payload, hashes)."""
+        """Write one prepared block at the end of the chain (header with PrevHash, payload, hashes).
+
+        A small block (up to ``_SMALL_BLOCK`` bytes, not in place, not encrypted) is packed whole
+        and buffered (:meth:`_append_small`); any other is written directly, after the buffer.
+        """
         self._check_open()
+        if (block.block_length <= _SMALL_BLOCK and not block.in_place and self._buffered
+                and not self._encrypting):
+            head = self._head.pack(framing.BLOCK_MAGIC, block.block_type, block.flags, block.block_length,
+                                   block.payload_version, 0, block.block_uuid, block.parent_uuid or ZERO_UUID,
+                                   self._prev_hash)
+            self._append_small(b"".join([head, *block.parts]), block.block_type)
+            return block.block_uuid
+        self._flush()
         header = framing.BlockHeader(
             block_type=block.block_type, flags=block.flags, block_length=block.block_length,
             payload_version=block.payload_version, block_uuid=block.block_uuid,
@@ -376,6 +547,62 @@ class MslWriter:
             self._segment_blocks += 1
         self._types_written.add(block.block_type)
         return block.block_uuid
+
+    def _append_small(self, block: bytes, block_type: int) -> None:
+        """Account for one whole block (hash chain, running hash, counts) and buffer it for writing."""
+        state = self._state
+        running = self._file_hasher if state == "capture" else self._segment_hasher
+        if running is not None:
+            running.update(block)
+        self._prev_hash = self._block_digest(block)
+        self._buf += block
+        self.bytes_written += len(block)
+        self._buf_ends.append(self.bytes_written)
+        self.blocks_written += 1
+        if state == "capture":
+            self._capture_blocks += 1
+        else:
+            self._segment_blocks += 1
+        self._types_written.add(block_type)
+        if len(self._buf) >= _BUFFER_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the buffered blocks out.
+
+        On a failure every whole block that reached the file is kept and the rest is cut, so
+        the partial file ends on a whole block with its chain intact (as when a block written
+        directly fails); the writer is unusable afterwards.
+
+        Raises:
+            OutputError: The write failed (naming the file and the likely limit).
+        """
+        buf = self._buf
+        if not buf:
+            return
+        assert self._fd is not None
+        start = self.bytes_written - len(buf)
+        done = 0
+        try:
+            done = os.write(self._fd, buf)
+            if done < len(buf):
+                with memoryview(buf) as view:
+                    while done < len(buf):
+                        done += os.write(self._fd, view[done:])
+        except OSError as exc:
+            keep = start
+            for end in self._buf_ends:
+                if end > start + done:
+                    break
+                keep = end
+            self._buf = bytearray()  # a new one: a view in the traceback may still pin the old
+            self._buf_ends.clear()
+            self.bytes_written = start + done
+            self._truncate_to(keep)
+            self._state = "failed"
+            self._fail(exc)
+        self._buf = bytearray()
+        self._buf_ends.clear()
 
     def _truncate_to(self, size: int) -> None:
         """After a failed write, cut the partial file back to its last whole block.
@@ -471,6 +698,12 @@ class MslWriter:
             The BlockUUID of every fragment, first fragment first.
         """
         self._check_open()
+        if not in_place and self._state == "capture" and self._buffered and not self._encrypting \
+                and self._regions_here:
+            uid = self._small_region(base_addr, states, page_data, page_size_log2, protection, region_type,
+                                     timestamp, compress, parent_uuid)
+            if uid is not None:
+                return [uid]
         return self.append_prepared(self.prepare_memory_region(
             base_addr, states, page_data, page_size_log2=page_size_log2, protection=protection,
             region_type=region_type, timestamp=timestamp, compress=compress, parent_uuid=parent_uuid,
@@ -490,14 +723,7 @@ class MslWriter:
         Returns:
             One :class:`PreparedBlock` per fragment, first fragment first.
         """
-        digits = states if isinstance(states, str) else "".join(str(int(s)) for s in states)
-        if not framing.PAGE_SIZE_LOG2_MIN <= page_size_log2 <= framing.PAGE_SIZE_LOG2_MAX:
-            raise EncodeError(f"PageSizeLog2 {page_size_log2} outside [10, 40]", rule="P14")
-        page_size = 1 << page_size_log2
-        captured = digits.count("0")
-        if len(page_data) != captured * page_size:
-            raise EncodeError(f"{captured} Captured pages need {captured * page_size} bytes, got {len(page_data)}",
-                              rule="B-5.1-page-data")
+        digits, page_size, captured = _region_pages(states, page_size_log2, page_data)
         if isinstance(compress, str):
             compress = _COMPRESSION[compress]
         algo = self.compression if compress is None else compress
@@ -526,6 +752,38 @@ class MslWriter:
                                                 compress=algo, in_place=nbytes if in_place else 0))
         return blocks
 
+    def _small_region(self, base_addr: int, states: str | Sequence[int], page_data: bytes | memoryview,
+                      page_size_log2: int, protection: int, region_type: int, timestamp: int | None,
+                      compress: str | int | None, parent_uuid: bytes | None) -> bytes | None:
+        """A Memory Region that fits one small uncompressed block, packed in one call and buffered.
+
+        The same bytes as :meth:`prepare_memory_region` and :meth:`_append` make (no padding:
+        the map is padded to 8 and PageData is whole pages of at least 1 KiB).
+
+        Returns:
+            Its BlockUUID, or None when the region needs the general path (compressed,
+            larger than ``_SMALL_BLOCK``, or more than one fragment); nothing is written then.
+        """
+        digits, page_size, captured = _region_pages(states, page_size_log2, page_data)
+        if isinstance(compress, str):
+            compress = _COMPRESSION[compress]
+        if self.compression if compress is None else compress:
+            return None
+        pages = len(digits)
+        nbytes = len(page_data)
+        length = framing.BLOCK_HEADER_SIZE + _REGION_FIXED + pad8((pages + 3) // 4) + nbytes
+        if length > _SMALL_BLOCK or not self._one_block(pages, captured, page_size):
+            return None
+        uid = new_uuid()
+        head = self._region_head.pack(
+            framing.BLOCK_MAGIC, memory_region.BLOCK_TYPE, 0, length, _REGION_VERSION, 0, uid,
+            parent_uuid or ZERO_UUID, self._prev_hash, base_addr, pages << page_size_log2, protection,
+            region_type, page_size_log2, b"", time.time_ns() if timestamp is None else timestamp)
+        page_map = _state_map(digits)
+        self._append_small(b"".join((head, page_map, page_data)) if nbytes else head + page_map,
+                           memory_region.BLOCK_TYPE)
+        return uid
+
     def append_prepared(self, blocks: Sequence[PreparedBlock]) -> list[bytes]:
         """Write blocks from :meth:`prepare_memory_region` at the end of the chain, in order.
 
@@ -550,11 +808,16 @@ class MslWriter:
                                              page_state_map=encode_state_string("2" * pages), page_data=b"")
         return framing.BLOCK_HEADER_SIZE + sum(len(p) for p in payload.encode_parts(self.endian)[:-1])
 
+    def _one_block(self, pages: int, captured: int, page_size: int) -> bool:
+        """Whether a region of ``pages`` pages, ``captured`` of them Captured, fits one block."""
+        limit = self.max_block_length - framing.BLOCK_HEADER_SIZE - 32 - 8
+        return 32 + pad8((pages + 3) // 4) + captured * page_size <= limit
+
     def _split(self, digits: str, page_size: int) -> list[tuple[int, int]]:
         """(first page, page count) of each fragment so that every block fits."""
         limit = self.max_block_length - framing.BLOCK_HEADER_SIZE - 32 - 8
         total = len(digits)
-        if 32 + _pad8((total + 3) // 4) + digits.count("0") * page_size <= limit:
+        if self._one_block(total, digits.count("0"), page_size):
             return [(0, total)]
         out: list[tuple[int, int]] = []
         first = 0
@@ -681,7 +944,12 @@ class MslWriter:
         """
         if self._fd is not None:
             try:
+                self._flush()
+            except MslError:
+                pass  # the whole blocks that reached the file are kept, the rest is cut (see _flush)
+            try:
                 if size is not None:
+                    size = min(size, self.bytes_written)  # never past what the file holds: no zeros appended
                     os.ftruncate(self._fd, size)
                     self.bytes_written = size
                 else:
@@ -695,15 +963,21 @@ class MslWriter:
 
     def abort(self) -> None:
         """Close and delete the temporary file."""
+        self._buf = bytearray()
+        self._buf_ends.clear()
         self._stop_pool()
         self._fd = None
         self._state = "closed"
         self._out.discard()
 
     def fileno(self) -> int:
-        """The descriptor of the file being written (e.g. for write-back hints); do not close it."""
+        """The descriptor of the file being written (e.g. for write-back hints); do not close it.
+
+        Buffered blocks are written out first: the file then holds every block added so far.
+        """
         if self._fd is None:
             raise EncodeError("writer is closed")
+        self._flush()
         return self._fd
 
     def _stop_pool(self) -> None:
@@ -715,7 +989,11 @@ class MslWriter:
         """Fsync and rename into place; if that is refused the complete file is kept and named.
 
         An encrypted file gets its AEAD tag and CipherLen first (the tail of the one message).
+        The buffered blocks are written first; if that fails the error is raised with the file
+        still open (the caller aborts or keeps it as partial).
         """
+        if self._fd is not None:
+            self._flush()
         self._stop_pool()
         if self._fd is not None and self._sealer is not None and self._encrypting:
             from memslice.crypto.sealed import write_tail

@@ -69,7 +69,7 @@ from memslice.acquirer.core.registers import (
     words,
     xstate_registers,
 )
-from memslice.acquirer.importers.emit import vas_entry_bytes
+from memslice.acquirer.importers.emit import vas_entry_encoder
 from memslice.acquirer.importers.errors import SourceError
 from memslice.acquirer.importers.plan import (
     EncodedVas,
@@ -547,7 +547,7 @@ def _plan_memory(source: SourceFile, elf: _Elf, page_log2: int, maps: list[_File
     """Regions and VAS entries: one checking pass now, produced again on demand."""
     memory = _Memory(source, elf, page_log2, maps, starts, sps, accept_loss)
     stats = memory.check()
-    plan.regions = Lazy(lambda: (r for r, _ in memory.walk()), stats.regions)
+    plan.regions = Lazy(memory.regions, stats.regions)
     plan.vas = stats.vas
     plan.captured_total = stats.captured
     for fact in stats.facts:
@@ -585,20 +585,23 @@ class _Stats:
     vas: EncodedVas = field(default_factory=EncodedVas)
 
 
-class _Where:
-    """Names a program header in a message (formatted only when a message is made)."""
+def _where(index: int, header_at: int) -> str:
+    """Names a program header in a message."""
+    return f"PT_LOAD #{index} (program header at offset 0x{header_at:X})"
 
-    __slots__ = ("seg",)
 
-    def __init__(self, seg: _Segment) -> None:
-        self.seg = seg
-
-    def __str__(self) -> str:
-        return f"PT_LOAD #{self.seg.index} (program header at offset 0x{self.seg.header_at:X})"
+_Load = tuple[int, int, int, int, int, int, int, int, int, "_FileMap | None"]
+"""One non-empty PT_LOAD as :meth:`_Memory.loads` yields it: (start, end, base, region end, page log2,
+stored bytes available, file offset, protection, region type, the NT_FILE mapping overlapping it)."""
 
 
 class _Memory:
-    """The PT_LOAD segments as regions and VAS entries, streamed from the program header table."""
+    """The PT_LOAD segments as regions and VAS entries, streamed from the program header table.
+
+    The table is read a bounded chunk at a time and unpacked row by row into plain tuples
+    (:meth:`loads`): no object per segment on the checking pass, one
+    :class:`~memslice.acquirer.importers.plan.RegionPlan` per segment when the regions are written.
+    """
 
     def __init__(self, source: SourceFile, elf: _Elf, page_log2: int, maps: list[_FileMap], starts: list[int],
                  sps: list[int], accept_loss: bool) -> None:
@@ -613,83 +616,130 @@ class _Memory:
         program headers are read once more only for the regions.
         """
         stats = _Stats()
-        hit = bytearray(len(self.maps))
-        for region, vas in self.walk(stats):
-            stats.vas.body += vas_entry_bytes(vas)
-            stats.vas.count += 1
-            stats.regions += 1
-            stats.captured += sum(count for _, count in region.captured_page_runs()) << region.page_log2
-            j = max(0, bisect.bisect_right(self.starts, region.base) - 1)
-            while j < len(self.maps) and self.maps[j].start < region.end:
-                if region.base < self.maps[j].end:
-                    hit[j] = 1
-                j += 1
+        maps, starts = self.maps, self.starts
+        hit = bytearray(len(maps))
+        body = stats.vas.body
+        count = captured = 0
+        entry = vas_entry_encoder()
+        for start, end, base, rend, log2, avail, _off, prot, rtype, fmap in self.loads(stats):
+            path = fmap.path if fmap is not None and fmap.start <= start and end <= fmap.end else None
+            body += entry(start, end - start, prot, rtype, path)
+            count += 1
+            if avail:  # the pages wholly inside the one stored piece [start, start + avail)
+                first = -(-(start - base) >> log2)
+                last = (start + avail - base) >> log2
+                if last > first:
+                    captured += (last - first) << log2
+            if maps:
+                j = max(0, bisect.bisect_right(starts, base) - 1)
+                while j < len(maps) and maps[j].start < rend:
+                    if base < maps[j].end:
+                        hit[j] = 1
+                    j += 1
+        stats.vas.count = stats.regions = count
+        stats.captured = captured
         stats.maps_without_load = hit.count(0)
         return stats
+
+    def regions(self) -> Iterator[RegionPlan]:
+        """The region of every non-empty PT_LOAD, in address order (checked again on the way)."""
+        for start, _end, base, rend, log2, avail, off, prot, rtype, _fmap in self.loads(_Stats()):
+            yield RegionPlan(base=base, size=rend - base, page_log2=log2, protection=prot, region_type=rtype,
+                             pieces=[Piece(start, start + avail, off)] if avail else [])
 
     def walk(self, stats: _Stats | None = None) -> Iterator[tuple[RegionPlan, VasPlan]]:
         """(region, VAS entry) of every non-empty PT_LOAD, in address order.
 
         Raises:
+            SourceError: As :meth:`loads`.
+        """
+        for start, end, base, rend, log2, avail, off, prot, rtype, fmap in self.loads(stats or _Stats()):
+            inside = fmap is not None and fmap.start <= start and end <= fmap.end
+            yield (RegionPlan(base=base, size=rend - base, page_log2=log2, protection=prot, region_type=rtype,
+                              pieces=[Piece(start, start + avail, off)] if avail else []),
+                   VasPlan(base=start, size=end - start, protection=prot, region_type=rtype,
+                           path=fmap.path if inside else None))
+
+    def loads(self, stats: _Stats) -> Iterator[_Load]:
+        """Every non-empty PT_LOAD as a plain tuple (:data:`_Load`), in table order, counted into ``stats``.
+
+        Raises:
             SourceError: A segment wraps the address space, is out of order or overlaps the
                 previous one, or (without ``accept_loss``) runs past the end of the file.
         """
-        stats = stats if stats is not None else _Stats()
-        space = 1 << self.elf.bits
-        name = self.source.path.name
-        prev_end = -1
-        prev_start = -1
+        elf, source = self.elf, self.source
+        cls = ELF_CLASSES[elf.bits]
+        entsize = cls.phentsize
+        fmt = struct.Struct(elf.endian + cls.phdr)
+        normalize = cls.normalize_phdr if elf.bits != 64 else None
+        space = 1 << elf.bits
+        name = source.path.name
+        size = source.size
+        maps, starts, sps = self.maps, self.starts, self.sps
+        preferred = self.page_log2
+        preferred_mask = (1 << preferred) - 1
         prots = [_protection(f) for f in range(8)]
-        for seg in _phdrs(self.source, self.elf, PT_LOAD):
-            where = _Where(seg)
-            if seg.memsz == 0:
-                stats.empty += 1
-                continue
-            start, end = seg.vaddr, seg.vaddr + seg.memsz
-            if end > space:
-                raise SourceError(f"{where}: 0x{start:X} + 0x{seg.memsz:X} wraps the {self.elf.bits}-bit address "
-                                  f"space of {name}", offset=seg.header_at)
-            if start < prev_start:
-                raise SourceError(f"{where}: p_vaddr 0x{start:X} is below the previous PT_LOAD's 0x{prev_start:X}; "
-                                  "the ELF gABI requires PT_LOAD entries in ascending p_vaddr order",
-                                  offset=seg.header_at)
-            log2 = page_log2_for(start, end, self.page_log2)
-            page = 1 << log2
-            base, rend = start - start % page, -(-end // page) * page
-            if base < prev_end:
-                raise SourceError(f"{where} at 0x{start:X} overlaps the previous segment (ends 0x{prev_end:X})",
-                                  offset=seg.header_at)
-            prev_end, prev_start = rend, start
-            stored = min(seg.filesz, seg.memsz)
-            size = self.source.size
-            avail = max(0, min(stored, size - seg.offset)) if seg.offset <= size else 0
-            if avail < stored:
-                if not self.accept_loss:
-                    raise SourceError(f"{where}: {stored} stored bytes at file offset 0x{seg.offset:X} run past the "
-                                      f"end of the {size}-byte file {name} (truncated or corrupt core); pass "
-                                      "--accept-loss (accept_loss=True) to import it with those pages Failed",
-                                      offset=seg.header_at)
-                stats.truncated += 1
-                stats.lost_bytes += stored - avail
-            if seg.filesz < seg.memsz:
-                stats.short += 1
-            stats.failed_bytes += seg.memsz - avail
-            if start % page or end % page:
-                stats.unaligned += 1
-            fmap = _file_at(self.maps, self.starts, start, end)
-            if fmap is not None:
-                rtype = RegionType.MAPPED_FILE
-            elif _any_in(self.sps, start, end):
-                rtype = RegionType.STACK
-            else:
-                rtype = RegionType.UNKNOWN
-            prot = prots[seg.flags & 7]
-            pieces = [Piece(start, start + avail, seg.offset)] if avail else []
-            inside = fmap is not None and fmap.start <= start and end <= fmap.end
-            yield (RegionPlan(base=base, size=rend - base, page_log2=log2, protection=prot, region_type=int(rtype),
-                              pieces=pieces),
-                   VasPlan(base=start, size=seg.memsz, protection=prot, region_type=int(rtype),
-                           path=fmap.path if inside else None))
+        mapped_file, stack, unknown = int(RegionType.MAPPED_FILE), int(RegionType.STACK), int(RegionType.UNKNOWN)
+        accept_loss = self.accept_loss
+        prev_end = prev_start = -1
+        step = 1 << 14
+        for first in range(0, elf.phnum, step):
+            n = min(step, elf.phnum - first)
+            table = source.read(elf.phoff + first * entsize, n * entsize, "program headers")
+            for i, row in enumerate(fmt.iter_unpack(table), first):
+                if row[0] != PT_LOAD:
+                    continue
+                if normalize is not None:
+                    row = normalize(row)
+                _t, p_flags, off, start, _pa, filesz, memsz, _al = row
+                if memsz == 0:
+                    stats.empty += 1
+                    continue
+                end = start + memsz
+                if end > space:
+                    at = elf.phoff + i * entsize
+                    raise SourceError(f"{_where(i, at)}: 0x{start:X} + 0x{memsz:X} wraps the {elf.bits}-bit address "
+                                      f"space of {name}", offset=at)
+                if start < prev_start:
+                    at = elf.phoff + i * entsize
+                    raise SourceError(f"{_where(i, at)}: p_vaddr 0x{start:X} is below the previous PT_LOAD's "
+                                      f"0x{prev_start:X}; the ELF gABI requires PT_LOAD entries in ascending p_vaddr "
+                                      "order", offset=at)
+                if (start | end) & preferred_mask:
+                    log2 = page_log2_for(start, end, preferred)
+                    page_mask = (1 << log2) - 1
+                    if start & page_mask or end & page_mask:
+                        stats.unaligned += 1
+                    base, rend = start & ~page_mask, (end + page_mask) & ~page_mask
+                else:
+                    log2, base, rend = preferred, start, end
+                if base < prev_end:
+                    at = elf.phoff + i * entsize
+                    raise SourceError(f"{_where(i, at)} at 0x{start:X} overlaps the previous segment (ends "
+                                      f"0x{prev_end:X})", offset=at)
+                prev_end, prev_start = rend, start
+                stored = min(filesz, memsz)
+                avail = max(0, min(stored, size - off)) if off <= size else 0
+                if avail < stored:
+                    if not accept_loss:
+                        at = elf.phoff + i * entsize
+                        raise SourceError(f"{_where(i, at)}: {stored} stored bytes at file offset 0x{off:X} run past "
+                                          f"the end of the {size}-byte file {name} (truncated or corrupt core); pass "
+                                          "--accept-loss (accept_loss=True) to import it with those pages Failed",
+                                          offset=at)
+                    stats.truncated += 1
+                    stats.lost_bytes += stored - avail
+                if filesz < memsz:
+                    stats.short += 1
+                stats.failed_bytes += memsz - avail
+                fmap = _file_at(maps, starts, start, end) if maps else None
+                if fmap is not None:
+                    rtype = mapped_file
+                elif sps and _any_in(sps, start, end):
+                    rtype = stack
+                else:
+                    rtype = unknown
+                yield start, end, base, rend, log2, avail, off, prots[p_flags & 7], rtype, fmap
 
 
 def is_elf(head: bytes) -> bool:

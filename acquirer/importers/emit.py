@@ -32,7 +32,7 @@ from memslice.generated.blocks.vas_map import VasEntry, VasMap
 from memslice.generated.enums import HeaderFlags, NameSource, PageState
 
 from memslice import __version__
-from memslice.writer import MslWriter, cap_bitmap_for
+from memslice.writer import MslWriter, cap_bitmap_for, fixed_struct
 
 TOOL_NAME = f"memslice {__version__}"
 """ToolName written into Import Provenance."""
@@ -172,12 +172,57 @@ def region_blocks(region: RegionPlan, chunk_bytes: int) -> Iterator[_Block]:
         yield current
 
 
+def _whole_region(region: RegionPlan, max_captured: int) -> tuple[str, list[tuple[int, int]], int] | None:
+    """The one block :func:`region_blocks` makes of a small region, without its machinery.
+
+    Returns:
+        (state digits, (address, bytes) of each Captured run, Captured pages), or None when
+        the region needs more than one block (too many pages, too many Captured pages for a
+        chunk, or a Failed run long enough for coarse pages).
+    """
+    log2 = region.page_log2
+    total = region.size >> log2
+    if total > MAX_BLOCK_PAGES:
+        return None
+    if not region.pieces:
+        return (_FAILED * total, [], 0) if total <= NATIVE_FAILED_LIMIT else None
+    if len(region.pieces) == 1:  # region.captured_page_runs() of one piece
+        piece = region.pieces[0]
+        first = -(-(piece.start - region.base) >> log2)
+        count = ((piece.end - region.base) >> log2) - first
+        runs = [(first, count)] if count > 0 else []
+    else:
+        runs = region.captured_page_runs()
+    digits: list[str] = []
+    captured: list[tuple[int, int]] = []
+    cursor = pages = 0
+    for first, count in runs:
+        if first - cursor > NATIVE_FAILED_LIMIT:
+            return None
+        digits += (_FAILED * (first - cursor), _CAPTURED * count)
+        captured.append((region.base + (first << log2), count << log2))
+        pages += count
+        cursor = first + count
+    if total - cursor > NATIVE_FAILED_LIMIT or pages > max_captured:
+        return None
+    digits.append(_FAILED * (total - cursor))
+    return "".join(digits), captured, pages
+
+
 def _read_block_data(source: SourceFile, region: RegionPlan, block: _Block, starts: list[int]) -> bytearray:
     """The bytes of the block's Captured pages, read from the region's pieces."""
-    data = bytearray(block.captured_pages << block.page_log2)
+    return _read_ranges(source, region, block.captured, block.captured_pages << block.page_log2, starts)
+
+
+def _read_ranges(source: SourceFile, region: RegionPlan, ranges: list[tuple[int, int]], nbytes: int,
+                 starts: list[int]) -> bytearray:
+    """The bytes of ``ranges`` ((address, length), ``nbytes`` in all), read from the region's pieces."""
+    if not ranges:
+        return bytearray()
+    data = bytearray(nbytes)
     view = memoryview(data)
     pos = 0
-    for address, length in block.captured:
+    for address, length in ranges:
         end = address + length
         i = max(0, bisect.bisect_right(starts, address) - 1)
         cursor = address
@@ -220,6 +265,26 @@ def vas_entry_bytes(v: VasPlan, endian: str = "<") -> bytes:
     return VasEntry(base_addr=v.base, region_size=v.size, protection=v.protection, region_type=v.region_type,
                     name_source=NameSource.SOURCE_METADATA if v.path else NameSource.UNSPECIFIED,
                     mapped_path=v.path).encode(endian)
+
+
+def vas_entry_encoder(endian: str = "<") -> Callable[[int, int, int, int, str | None], bytes]:
+    """A fast :func:`vas_entry_bytes`: ``encode(base, size, protection, region_type, path)``.
+
+    An unnamed entry is packed in one call (checked once against the generated encoder); a
+    named one goes through :class:`VasEntry`.
+    """
+    fixed = fixed_struct(VasEntry.FIELDS, endian)
+    unnamed = int(NameSource.UNSPECIFIED)
+    sample = (0x1000, 0x2000, 3, 4)
+    if fixed.pack(*sample, 0, unnamed, b"") != vas_entry_bytes(VasPlan(*sample), endian):
+        raise RuntimeError("the VAS entry packer disagrees with the generated encoder")
+
+    def encode(base: int, size: int, protection: int, region_type: int, path: str | None) -> bytes:
+        if path is None:
+            return fixed.pack(base, size, protection, region_type, 0, unnamed, b"")
+        return vas_entry_bytes(VasPlan(base, size, protection, region_type, path), endian)
+
+    return encode
 
 
 def _write_vas_map(writer: MslWriter, entries: Iterable[VasPlan] | EncodedVas, endian: str) -> None:
@@ -313,8 +378,23 @@ class _SourceMemory:
 
     def __call__(self, regions: Iterable[RegionPlan]) -> None:
         result = self.result
+        add = self.writer.add_memory_region
         for region in regions:
             starts = [p.start for p in region.pieces]
+            log2 = region.page_log2
+            whole = _whole_region(region, max(1, self.chunk_bytes >> log2))
+            if whole is not None:  # the common case: the region is one block
+                digits, ranges, pages = whole
+                data = _read_ranges(self.source, region, ranges, pages << log2, starts)
+                add(region.base, digits, data, page_size_log2=log2, protection=region.protection,
+                    region_type=region.region_type, timestamp=region.timestamp)
+                result.regions += 1
+                result.captured_bytes += len(data)
+                result.failed_pages += len(digits) - pages
+                if self.progress is not None and data:
+                    self.progress(len(data))
+                del data
+                continue
             for block in region_blocks(region, self.chunk_bytes):
                 data = _read_block_data(self.source, region, block, starts)
                 self.writer.add_memory_region(block.base, block.state_string(), data,

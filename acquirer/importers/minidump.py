@@ -188,10 +188,16 @@ _REGION_TYPES = {MEM_IMAGE: int(RegionType.IMAGE), MEM_MAPPED: int(RegionType.MA
                  MEM_PRIVATE: int(RegionType.ANONYMOUS)}
 
 
+_UNKNOWN = int(RegionType.UNKNOWN)
+_PAGE_LOG2 = 12
+"""Page size of the regions (4 KiB; smaller where a range is not 4 KiB aligned)."""
+_PAGE_MASK = (1 << _PAGE_LOG2) - 1
+
+
 def _region_type(mtype: int | None) -> int:
     if mtype is None:
-        return int(RegionType.UNKNOWN)
-    return _REGION_TYPES.get(mtype, int(RegionType.UNKNOWN))
+        return _UNKNOWN
+    return _REGION_TYPES.get(mtype, _UNKNOWN)
 
 
 class _Infos:
@@ -265,6 +271,10 @@ def _mem_infos(r: _Reader, s: _Stream) -> _Infos:
     return out.sorted()
 
 
+_SPACE = 1 << 64
+"""Size of the 64-bit address space (a range must not wrap it)."""
+
+
 class _Ranges:
     """One list of stored memory ranges (MemoryList, Memory64List or the thread stacks).
 
@@ -291,17 +301,21 @@ class _Ranges:
             n = min(_CHUNK, self.count - first)
             data = self.r.read(self.at + first * self.entry, n * self.entry, f"{self.what} descriptors")
             if self.kind == "64":
-                for i, (start, size) in enumerate(struct.iter_unpack("<QQ", data)):
-                    self._check(start, size, rva, self.at + (first + i) * 16)
-                    yield start, size, rva, self.at + (first + i) * 16
+                limit = self.r.src.size
+                at = self.at + first * 16
+                for start, size in struct.iter_unpack("<QQ", data):
+                    if start + size > _SPACE or rva > limit or size > limit - rva:
+                        self._check(start, size, rva, at)  # raises
+                    yield start, size, rva, at
                     rva += size
+                    at += 16
             else:
                 for i, (start, size, item_rva) in enumerate(struct.iter_unpack("<QII", data)):
                     self._check(start, size, item_rva, self.at + (first + i) * 16)
                     yield start, size, item_rva, self.at + (first + i) * 16
 
     def _check(self, start: int, size: int, rva: int, at: int | None) -> None:
-        if start + size > 1 << 64:
+        if start + size > _SPACE:
             raise SourceError(f"{self._where(start, size, at)} wraps the 64-bit address space",
                               offset=at if at else rva)
         if rva > self.r.src.size or size > self.r.src.size - rva:
@@ -349,6 +363,13 @@ class _MemStats:
     compared: int = 0
 
 
+def _geometry(start: int, stop: int) -> tuple[int, int, int]:
+    """(page log2, base, end) of the region holding [start, stop): 4 KiB pages unless the bounds need smaller."""
+    log2 = page_log2_for(start, stop, _PAGE_LOG2) if (start | stop) & _PAGE_MASK else _PAGE_LOG2
+    page = 1 << log2
+    return log2, start - start % page, -(-stop // page) * page
+
+
 class _Memory:
     """The stored ranges of a minidump as regions, produced again on every pass."""
 
@@ -365,7 +386,7 @@ class _Memory:
         window: deque[Piece] = deque()  # kept pieces that later ranges may still overlap
         top = -1
         cur: Piece | None = None
-        merged = heapq.merge(*self.lists, key=lambda row: row[0])
+        merged = iter(self.lists[0]) if len(self.lists) == 1 else heapq.merge(*self.lists, key=lambda row: row[0])
         for start, size, rva in merged:
             if not size:
                 continue
@@ -425,6 +446,17 @@ class _Memory:
     def _runs(self, stats: _MemStats) -> Iterator[list[Piece]]:
         """Runs of contiguous pieces, split at the committed MemoryInfo boundaries."""
         run: list[Piece] = []
+        if not len(self.committed):  # no boundaries: a run is contiguous pieces
+            for p in self._pieces(stats):
+                if run and run[-1].end == p.start:
+                    run.append(p)
+                else:
+                    if run:
+                        yield run
+                    run = [p]
+            if run:
+                yield run
+            return
         for p in self._pieces(stats):
             start = p.start
             parts = []
@@ -442,48 +474,68 @@ class _Memory:
         if run:
             yield run
 
-    def _region(self, run: list[Piece]) -> RegionPlan:
-        log2 = page_log2_for(run[0].start, run[-1].end, 12)
-        page = 1 << log2
-        base, end = run[0].start - run[0].start % page, -(-run[-1].end // page) * page
+    def _region(self, pieces: list[Piece], base: int, end: int, log2: int) -> RegionPlan:
         c = self.committed
-        j = c.at(run[0].start)
-        prot = _protection(c.protect[j]) if j is not None else 0
-        rtype = _region_type(c.type[j] if j is not None else None)
-        k = bisect.bisect_left(self.sps, base)
-        if k < len(self.sps) and self.sps[k] < end and rtype in (RegionType.UNKNOWN, RegionType.ANONYMOUS):
-            rtype = RegionType.STACK
+        j = c.at(pieces[0].start) if len(c.base) else None
+        if j is not None:
+            prot, rtype = _protection(c.protect[j]), _region_type(c.type[j])
+        else:
+            prot, rtype = 0, _UNKNOWN
+        if self.sps:
+            k = bisect.bisect_left(self.sps, base)
+            if k < len(self.sps) and self.sps[k] < end and rtype in (RegionType.UNKNOWN, RegionType.ANONYMOUS):
+                rtype = RegionType.STACK
         return RegionPlan(base=base, size=end - base, page_log2=log2, protection=prot, region_type=int(rtype),
-                          pieces=run, timestamp=self.timestamp)
+                          pieces=pieces, timestamp=self.timestamp)
 
-    def walk(self, stats: _MemStats | None = None) -> Iterator[RegionPlan]:
-        """The regions in address order; a region is held back only while the next one may share its page."""
-        stats = stats if stats is not None else _MemStats()
-        pending: RegionPlan | None = None
+    def _spans(self, stats: _MemStats) -> Iterator[tuple[list[Piece], int, int, int]]:
+        """(pieces, base, end, page log2) of every region in address order.
+
+        A region is held back only while the next one may share its page (then they merge).
+        """
+        pending: tuple[list[Piece], int, int, int] | None = None
         for run in self._runs(stats):
-            region = self._region(run)
-            if pending is not None and region.base < pending.end:
-                pending.pieces.extend(run)
-                region = self._region(pending.pieces)
-            elif pending is not None:
+            stop = run[-1].end
+            log2, base, end = _geometry(run[0].start, stop)
+            if pending is not None and base < pending[2]:  # shares the pending region's last page: merge
+                pieces = pending[0]
+                pieces.extend(run)
+                log2, base, end = _geometry(pieces[0].start, stop)
+                pending = (pieces, base, end, log2)
+                continue
+            if pending is not None:
                 yield pending
-            pending = region
+            pending = (run, base, end, log2)
         if pending is not None:
             yield pending
+
+    def walk(self, stats: _MemStats | None = None) -> Iterator[RegionPlan]:
+        """The regions in address order (see :meth:`_spans`)."""
+        region = self._region
+        for pieces, base, end, log2 in self._spans(stats if stats is not None else _MemStats()):
+            yield region(pieces, base, end, log2)
 
     def check(self) -> _MemStats:
         """One pass over every range: counts, losses and the overlap facts (every refusal happens here)."""
         while True:
             stats = _MemStats()
             try:
-                for region in self.walk(stats):
+                for pieces, base, _end, log2 in self._spans(stats):
                     stats.regions += 1
-                    stats.captured += sum(count for _, count in region.captured_page_runs()) << region.page_log2
-                    dropped = region.stored_bytes_dropped()
+                    if len(pieces) == 1:  # RegionPlan.captured_page_runs() of one piece
+                        piece = pieces[0]
+                        first = -(-(piece.start - base) >> log2)
+                        last = (piece.end - base) >> log2
+                        kept = (last - first) << log2 if last > first else 0
+                    else:
+                        kept = sum(count for _, count in RegionPlan(base=base, size=_end - base, page_log2=log2,
+                                                                    pieces=pieces).captured_page_runs()) << log2
+                    stats.captured += kept
+                    dropped = sum(p.end - p.start for p in pieces) - kept  # RegionPlan.stored_bytes_dropped()
                     if dropped and stats.first_dropped is None:
-                        stats.first_dropped = region.base
+                        stats.first_dropped = base
                     stats.dropped += dropped
-                    stats.small_pages |= region.page_log2 < 12
+                    stats.small_pages |= log2 < _PAGE_LOG2
             except _OutOfOrder as exc:  # at most once per list: it is sorted from now on
                 exc.ranges.in_order = False
                 continue
