@@ -1,4 +1,4 @@
-"""ctypes bindings of the few libc calls the acquirer needs: process_vm_readv and ptrace.
+"""ctypes bindings of the few libc calls the acquirer needs: process_vm_readv, ptrace and madvise.
 
 ctypes releases the GIL around every foreign call, so a reader thread copying pages with
 ``process_vm_readv`` runs in parallel with the thread that hashes and writes them.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import mmap
 import os
 from collections.abc import Sequence
 
@@ -29,6 +30,10 @@ if _pvr is not None:
     _pvr.argtypes = [ctypes.c_int, ctypes.POINTER(IoVec), ctypes.c_ulong, ctypes.POINTER(IoVec), ctypes.c_ulong,
                      ctypes.c_ulong]
 
+_madvise = _libc.madvise
+_madvise.restype = ctypes.c_int
+_madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+
 _ptrace = _libc.ptrace
 _ptrace.restype = ctypes.c_long
 _ptrace.argtypes = [ctypes.c_long, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p]
@@ -42,6 +47,26 @@ def has_process_vm_readv() -> bool:
 def buffer_address(buf: bytearray) -> int:
     """Address of a bytearray's storage (the bytearray must not be resized afterwards)."""
     return ctypes.addressof((ctypes.c_char * len(buf)).from_buffer(buf)) if buf else 0
+
+
+def mapping_address(mapping: mmap.mmap) -> int:
+    """Address of an mmap's first byte (the mmap must stay open while the address is used)."""
+    anchor = ctypes.c_char.from_buffer(mapping)
+    try:
+        return ctypes.addressof(anchor)
+    finally:
+        del anchor  # drop the buffer export at once, so the mapping can still be closed
+
+
+def madvise(address: int, length: int, advice: int) -> None:
+    """``madvise(2)`` without holding the GIL (``mmap.madvise`` holds it for the whole call).
+
+    Raises:
+        OSError: The kernel refused (``EINVAL`` for an advice it does not know, ...).
+    """
+    if _madvise(address, length, advice) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
 
 
 def process_vm_readv(pid: int, local_addr: int, remote: Sequence[tuple[int, int]]) -> int:

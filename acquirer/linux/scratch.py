@@ -22,10 +22,14 @@ import mmap
 import os
 import threading
 
+from memslice.acquirer.linux import libc
+
 from memslice.atomic_output import open_scratch
 
 _MADV_POPULATE_WRITE = 23
 _MADV_REMOVE = getattr(mmap, "MADV_REMOVE", 9)
+_PREFAULT_THREADS = max(1, min(2, os.cpu_count() or 1))
+_PREFAULT_STEP_MIN = 16 << 20  # parts smaller than this are not worth a thread
 _GROW_MIN = 64 << 20
 DROP_BATCH = 1 << 30
 """Used scratch bytes freed at once (see :meth:`ScratchFile.drop`)."""
@@ -47,8 +51,30 @@ class _Segment:
         self.size = size
         self.map = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE, offset=offset)
         if prefault > 0:
-            with contextlib.suppress(OSError, ValueError):  # an old kernel: pages fault in during the copy
-                self.map.madvise(_MADV_POPULATE_WRITE, 0, min(size, _round_up(prefault, mmap.PAGESIZE)))
+            _populate(self.map, min(size, _round_up(prefault, mmap.PAGESIZE)))
+
+
+def _populate(mapping: mmap.mmap, length: int) -> None:
+    """Fault ``length`` bytes of a mapping in writable, split over :data:`_PREFAULT_THREADS` threads.
+
+    Faulting in a file's pages costs the file system a page at a time (allocation, zeroing,
+    ``page_mkwrite``); the parts run side by side (ctypes drops the GIL). An old kernel
+    without ``MADV_POPULATE_WRITE`` leaves the pages to fault in during the copy.
+    """
+    base = libc.mapping_address(mapping)
+    step = _round_up(-(-length // _PREFAULT_THREADS), _PREFAULT_STEP_MIN)
+    parts = [(start, min(step, length - start)) for start in range(0, length, step)]
+
+    def populate(start: int, size: int) -> None:
+        with contextlib.suppress(OSError):  # an old kernel: these pages fault in during the copy
+            libc.madvise(base + start, size, _MADV_POPULATE_WRITE)
+
+    workers = [threading.Thread(target=populate, args=part, name="msl-prefault") for part in parts[1:]]
+    for worker in workers:
+        worker.start()
+    populate(*parts[0])
+    for worker in workers:
+        worker.join()
 
 
 class ScratchFile:
