@@ -47,6 +47,23 @@ def hasher_factory(hash_algo: int) -> Callable[[], Hasher]:
     raise UnsupportedError(f"HashAlgo 0x{hash_algo:02X} cannot be verified", rule="V11-C13")
 
 
+def single_threaded_factory(hash_algo: int) -> Callable[[], Hasher]:
+    """Like :func:`hasher_factory`, but BLAKE3 hashes on the calling thread only.
+
+    For callers that run their hashes side by side on their own threads (the writer's block
+    chain and FileHash, :func:`memslice.verify.verify`): BLAKE3's own threads would compete
+    with theirs for the same cores.
+
+    Raises:
+        UnsupportedError: As :func:`hasher_factory`.
+    """
+    from memslice.generated.enums import HashAlgo
+
+    if hash_algo == HashAlgo.BLAKE3:
+        return blake3.blake3
+    return hasher_factory(hash_algo)
+
+
 def digest(data: Any, hash_algo: int = 0) -> bytes:
     """One-shot hash of ``data`` with the file's HashAlgo."""
     h = hasher_factory(hash_algo)()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from memslice.errors import MslError
-from memslice.integrity import hasher_factory
+from memslice.integrity import hasher_factory, single_threaded_factory
 
 if TYPE_CHECKING:
     from memslice.reader import BlockRecord, MslReader
@@ -114,8 +114,11 @@ def verify(reader: MslReader) -> VerifyReport:
     encrypted = reader.container is not None
     if encrypted:
         report.tag = "ok"
-    # bytes 0x39-0x3F are reserved before 1.1 (C5): a 1.0 or draft file is always BLAKE3
-    new_hasher = hasher_factory(reader.header.hash_algo if reader.version >= v11 else HashAlgo.BLAKE3)
+    # bytes 0x39-0x3F are reserved before 1.1 (C5): a 1.0 or draft file is always BLAKE3. The chain
+    # hash and the FileHash run side by side on two threads, so each hashes on its own thread only;
+    # an encrypted file has no chain (V11-C16): its one FileHash pass may use every core.
+    factory = hasher_factory if encrypted else single_threaded_factory
+    new_hasher = factory(reader.header.hash_algo if reader.version >= v11 else HashAlgo.BLAKE3)
     eoc = reader.eoc
     report.eoc = "present" if eoc else "absent"
     data = reader.data

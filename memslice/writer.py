@@ -39,7 +39,7 @@ from memslice.generated.enums import (
     HeaderFlags,
 )
 from memslice.generated.registry import module_for
-from memslice.integrity import ZERO_HASH, hasher_factory
+from memslice.integrity import ZERO_HASH, single_threaded_factory
 from memslice.pages import encode_state_string, state_string
 
 _MAX_BLOCK = framing.MAX_BLOCK_LENGTH
@@ -206,17 +206,6 @@ def _state_map(digits: str) -> bytes:
     return found
 
 
-def _single_threaded(hash_algo: int) -> Any:
-    """The hash constructor of ``hash_algo``, BLAKE3 without its own threads."""
-    from memslice.generated.enums import HashAlgo
-
-    if hash_algo == HashAlgo.BLAKE3:
-        import blake3
-
-        return blake3.blake3
-    return hasher_factory(hash_algo)
-
-
 def _block_digest(hash_algo: int) -> Any:
     """A one-call hash of a whole block (the next PrevHash) for ``hash_algo``."""
     from memslice.generated.enums import HashAlgo
@@ -225,7 +214,7 @@ def _block_digest(hash_algo: int) -> Any:
         import blake3
 
         return lambda data: blake3.blake3(data).digest()
-    new = _single_threaded(hash_algo)
+    new = single_threaded_factory(hash_algo)
 
     def digest(data: bytes) -> bytes:
         h = new()
@@ -321,7 +310,7 @@ class MslWriter:
         # The writer runs its two hashes (block chain, FileHash) side by side on two workers, so each is
         # single-threaded: BLAKE3's own thread pool on top of that oversubscribes the cores (its idle
         # threads spin) and cost more CPU than it saves.
-        self._new_hasher = _single_threaded(hash_algo)
+        self._new_hasher = single_threaded_factory(hash_algo)
         dump_uuid = dump_uuid or new_uuid()
         self._sealer: Any = None
         if encryption is not None:
