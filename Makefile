@@ -90,6 +90,7 @@ bench: setup oracles
 	$(BIN)/python benchmarks/capture.py
 	$(BIN)/python benchmarks/read_rss.py
 	$(BIN)/python benchmarks/import_rss.py
+	$(BIN)/python benchmarks/write_blocks.py
 
 clean:
 	rm -rf $(VENV) .oracle-venvs demo-out bench-out build $(KAITAI)/node_modules .pytest_cache .ruff_cache
