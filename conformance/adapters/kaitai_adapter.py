@@ -36,6 +36,7 @@ CAPABILITIES = {
     "features": ["header", "big-endian", "zstd", "lz4", "continuation", "regions", "payloads",
                  "dialect-memdiver-1.0.2", "dialect-g0", "encryption"],
     "notes": "declarative parser only: no hashing, no verification of extension segments",
+    "batch": True,
 }
 
 
@@ -75,10 +76,14 @@ def document(path: str) -> tuple[int, dict[str, Any] | None]:
 
 
 def main(argv: list[str]) -> int:
-    """Dispatch ``capabilities`` / ``read FILE``."""
+    """Dispatch ``capabilities`` / ``read FILE`` / ``read-batch``."""
     if argv == ["capabilities"]:
         print(json.dumps(CAPABILITIES, indent=2, sort_keys=True))
         return 0
+    if argv == ["read-batch"]:
+        from memslice.conformance.adapters._contract import serve_batch
+
+        return serve_batch(main)
     if len(argv) != 2 or argv[0] != "read":
         print("usage: kaitai_adapter capabilities | read FILE", file=sys.stderr)
         return 2
