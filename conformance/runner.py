@@ -4,10 +4,9 @@ For each case the runner starts ``ADAPTER read input.msl`` in its own process gr
 a wall-clock timeout and an address-space limit, and compares the compared view
 (``view.py``) of what it printed with the view of the expected document. An adapter whose
 capabilities say ``"batch": true`` is instead started once per batch of cases as
-``ADAPTER read-batch`` and fed one request per line (``contract.md``, "Batch mode"); any
-case its batch does not answer with a verdict (exit 0 or 1) runs alone as above, and
-after a batch dies, hangs or prints garbage every case it had not answered does, so the
-report is the one single mode gives. Known failures
+``ADAPTER read-batch`` and fed one request per line (``contract.md``, "Batch mode"); a
+case its batch does not answer with a verdict (exit 0 or 1: a non-verdict, a crash, a hang,
+garbage) runs alone as above, so the report is the one single mode gives. Known failures
 (``known-failures/<adapter>.yaml``) turn failures into ``expected-fail`` and passes into
 ``unexpected-pass``; entries naming no case are stale. Statuses and exit policy are in
 ``contract.md`` ("Running the suite").
@@ -514,11 +513,13 @@ def run_batch(adapter: Adapter, caps: dict[str, Any], cases: Sequence[Case], *, 
               memory_mb: int = DEFAULT_MEMORY_MB, done: Callable[[Case, CaseResult], None]) -> None:
     """Run and judge ``cases`` through ``read-batch`` processes (known failures not applied).
 
-    Every case gets the result :func:`run_case` gives it: a case the batch does not answer
-    with a verdict runs alone; after a batch broke (died, hung, printed garbage), so does
-    every case it had not answered, the one in flight included, so that a crash or a
-    timeout is attributed to the case that causes it. After a non-verdict answer a fresh
-    batch takes the remaining cases.
+    Every case gets the result :func:`run_case` gives it: the case a batch does not answer
+    with a verdict (a non-verdict answer, or the request in flight when the batch died, hung
+    or printed garbage) runs alone, so that a crash or a timeout is attributed to the case
+    that causes it; then a fresh batch takes the remaining cases. A batch that broke before
+    answering anything hands every remaining case to a process of its own (an adapter whose
+    batch mode does not work costs one batch process more than single mode, never a wrong
+    verdict).
 
     Args:
         adapter: What to run.
@@ -540,7 +541,7 @@ def run_batch(adapter: Adapter, caps: dict[str, Any], cases: Sequence[Case], *, 
         todo = todo[len(answers):]
         if not todo:
             return
-        if broken:
+        if broken and not answers:
             for case in todo:
                 done(case, run_case(adapter, caps, case, timeout=timeout, memory_mb=memory_mb))
             return

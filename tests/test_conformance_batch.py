@@ -73,28 +73,29 @@ if command[0] == "read":
 assert command == ["read-batch"], command
 note("batch")
 first = None
-for n, line in enumerate(sys.stdin, 1):
+for line in sys.stdin:
     args = json.loads(line)
     first = first or args
-    note("request " + os.path.basename(os.path.dirname(args[0])))
     name = os.path.basename(os.path.dirname(args[0]))
-    if n == 3 and mode == "crash-third" or name == "CULPRIT" and mode == "crash-case":
+    note("request " + name)
+    third = name == "wrong-file-hash"  # the third case of PICK: the batch-only culprit of the *-third modes
+    if third and mode == "crash-third" or name == "CULPRIT" and mode == "crash-case":
         sys.stderr.write("Error: boom in the parser\n")
         os._exit(3)
-    if n == 3 and mode == "hang-third":
+    if third and mode == "hang-third":
         time.sleep(60)
     status, out, err = single(args[0])
     if name == "CULPRIT" and mode == "error-case":
         err = "batch-mode trace naming the batch loop\n"
     answer = {"args": args, "exit": status, "stdout": out, "stderr": err}
-    if n == 3 and mode == "garbage-third":
+    if third and mode == "garbage-third":
         sys.stdout.write("this is not JSON\n")
-    elif n == 3 and mode == "wrong-args":
+    elif third and mode == "wrong-args":
         # the answer to another request: the first file's verdict, which the runner must not take
         sys.stdout.write(json.dumps({**answer, "args": first, "exit": 0, "stdout": "{}"}) + "\n")
-    elif n == 3 and mode == "twice":
+    elif third and mode == "twice":
         sys.stdout.write(json.dumps(answer) + "\n" + json.dumps(answer) + "\n")
-    elif n == 3 and mode == "split":
+    elif third and mode == "split":
         # one answer written in two pieces: still one valid line
         text = json.dumps(answer) + "\n"
         sys.stdout.write(text[:10])
@@ -163,24 +164,38 @@ def test_jobs_split_the_cases_into_one_batch_each(corpus: Path, fake: Path, tmp_
     assert log.count("batch") == 2 and not [line for line in log if line.startswith("read ")]
 
 
+def short(case_ids: list[str]) -> list[str]:
+    return [c.split("/")[1] for c in case_ids]
+
+
 @pytest.mark.parametrize("mode", ["crash-third", "garbage-third", "wrong-args", "twice"])
-def test_a_broken_batch_falls_back_to_one_process_per_unanswered_case(
+def test_a_broken_batch_runs_the_case_in_flight_alone_and_a_fresh_batch_the_rest(
         corpus: Path, fake: Path, tmp_path: Path, mode: str) -> None:
     single, _batched, log = both_modes(corpus, fake, mode, tmp_path, jobs=1)
     assert set(statuses(single).values()) == {"pass"}  # nothing wrong with any file: no wrong verdict either
-    assert log[:4] == ["batch", *(f"request {c.split('/')[1]}" for c in PICK[:3])]
-    reads = [f"read {c.split('/')[1]}" for c in PICK[2:]]  # the one in flight, then the rest
+    first, alone, rest = short(PICK[:3]), short(PICK[2:3]), short(PICK[3:])
     if mode == "twice" and log[4:5] == ["request page-states"]:
-        # the duplicate line arrived after the runner had read the (correct) third answer:
+        # the duplicate line arrived after the runner had taken the (correct) third answer:
         # it is caught as the answer to the fourth request instead
-        log, reads = log[:4] + log[5:], reads[1:]
-    assert log[4:] == reads
+        first, alone, rest = short(PICK[:4]), short(PICK[3:4]), short(PICK[4:])
+    assert log == ["batch", *(f"request {c}" for c in first), *(f"read {c}" for c in alone),
+                   "batch", *(f"request {c}" for c in rest)]
 
 
-def test_a_hanging_batch_is_killed_and_its_cases_run_alone(corpus: Path, fake: Path, tmp_path: Path) -> None:
+def test_a_hanging_batch_is_killed_and_the_case_in_flight_runs_alone(
+        corpus: Path, fake: Path, tmp_path: Path) -> None:
     single, _batched, log = both_modes(corpus, fake, "hang-third", tmp_path, jobs=1, timeout=2.0)
     assert set(statuses(single).values()) == {"pass"}
-    assert log[4:] == [f"read {c.split('/')[1]}" for c in PICK[2:]]
+    assert log[3:6] == ["request wrong-file-hash", "read wrong-file-hash", "batch"]
+
+
+def test_a_batch_that_breaks_before_any_answer_hands_every_case_to_its_own_process(
+        corpus: Path, fake: Path, tmp_path: Path) -> None:
+    cases = load_cases(corpus)[2:]
+    log = tmp_path / "batch.log"
+    run(fake_adapter(fake, "crash-third", log), cases, all_ids={c.id for c in cases}, jobs=1)
+    assert log.read_text().splitlines() == ["batch", "request wrong-file-hash",
+                                            *(f"read {c}" for c in short(PICK[2:]))]
 
 
 def test_a_crash_on_one_file_is_that_case_s_crash_only(corpus: Path, fake: Path, tmp_path: Path) -> None:
@@ -189,7 +204,7 @@ def test_a_crash_on_one_file_is_that_case_s_crash_only(corpus: Path, fake: Path,
     assert got.pop(f"truncated/{CULPRIT}") == "errored" and set(got.values()) == {"pass"}
     detail = next(r.detail for r in single.results if r.status == "errored")
     assert detail == "crash (exit 3): Error: boom in the parser"
-    assert log[-2:] == [f"read {CULPRIT}", "read header-9-bytes"]
+    assert log[-3:] == [f"read {CULPRIT}", "batch", "request header-9-bytes"]
 
 
 def test_a_hang_on_one_file_is_a_timeout_of_that_case_only(corpus: Path, fake: Path, tmp_path: Path) -> None:
@@ -197,7 +212,7 @@ def test_a_hang_on_one_file_is_a_timeout_of_that_case_only(corpus: Path, fake: P
     got = statuses(single)
     assert got.pop(f"truncated/{CULPRIT}") == "errored" and set(got.values()) == {"pass"}
     assert [r.detail for r in single.results if r.status == "errored"] == ["timeout"]
-    assert log[-2:] == [f"read {CULPRIT}", "read header-9-bytes"]
+    assert log[-3:] == [f"read {CULPRIT}", "batch", "request header-9-bytes"]
 
 
 def test_a_non_verdict_answer_is_rerun_alone_and_a_fresh_batch_takes_the_rest(
