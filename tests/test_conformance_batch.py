@@ -265,17 +265,22 @@ def test_serve_batch_captures_each_file_alone(tmp_path: Path) -> None:
         "    print(argv[1], 'leak' in sys.path[:-1])\n"
         "    if argv[1] == 'boom':\n"
         "        raise SystemExit(5)\n"
+        "    if argv[1] == 'stop':\n"
+        "        raise KeyboardInterrupt\n"
         "    return 1\n"
         "sys.exit(serve_batch(single))\n")
-    requests = "".join(json.dumps([name]) + "\n" for name in ("a", "b", "boom", "c"))
+    requests = "".join(json.dumps([name]) + "\n" for name in ("a", "boom", "b"))
     proc = subprocess.run([sys.executable, str(script)], input=requests, capture_output=True, text=True, timeout=30)
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert [a["args"] for a in lines] == [["a"], ["b"]]  # SystemExit escaping a file ends the batch unanswered
-    for answer, name in zip(lines, "ab", strict=True):
-        assert answer["exit"] == 1
+    assert [a["args"] for a in lines] == [["a"], ["boom"], ["b"]] and proc.returncode == 0
+    for answer, name in zip(lines, ("a", "boom", "b"), strict=True):
+        assert answer["exit"] == (5 if name == "boom" else 1)  # sys.exit(5): what the process would exit with
         assert answer["stdout"] == f"raw-out {name} False\n"
         assert "raw-err " in answer["stderr"] and "once per process" in answer["stderr"]
-    assert proc.returncode == 5
+    interrupted = requests.replace("boom", "stop")
+    proc = subprocess.run([sys.executable, str(script)], input=interrupted, capture_output=True, text=True, timeout=30)
+    assert [json.loads(line)["args"] for line in proc.stdout.splitlines()] == [["a"]]  # ends the batch unanswered
+    assert proc.returncode != 0
 
 
 SAMPLE = ["header/bad-magic", "header/empty-file", "header/unknown-major", "header/big-endian",

@@ -125,6 +125,16 @@ def _captured(file: Any) -> str:
     return file.read().decode("utf-8", "replace")
 
 
+def _exit_status(code: object) -> int:
+    """The exit status of a process ended by ``SystemExit(code)`` (a non-integer is printed to stderr, status 1)."""
+    if code is None:
+        return EXIT_ACCEPT
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return EXIT_REJECT
+
+
 def serve_batch(single: Callable[[list[str]], int], requests: Any = None, answers: Any = None) -> int:
     """``read-batch`` (``contract.md``): answer many ``read`` requests in one process.
 
@@ -134,9 +144,11 @@ def serve_batch(single: Callable[[list[str]], int], requests: Any = None, answer
     as ``single(["read", *args])`` with file descriptors 1 and 2 redirected to temporary files,
     so that the answer carries exactly what a separate ``read`` process would have printed
     (including what C code writes). Per request the working directory, ``sys.path`` and the
-    warning filters (and so the "shown once" registries) are restored. Anything escaping
-    ``single`` (``SystemExit``, ``KeyboardInterrupt``) ends the batch without an answer for
-    that request: the runner then runs it, and the rest, one process each.
+    warning filters (and so the "shown once" registries) are restored. A ``SystemExit``
+    escaping ``single`` (a tool that calls ``sys.exit()``) is answered with the exit status
+    and message the interpreter would give, as the process of a single ``read`` ends; any
+    other ``BaseException`` (``KeyboardInterrupt``) ends the batch without an answer for that
+    request (the runner then runs it alone).
     """
     sys.stdout.flush()
     sys.stderr.flush()
@@ -162,6 +174,8 @@ def serve_batch(single: Callable[[list[str]], int], requests: Any = None, answer
                 try:
                     with warnings.catch_warnings():
                         status = single(["read", *args])
+                except SystemExit as exc:  # the tool called sys.exit(): what ending the process gives
+                    status = _exit_status(exc.code)
                 finally:
                     with contextlib.suppress(OSError, ValueError):
                         sys.stdout.flush()
