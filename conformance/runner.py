@@ -22,8 +22,10 @@ import selectors
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +43,8 @@ from memslice.errors import MslError
 DIFF_LINES = 120
 """Longest diff kept per case."""
 
-BATCH_SIZE = 20
-"""Most cases one ``read-batch`` process answers (fewer when that leaves a job idle)."""
+BATCH_SIZE = 50
+"""Most cases one ``read-batch`` process answers before a fresh one takes over."""
 
 _LAUNCHER = """
 import os, resource, sys
@@ -209,27 +211,34 @@ def _answer(line: bytes, request: list[str]) -> Outcome | None:
     return Outcome(code, out, err)
 
 
-def execute_batch(command: Sequence[str], requests: Sequence[list[str]], *, timeout: float,
-                  memory_mb: int = DEFAULT_MEMORY_MB) -> tuple[list[Outcome], bool]:
+def execute_batch(command: Sequence[str], requests: Iterable[list[str]], *, timeout: float,
+                  memory_mb: int = DEFAULT_MEMORY_MB,
+                  on_answer: Callable[[Outcome], None] | None = None) -> tuple[list[Outcome], bool]:
     """Run ``command read-batch`` and feed it ``requests`` one at a time (``contract.md``, "Batch mode").
 
     The process runs like :func:`execute`'s (own process group, same address-space limit);
     each answer must arrive within ``timeout`` seconds of its request (the first one's
-    includes the start-up). The batch stops at the first answer that is not a verdict
-    (exit status other than 0 or 1: its stderr would name this batch, not a lone run), and
-    at the first problem: the process exits, hangs, or prints a line that is not the answer
-    to the request in flight.
+    includes the start-up). ``requests`` is consumed lazily, the next one only after the
+    answer to the previous one; no process starts when it is empty. The batch stops at the
+    first answer that is not a verdict (exit status other than 0 or 1: its stderr would name
+    this batch, not a lone run), and at the first problem: the process exits, hangs, or
+    prints a line that is not the answer to the request in flight.
 
     Args:
         command: The adapter's argv prefix (``read-batch`` is appended).
         requests: The arguments of ``read`` per case, in order.
         timeout: Seconds per answer.
         memory_mb: RLIMIT_AS in MiB (0 = none).
+        on_answer: Called with each verdict outcome as it arrives.
 
     Returns:
         The verdict outcomes of the answered prefix of ``requests``, and True when the batch
         broke (died, hung or printed garbage) rather than answered with a non-verdict or finished.
     """
+    pending_requests = iter(requests)
+    request = next(pending_requests, None)
+    if request is None:
+        return [], False
     argv = [sys.executable, "-I", "-S", "-c", _LAUNCHER, str(memory_mb << 20), *command, "read-batch"]
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -243,11 +252,11 @@ def execute_batch(command: Sequence[str], requests: Sequence[list[str]], *, time
     try:
         with selectors.DefaultSelector() as sel:
             sel.register(fd, selectors.EVENT_READ)
-            for request in requests:
+            while request is not None:
                 try:
                     proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
                     proc.stdin.flush()
-                except (BrokenPipeError, OSError):
+                except OSError:
                     return answers, True
                 deadline = time.monotonic() + timeout
                 while b"\n" not in pending:
@@ -265,6 +274,9 @@ def execute_batch(command: Sequence[str], requests: Sequence[list[str]], *, time
                 if outcome.exit_code not in (EXIT_ACCEPT, EXIT_REJECT):
                     return answers, False
                 answers.append(outcome)
+                if on_answer is not None:
+                    on_answer(outcome)
+                request = next(pending_requests, None)
         with contextlib.suppress(OSError):
             proc.stdin.close()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -510,43 +522,79 @@ def _read_args(case: Case) -> list[str]:
 
 
 def run_batch(adapter: Adapter, caps: dict[str, Any], cases: Sequence[Case], *, timeout: float = DEFAULT_TIMEOUT,
-              memory_mb: int = DEFAULT_MEMORY_MB, done: Callable[[Case, CaseResult], None]) -> None:
+              memory_mb: int = DEFAULT_MEMORY_MB, jobs: int = 1, done: Callable[[Case, CaseResult], None]) -> None:
     """Run and judge ``cases`` through ``read-batch`` processes (known failures not applied).
 
-    Every case gets the result :func:`run_case` gives it: the case a batch does not answer
-    with a verdict (a non-verdict answer, or the request in flight when the batch died, hung
-    or printed garbage) runs alone, so that a crash or a timeout is attributed to the case
-    that causes it; then a fresh batch takes the remaining cases. A batch that broke before
-    answering anything hands every remaining case to a process of its own (an adapter whose
-    batch mode does not work costs one batch process more than single mode, never a wrong
-    verdict).
+    ``jobs`` workers each keep one ``read-batch`` process busy, taking the next case from one
+    shared queue (slow cases do not hold up the others), a fresh process after every
+    :data:`BATCH_SIZE` cases. Every case gets the result :func:`run_case` gives it: the case
+    a batch does not answer with a verdict (a non-verdict answer, or the request in flight
+    when the batch died, hung or printed garbage) runs alone, so that a crash or a timeout is
+    attributed to the case that causes it; then a fresh batch takes the next cases. Once a
+    batch breaks before answering anything, every remaining case runs in a process of its
+    own (an adapter whose batch mode does not work costs a few batch processes more than
+    single mode, never a wrong verdict).
 
     Args:
         adapter: What to run.
         caps: Its capabilities.
-        cases: The cases, in the order the batch is fed.
+        cases: The cases, fed in this order.
         timeout: Seconds per case (per answer in a batch).
         memory_mb: Address-space limit per adapter process.
-        done: Called with each case and its result, as they are judged.
+        jobs: Adapter processes at a time.
+        done: Called with each case and its result, as they are judged (from the worker threads).
     """
-    todo = [c for c in cases if skip_reason(c, caps) is None]
+    queue: deque[Case] = deque()
     for case in cases:
-        if skip_reason(case, caps) is not None:
+        if skip_reason(case, caps) is None:
+            queue.append(case)
+        else:
             done(case, run_case(adapter, caps, case, timeout=timeout, memory_mb=memory_mb))
-    while todo:
-        answers, broken = execute_batch(adapter.command, [_read_args(c) for c in todo], timeout=timeout,
-                                        memory_mb=memory_mb)
-        for case, outcome in zip(todo, answers, strict=False):
+    single_only = threading.Event()
+
+    def alone(case: Case) -> None:
+        done(case, run_case(adapter, caps, case, timeout=timeout, memory_mb=memory_mb))
+
+    def one_batch() -> tuple[Case | None, bool]:
+        """Feed one batch process; return the case it left unanswered and whether it broke without an answer."""
+        in_flight: list[Case] = []
+
+        def feed() -> Iterator[list[str]]:
+            for _ in range(BATCH_SIZE):
+                try:
+                    case = queue.popleft()
+                except IndexError:
+                    return
+                in_flight[:] = [case]
+                yield _read_args(case)
+
+        def answered(outcome: Outcome) -> None:
+            case = in_flight.pop()
             done(case, judge(case, caps, outcome))
-        todo = todo[len(answers):]
-        if not todo:
-            return
-        if broken and not answers:
-            for case in todo:
-                done(case, run_case(adapter, caps, case, timeout=timeout, memory_mb=memory_mb))
-            return
-        done(todo[0], run_case(adapter, caps, todo[0], timeout=timeout, memory_mb=memory_mb))
-        todo = todo[1:]
+
+        answers, broken = execute_batch(adapter.command, feed(), timeout=timeout, memory_mb=memory_mb,
+                                        on_answer=answered)
+        return (in_flight.pop() if in_flight else None), broken and not answers
+
+    def worker() -> None:
+        while not single_only.is_set():
+            left, useless = one_batch()
+            if left is not None:
+                alone(left)
+                if useless:
+                    single_only.set()
+            elif not queue:
+                return
+        while True:
+            try:
+                case = queue.popleft()
+            except IndexError:
+                return
+            alone(case)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for future in [pool.submit(worker) for _ in range(max(1, jobs))]:
+            future.result()
 
 
 def apply_known(result: CaseResult, known: dict[str, str]) -> CaseResult:
@@ -617,21 +665,15 @@ def run(adapter: Adapter, cases: Sequence[Case], *, all_ids: set[str], known: di
         return result
 
     if batch and caps.get("batch") is True:
+        where = {id(c): i for i, c in enumerate(cases)}
         slots: list[CaseResult | None] = [None] * len(cases)
-        size = max(1, min(BATCH_SIZE, -(-len(cases) // workers)))
 
-        def chunk(start: int) -> None:
-            where = {id(c): start + i for i, c in enumerate(cases[start:start + size])}
+        def done(case: Case, result: CaseResult) -> None:
+            slots[where[id(case)]] = result = apply_known(result, known)
+            if progress is not None:
+                progress(result)
 
-            def done(case: Case, result: CaseResult) -> None:
-                slots[where[id(case)]] = result = apply_known(result, known)
-                if progress is not None:
-                    progress(result)
-
-            run_batch(adapter, caps, cases[start:start + size], timeout=timeout, memory_mb=memory_mb, done=done)
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(chunk, range(0, len(cases), size)))
+        run_batch(adapter, caps, cases, timeout=timeout, memory_mb=memory_mb, jobs=workers, done=done)
         results = [r for r in slots if r is not None]
         if len(results) != len(cases):
             raise AdapterError(f"{adapter.name}: the batch runner lost {len(cases) - len(results)} case(s)")

@@ -147,6 +147,10 @@ def both_modes(corpus: Path, fake: Path, mode: str, tmp_path: Path,
     return single, batched, log.read_text().splitlines()
 
 
+def short(case_ids: list[str]) -> list[str]:
+    return [c.split("/")[1] for c in case_ids]
+
+
 def statuses(report: RunReport) -> dict[str, str]:
     return {r.id: r.status for r in report.results}
 
@@ -159,13 +163,18 @@ def test_a_working_batch_adapter_gives_the_single_mode_report_in_one_process(
     assert "batch" not in (tmp_path / "single.log").read_text()
 
 
-def test_jobs_split_the_cases_into_one_batch_each(corpus: Path, fake: Path, tmp_path: Path) -> None:
+def test_jobs_share_one_queue_of_cases_one_batch_process_each(corpus: Path, fake: Path, tmp_path: Path) -> None:
     _single, _batched, log = both_modes(corpus, fake, "good", tmp_path, jobs=2)
-    assert log.count("batch") == 2 and not [line for line in log if line.startswith("read ")]
+    assert log.count("batch") in (1, 2) and not [line for line in log if line.startswith("read ")]
+    assert sorted(line for line in log if line != "batch") == sorted(f"request {c}" for c in short(PICK))
 
 
-def short(case_ids: list[str]) -> list[str]:
-    return [c.split("/")[1] for c in case_ids]
+def test_a_batch_process_reads_at_most_batch_size_files(
+        corpus: Path, fake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner_module, "BATCH_SIZE", 4)
+    _single, _batched, log = both_modes(corpus, fake, "good", tmp_path, jobs=1)
+    assert log == ["batch", *(f"request {c}" for c in short(PICK[:4])), "batch",
+                   *(f"request {c}" for c in short(PICK[4:]))]
 
 
 @pytest.mark.parametrize("mode", ["crash-third", "garbage-third", "wrong-args", "twice"])
@@ -244,6 +253,7 @@ def test_no_batch_without_the_capability_or_with_no_batch(
 def test_execute_batch_stops_at_a_dead_adapter(tmp_path: Path) -> None:
     answers, broken = execute_batch([sys.executable, "-c", "import sys; sys.exit(0)"], [["x"], ["y"]], timeout=5)
     assert answers == [] and broken
+    assert execute_batch(["/nonexistent/adapter"], [], timeout=5) == ([], False)  # nothing to ask: no process
     echo = ("import json, sys\nfor line in sys.stdin:\n    a = json.loads(line)\n"
             "    print(json.dumps({'args': a, 'exit': 0, 'stdout': a[0], 'stderr': ''}), flush=True)\n")
     answers, broken = execute_batch([sys.executable, "-c", echo], [["x"], ["y"]], timeout=5)
