@@ -46,6 +46,9 @@ DIFF_LINES = 120
 BATCH_SIZE = 50
 """Most cases one ``read-batch`` process answers before a fresh one takes over."""
 
+BATCH_EXIT_GRACE = 1.0
+"""Seconds a ``read-batch`` process gets to exit after its last answer and the end of its input."""
+
 _LAUNCHER = """
 import os, resource, sys
 limit = int(sys.argv[1])
@@ -280,7 +283,7 @@ def execute_batch(command: Sequence[str], requests: Iterable[list[str]], *, time
         with contextlib.suppress(OSError):
             proc.stdin.close()
         with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=timeout)
+            proc.wait(timeout=min(timeout, BATCH_EXIT_GRACE))  # it should exit at end of input; killed if not
         return answers, False
     finally:
         if proc.poll() is None:

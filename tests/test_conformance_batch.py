@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -258,6 +259,11 @@ def test_execute_batch_stops_at_a_dead_adapter(tmp_path: Path) -> None:
             "    print(json.dumps({'args': a, 'exit': 0, 'stdout': a[0], 'stderr': ''}), flush=True)\n")
     answers, broken = execute_batch([sys.executable, "-c", echo], [["x"], ["y"]], timeout=5)
     assert answers == [Outcome(0, "x", ""), Outcome(0, "y", "")] and not broken
+    stubborn = echo.replace("for line in sys.stdin:", "import time\nfor line in iter(sys.stdin.readline, ''):")
+    stubborn += "time.sleep(60)\n"  # ignores the end of its input: killed after the grace, answers kept
+    start = time.monotonic()
+    answers, broken = execute_batch([sys.executable, "-c", stubborn], [["x"]], timeout=30)
+    assert answers == [Outcome(0, "x", "")] and not broken and time.monotonic() - start < 20
 
 
 def test_serve_batch_captures_each_file_alone(tmp_path: Path) -> None:
