@@ -1,8 +1,12 @@
-"""The runner: judge one adapter on the corpus, one process per case.
+"""The runner: judge one adapter on the corpus, one process per case (or per batch of cases).
 
 For each case the runner starts ``ADAPTER read input.msl`` in its own process group, with
 a wall-clock timeout and an address-space limit, and compares the compared view
-(``view.py``) of what it printed with the view of the expected document. Known failures
+(``view.py``) of what it printed with the view of the expected document. An adapter whose
+capabilities say ``"batch": true`` is instead started once per batch of cases as
+``ADAPTER read-batch`` and fed one request per line (``contract.md``, "Batch mode"); a
+case its batch does not answer with a verdict (exit 0 or 1: a non-verdict, a crash, a hang,
+garbage) runs alone as above, so the report is the one single mode gives. Known failures
 (``known-failures/<adapter>.yaml``) turn failures into ``expected-fail`` and passes into
 ``unexpected-pass``; entries naming no case are stale. Statuses and exit policy are in
 ``contract.md`` ("Running the suite").
@@ -14,10 +18,14 @@ import contextlib
 import difflib
 import json
 import os
+import selectors
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +42,12 @@ from memslice.errors import MslError
 
 DIFF_LINES = 120
 """Longest diff kept per case."""
+
+BATCH_SIZE = 50
+"""Most cases one ``read-batch`` process answers before a fresh one takes over."""
+
+BATCH_EXIT_GRACE = 1.0
+"""Seconds a ``read-batch`` process gets to exit after its last answer and the end of its input."""
 
 _LAUNCHER = """
 import os, resource, sys
@@ -184,6 +198,100 @@ def execute(command: Sequence[str], *, timeout: float, memory_mb: int = DEFAULT_
         if proc.poll() is None:
             _kill_group(proc)
     return Outcome(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+
+def _answer(line: bytes, request: list[str]) -> Outcome | None:
+    """The outcome one ``read-batch`` answer line carries, or None when it is not a valid answer to ``request``."""
+    try:
+        doc = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(doc, dict) or doc.get("args") != request:
+        return None
+    code, out, err = doc.get("exit"), doc.get("stdout"), doc.get("stderr")
+    if type(code) is not int or not isinstance(out, str) or not isinstance(err, str):
+        return None
+    return Outcome(code, out, err)
+
+
+def execute_batch(command: Sequence[str], requests: Iterable[list[str]], *, timeout: float,
+                  memory_mb: int = DEFAULT_MEMORY_MB,
+                  on_answer: Callable[[Outcome], None] | None = None) -> tuple[list[Outcome], bool]:
+    """Run ``command read-batch`` and feed it ``requests`` one at a time (``contract.md``, "Batch mode").
+
+    The process runs like :func:`execute`'s (own process group, same address-space limit);
+    each answer must arrive within ``timeout`` seconds of its request (the first one's
+    includes the start-up). ``requests`` is consumed lazily, the next one only after the
+    answer to the previous one; no process starts when it is empty. The batch stops at the
+    first answer that is not a verdict (exit status other than 0 or 1: its stderr would name
+    this batch, not a lone run), and at the first problem: the process exits, hangs, or
+    prints a line that is not the answer to the request in flight.
+
+    Args:
+        command: The adapter's argv prefix (``read-batch`` is appended).
+        requests: The arguments of ``read`` per case, in order.
+        timeout: Seconds per answer.
+        memory_mb: RLIMIT_AS in MiB (0 = none).
+        on_answer: Called with each verdict outcome as it arrives.
+
+    Returns:
+        The verdict outcomes of the answered prefix of ``requests``, and True when the batch
+        broke (died, hung or printed garbage) rather than answered with a non-verdict or finished.
+    """
+    pending_requests = iter(requests)
+    request = next(pending_requests, None)
+    if request is None:
+        return [], False
+    argv = [sys.executable, "-I", "-S", "-c", _LAUNCHER, str(memory_mb << 20), *command, "read-batch"]
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+    except OSError:
+        return [], True
+    assert proc.stdin is not None and proc.stdout is not None
+    answers: list[Outcome] = []
+    pending = b""
+    fd = proc.stdout.fileno()
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_READ)
+            while request is not None:
+                try:
+                    proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+                    proc.stdin.flush()
+                except OSError:
+                    return answers, True
+                deadline = time.monotonic() + timeout
+                while b"\n" not in pending:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or not sel.select(left):
+                        return answers, True  # hangs
+                    chunk = os.read(fd, 1 << 16)
+                    if not chunk:
+                        return answers, True  # died
+                    pending += chunk
+                line, pending = pending.split(b"\n", 1)
+                outcome = _answer(line, request)
+                if outcome is None or pending.strip():
+                    return answers, True  # garbage, out of order, or an answer nobody asked for
+                if outcome.exit_code not in (EXIT_ACCEPT, EXIT_REJECT):
+                    return answers, False
+                answers.append(outcome)
+                if on_answer is not None:
+                    on_answer(outcome)
+                request = next(pending_requests, None)
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=min(timeout, BATCH_EXIT_GRACE))  # it should exit at end of input; killed if not
+        return answers, False
+    finally:
+        if proc.poll() is None:
+            _kill_group(proc)
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+        proc.stdout.close()
+        proc.wait()
 
 
 def capabilities(adapter: Adapter, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
@@ -407,9 +515,89 @@ def run_case(adapter: Adapter, caps: dict[str, Any], case: Case, *, timeout: flo
     reason = skip_reason(case, caps)
     if reason is not None:
         return CaseResult(case.id, case.level, "skipped", reason, rules=case.rules)
-    outcome = execute([*adapter.command, "read", str(case.input), *case.secret_args], timeout=timeout,
-                      memory_mb=memory_mb)
+    outcome = execute([*adapter.command, "read", *_read_args(case)], timeout=timeout, memory_mb=memory_mb)
     return judge(case, caps, outcome)
+
+
+def _read_args(case: Case) -> list[str]:
+    """The arguments that follow ``read`` for ``case``."""
+    return [str(case.input), *case.secret_args]
+
+
+def run_batch(adapter: Adapter, caps: dict[str, Any], cases: Sequence[Case], *, timeout: float = DEFAULT_TIMEOUT,
+              memory_mb: int = DEFAULT_MEMORY_MB, jobs: int = 1, done: Callable[[Case, CaseResult], None]) -> None:
+    """Run and judge ``cases`` through ``read-batch`` processes (known failures not applied).
+
+    ``jobs`` workers each keep one ``read-batch`` process busy, taking the next case from one
+    shared queue (slow cases do not hold up the others), a fresh process after every
+    :data:`BATCH_SIZE` cases. Every case gets the result :func:`run_case` gives it: the case
+    a batch does not answer with a verdict (a non-verdict answer, or the request in flight
+    when the batch died, hung or printed garbage) runs alone, so that a crash or a timeout is
+    attributed to the case that causes it; then a fresh batch takes the next cases. Once a
+    batch breaks before answering anything, every remaining case runs in a process of its
+    own (an adapter whose batch mode does not work costs a few batch processes more than
+    single mode, never a wrong verdict).
+
+    Args:
+        adapter: What to run.
+        caps: Its capabilities.
+        cases: The cases, fed in this order.
+        timeout: Seconds per case (per answer in a batch).
+        memory_mb: Address-space limit per adapter process.
+        jobs: Adapter processes at a time.
+        done: Called with each case and its result, as they are judged (from the worker threads).
+    """
+    queue: deque[Case] = deque()
+    for case in cases:
+        if skip_reason(case, caps) is None:
+            queue.append(case)
+        else:
+            done(case, run_case(adapter, caps, case, timeout=timeout, memory_mb=memory_mb))
+    single_only = threading.Event()
+
+    def alone(case: Case) -> None:
+        done(case, run_case(adapter, caps, case, timeout=timeout, memory_mb=memory_mb))
+
+    def one_batch() -> tuple[Case | None, bool]:
+        """Feed one batch process; return the case it left unanswered and whether it broke without an answer."""
+        in_flight: list[Case] = []
+
+        def feed() -> Iterator[list[str]]:
+            for _ in range(BATCH_SIZE):
+                try:
+                    case = queue.popleft()
+                except IndexError:
+                    return
+                in_flight[:] = [case]
+                yield _read_args(case)
+
+        def answered(outcome: Outcome) -> None:
+            case = in_flight.pop()
+            done(case, judge(case, caps, outcome))
+
+        answers, broken = execute_batch(adapter.command, feed(), timeout=timeout, memory_mb=memory_mb,
+                                        on_answer=answered)
+        return (in_flight.pop() if in_flight else None), broken and not answers
+
+    def worker() -> None:
+        while not single_only.is_set():
+            left, useless = one_batch()
+            if left is not None:
+                alone(left)
+                if useless:
+                    single_only.set()
+            elif not queue:
+                return
+        while True:
+            try:
+                case = queue.popleft()
+            except IndexError:
+                return
+            alone(case)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for future in [pool.submit(worker) for _ in range(max(1, jobs))]:
+            future.result()
 
 
 def apply_known(result: CaseResult, known: dict[str, str]) -> CaseResult:
@@ -447,7 +635,7 @@ def load_known_failures(path: Path | None) -> dict[str, str]:
 
 def run(adapter: Adapter, cases: Sequence[Case], *, all_ids: set[str], known: dict[str, str] | None = None,
         jobs: int = 1, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB, strict: bool = False,
-        progress: Callable[[CaseResult], None] | None = None) -> RunReport:
+        progress: Callable[[CaseResult], None] | None = None, batch: bool = True) -> RunReport:
     """Run ``cases`` against ``adapter``.
 
     Args:
@@ -460,6 +648,8 @@ def run(adapter: Adapter, cases: Sequence[Case], *, all_ids: set[str], known: di
         memory_mb: Address-space limit per adapter process.
         strict: Recommended and optional failures also fail the run.
         progress: Called after each case.
+        batch: Use ``read-batch`` when the capabilities declare ``"batch": true`` (same results,
+            fewer processes); False: one process per case.
 
     Raises:
         AdapterError: The adapter's capabilities cannot be obtained.
@@ -469,14 +659,30 @@ def run(adapter: Adapter, cases: Sequence[Case], *, all_ids: set[str], known: di
         adapter = Adapter(str(caps["name"]), adapter.command)
     known = known or {}
 
+    workers = max(1, jobs)
+
     def one(case: Case) -> CaseResult:
         result = apply_known(run_case(adapter, caps, case, timeout=timeout, memory_mb=memory_mb), known)
         if progress is not None:
             progress(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        results = list(pool.map(one, cases))
+    if batch and caps.get("batch") is True:
+        where = {id(c): i for i, c in enumerate(cases)}
+        slots: list[CaseResult | None] = [None] * len(cases)
+
+        def done(case: Case, result: CaseResult) -> None:
+            slots[where[id(case)]] = result = apply_known(result, known)
+            if progress is not None:
+                progress(result)
+
+        run_batch(adapter, caps, cases, timeout=timeout, memory_mb=memory_mb, jobs=workers, done=done)
+        results = [r for r in slots if r is not None]
+        if len(results) != len(cases):
+            raise AdapterError(f"{adapter.name}: the batch runner lost {len(cases) - len(results)} case(s)")
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(one, cases))
     stale = sorted(set(known) - all_ids)
     return RunReport(adapter, caps, results, stale, strict)
 

@@ -7,10 +7,14 @@ way msl-canon/1 does, the command line and the exit statuses of ``contract.md``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sys
+import tempfile
 import traceback
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -85,6 +89,8 @@ def main(capabilities: dict[str, Any] | Callable[[], dict[str, Any]],
     if args == ["capabilities"]:
         emit(capabilities() if callable(capabilities) else capabilities)
         return EXIT_ACCEPT
+    if args == ["read-batch"]:
+        return serve_batch(lambda one: main(capabilities, read, one))
     secret_kinds = {"--key-file": "key", "--passphrase-file": "passphrase", "--identity": "identity"}
     if not (args[:1] == ["read"] and (len(args) == 2 or (len(args) == 4 and args[2] in secret_kinds))):
         print("usage: ADAPTER capabilities | read FILE [--key-file F | --passphrase-file F | --identity F]",
@@ -111,3 +117,77 @@ def rejected(message: str) -> tuple[int, None]:
     """A rejection: the tool's reason on stderr, exit status 1, nothing on stdout."""
     print(f"rejected: {message}", file=sys.stderr)
     return EXIT_REJECT, None
+
+
+def _captured(file: Any) -> str:
+    """What was written to ``file`` (a capture of stdout or stderr), decoded as the runner decodes a pipe."""
+    file.seek(0)
+    return file.read().decode("utf-8", "replace")
+
+
+def _exit_status(code: object) -> int:
+    """The exit status of a process ended by ``SystemExit(code)`` (a non-integer is printed to stderr, status 1)."""
+    if code is None:
+        return EXIT_ACCEPT
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return EXIT_REJECT
+
+
+def serve_batch(single: Callable[[list[str]], int], requests: Any = None, answers: Any = None) -> int:
+    """``read-batch`` (``contract.md``): answer many ``read`` requests in one process.
+
+    Each line of ``requests`` (stdin) is a JSON array of the arguments that would follow
+    ``read``; each answer is one line ``{"args", "exit", "stdout", "stderr"}`` on the real
+    stdout, flushed at once. ``single`` is the adapter's own single-mode entry point, called
+    as ``single(["read", *args])`` with file descriptors 1 and 2 redirected to temporary files,
+    so that the answer carries exactly what a separate ``read`` process would have printed
+    (including what C code writes). Per request the working directory, ``sys.path`` and the
+    warning filters (and so the "shown once" registries) are restored. A ``SystemExit``
+    escaping ``single`` (a tool that calls ``sys.exit()``) is answered with the exit status
+    and message the interpreter would give, as the process of a single ``read`` ends; any
+    other ``BaseException`` (``KeyboardInterrupt``) ends the batch without an answer for that
+    request (the runner then runs it alone).
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    channel = answers if answers is not None else os.fdopen(os.dup(1), "w", encoding="utf-8")
+    source = requests if requests is not None else sys.stdin
+    cwd, path = os.getcwd(), list(sys.path)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        saved = os.dup(1), os.dup(2)
+        try:
+            for line in source:
+                if not line.strip():
+                    continue
+                args = json.loads(line)
+                if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+                    print(f"read-batch: a request is not a JSON array of strings: {line.strip()[:200]}",
+                          file=sys.stderr)
+                    return EXIT_ADAPTER_ERROR
+                for f in (out, err):
+                    f.seek(0)
+                    f.truncate()
+                os.dup2(out.fileno(), 1)
+                os.dup2(err.fileno(), 2)
+                try:
+                    with warnings.catch_warnings():
+                        status = single(["read", *args])
+                except SystemExit as exc:  # the tool called sys.exit(): what ending the process gives
+                    status = _exit_status(exc.code)
+                finally:
+                    with contextlib.suppress(OSError, ValueError):
+                        sys.stdout.flush()
+                        sys.stderr.flush()
+                    os.dup2(saved[0], 1)
+                    os.dup2(saved[1], 2)
+                    os.chdir(cwd)
+                    sys.path[:] = path
+                answer = {"args": args, "exit": status, "stdout": _captured(out), "stderr": _captured(err)}
+                channel.write(json.dumps(answer, sort_keys=True) + "\n")
+                channel.flush()
+        finally:
+            os.close(saved[0])
+            os.close(saved[1])
+    return EXIT_ACCEPT

@@ -36,6 +36,7 @@ CAPABILITIES = {
     "features": ["header", "big-endian", "zstd", "lz4", "continuation", "regions", "payloads",
                  "dialect-memdiver-1.0.2", "dialect-g0", "encryption"],
     "notes": "declarative parser only: no hashing, no verification of extension segments",
+    "batch": True,
 }
 
 
@@ -49,18 +50,35 @@ def _load(name: str, path: Path) -> ModuleType:
     return module
 
 
+_LOADED: list[Any] = []
+"""The compiled parser module and the renderer, once loaded (``read-batch`` reuses them)."""
+
+
+def _parser_and_renderer() -> tuple[ModuleType, Any]:
+    """The compiled parser module and a :class:`KaitaiCanon`, loaded on first use.
+
+    Both are read-only once built (the renderer keeps only the spec model and lookup tables
+    derived from it; every document is built in fresh locals), so ``read-batch`` shares them
+    between files instead of re-reading the spec YAML and re-executing the parser per file.
+    """
+    if not _LOADED:
+        from memslice.conformance.kaitai_canon import KaitaiCanon
+
+        parser = _load("memslice_kaitai", PARSER)
+        _LOADED[:] = [parser, KaitaiCanon()]
+    return _LOADED[0], _LOADED[1]
+
+
 def document(path: str) -> tuple[int, dict[str, Any] | None]:
     """Parse ``path`` with the compiled parser and render the contract document."""
     sys.path.insert(0, str(CODEC_DIR))
     sys.path.insert(0, str(ROOT))
     from kaitaistruct import KaitaiStructError
-    from memslice.conformance.kaitai_canon import KaitaiCanon
     from memslice.conformance.normalize import effective, strip_unused
 
-    parser = _load("memslice_kaitai", PARSER)
+    parser, canon = _parser_and_renderer()
     try:
         root = parser.Memslice.from_file(path)
-        canon = KaitaiCanon()
         doc = canon.document(root)
     except (KaitaiStructError, EOFError, ValueError) as exc:
         print(f"rejected: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -75,10 +93,14 @@ def document(path: str) -> tuple[int, dict[str, Any] | None]:
 
 
 def main(argv: list[str]) -> int:
-    """Dispatch ``capabilities`` / ``read FILE``."""
+    """Dispatch ``capabilities`` / ``read FILE`` / ``read-batch``."""
     if argv == ["capabilities"]:
         print(json.dumps(CAPABILITIES, indent=2, sort_keys=True))
         return 0
+    if argv == ["read-batch"]:
+        from memslice.conformance.adapters._contract import serve_batch
+
+        return serve_batch(main)
     if len(argv) != 2 or argv[0] != "read":
         print("usage: kaitai_adapter capabilities | read FILE", file=sys.stderr)
         return 2

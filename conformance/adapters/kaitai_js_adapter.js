@@ -10,6 +10,7 @@
 //
 //   node kaitai_js_adapter.js capabilities
 //   node kaitai_js_adapter.js read FILE.msl
+//   node kaitai_js_adapter.js read-batch     (one JSON array of read's arguments per stdin line)
 //
 // Exit status: 0 document printed, 1 the parser refuses the file, 2 the adapter failed.
 'use strict';
@@ -34,6 +35,7 @@ const CAPABILITIES = {
   spec_versions: ['1.0', '1.1'],
   features: ['header', 'big-endian', 'zstd', 'lz4', 'continuation', 'regions'],
   notes: 'declarative parser only: no hashing, no extension-segment verification, u8 read as doubles',
+  batch: true,
 };
 
 const STATE_NAMES = ['captured', 'failed', 'unmapped', 'not_resident'];
@@ -145,25 +147,57 @@ function read(file) {
     blocks: out}, null];
 }
 
+// What `read ARGS` prints and returns: [exit status, stdout text, stderr text].
+function answer(args) {
+  if (args.length !== 1) return [2, '', 'usage: kaitai_js_adapter.js capabilities | read FILE | read-batch\n'];
+  try {
+    const [status, doc, why] = read(args[0]);
+    return [status, doc ? JSON.stringify(doc, null, 2) + '\n' : '', why ? why + '\n' : ''];
+  } catch (e) {
+    // the adapter itself failed (never a verdict on the file): the error first, then the stack
+    return [2, '', `adapter error: ${e && e.stack ? e.stack : e}\n`];
+  }
+}
+
+// read-batch (contract.md, "Batch mode"): each stdin line is a JSON array of the arguments of
+// `read`; each answer is one line {args, exit, stdout, stderr}, written at once (pipes are
+// synchronous on Linux). read() keeps no state between files.
+function serveBatch() {
+  const lines = require('readline').createInterface({input: process.stdin, crlfDelay: Infinity});
+  lines.on('line', (line) => {
+    if (!line.trim()) return;
+    let args;
+    try {
+      args = JSON.parse(line);
+    } catch (e) {
+      args = null;
+    }
+    if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) {
+      process.stderr.write(`read-batch: a request is not a JSON array of strings: ${line.slice(0, 200)}\n`);
+      process.exit(2);
+    }
+    const [status, stdout, stderr] = answer(args);
+    process.stdout.write(JSON.stringify({args, exit: status, stdout, stderr}) + '\n');
+  });
+}
+
 function main(argv) {
   if (argv.length === 1 && argv[0] === 'capabilities') {
     process.stdout.write(JSON.stringify(CAPABILITIES, null, 2) + '\n');
     return 0;
   }
+  if (argv.length === 1 && argv[0] === 'read-batch') {
+    serveBatch();
+    return 0;
+  }
   if (argv.length !== 2 || argv[0] !== 'read') {
-    process.stderr.write('usage: kaitai_js_adapter.js capabilities | read FILE\n');
+    process.stderr.write('usage: kaitai_js_adapter.js capabilities | read FILE | read-batch\n');
     return 2;
   }
-  try {
-    const [status, doc, why] = read(argv[1]);
-    if (why) process.stderr.write(why + '\n');
-    if (doc) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    return status;
-  } catch (e) {
-    // the adapter itself failed (never a verdict on the file): the error first, then the stack
-    process.stderr.write(`adapter error: ${e && e.stack ? e.stack : e}\n`);
-    return 2;
-  }
+  const [status, stdout, stderr] = answer(argv.slice(1));
+  if (stderr) process.stderr.write(stderr);
+  if (stdout) process.stdout.write(stdout);
+  return status;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -77,6 +77,7 @@ CAPABILITIES = {
                              "entries.remote_port"],
     },
     "notes": "header, framing, Memory Regions, integrity and the payloads memdiver decodes (payload_fields)",
+    "batch": True,
 }
 _EOC = 0x0FFF
 _REGION = 0x0001

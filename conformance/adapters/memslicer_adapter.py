@@ -54,6 +54,7 @@ CAPABILITIES = {
         "end_of_extension": ["segment_hash", "written_at", "block_count", "producer"],
     },
     "notes": "framing, integrity and the payloads memslicer's parsers decode (payload_fields); no header decoder",
+    "batch": True,
 }
 """The capabilities without ``version`` (see :func:`capabilities`)."""
 

@@ -34,6 +34,7 @@ CAPABILITIES = {
     "homepage": "https://github.com/MemorySlice/memslice",
     "spec_versions": ["1.0", "1.1"],
     "features": sorted(set(FEATURES) - {"write"}),
+    "batch": True,
 }
 
 
@@ -61,10 +62,14 @@ def read(path: str, secret: tuple[str, str] | None = None) -> int:
 
 
 def main(argv: list[str]) -> int:
-    """Dispatch ``capabilities`` and ``read FILE``."""
+    """Dispatch ``capabilities``, ``read FILE`` and ``read-batch``."""
     if argv == ["capabilities"]:
         print(json.dumps(CAPABILITIES, indent=2, sort_keys=True))
         return 0
+    if argv == ["read-batch"]:
+        from memslice.conformance.adapters._contract import serve_batch
+
+        return serve_batch(main)
     if argv[:1] == ["read"] and (len(argv) == 2 or (len(argv) == 4 and argv[2] in _SECRET_OPTIONS)):
         try:
             return read(argv[1], (argv[2], argv[3]) if len(argv) == 4 else None)

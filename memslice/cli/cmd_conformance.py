@@ -65,7 +65,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     all_ids = {c.id for c in load_cases(Path(args.cases))}
     with progress_bar(f"conformance {adapter.name}", len(cases)) as advance:
         result = run(adapter, cases, all_ids=all_ids, known=known, jobs=args.jobs, timeout=args.timeout,
-                     memory_mb=args.memory_limit, strict=args.strict, progress=advance)
+                     memory_mb=args.memory_limit, strict=args.strict, progress=advance, batch=args.batch)
     for r in result.results:
         if r.status in ("fail", "errored", "unexpected-pass") or (args.verbose and r.status != "pass"):
             warn = "" if r.error or args.strict or r.status != "fail" else f" [{r.level}: warning]"
@@ -169,7 +169,7 @@ def _cmd_matrix(args: argparse.Namespace) -> int:
             continue
         with progress_bar(f"matrix {name}", len(cases)) as advance:
             result = run(adapter_for(impl), cases, all_ids=all_ids, known=load_known_failures(impl.known_failures),
-                         jobs=args.jobs, timeout=args.timeout, progress=advance)
+                         jobs=args.jobs, timeout=args.timeout, progress=advance, batch=args.batch)
         print(rep.summary_line(result))
         reports.append(result)
         if args.reports:
@@ -256,6 +256,8 @@ def _execution(p: argparse.ArgumentParser) -> None:
                    help="address-space limit per adapter process, 0 = none (default %(default)s)")
     p.add_argument("--jobs", "-j", type=int, default=min(4, os.cpu_count() or 1),
                    help="adapter processes at a time (default %(default)s)")
+    p.add_argument("--no-batch", dest="batch", action="store_false",
+                   help="one adapter process per case even when the adapter declares read-batch")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
