@@ -21,13 +21,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from memslice.conformance.adapters.registry import IMPLEMENTATIONS, adapter_for, unavailable
+from memslice.conformance.adapters.registry import IMPLEMENTATIONS, adapter_for
 from memslice.conformance.cases import load_cases, select
 from memslice.conformance.runner import Adapter, CaseResult, capabilities, load_known_failures, run
 from memslice.conformance.vocabulary import FEATURES
 
-from tests.conftest import tool_missing
-from tests.oracles.venvs import ensure_oracle, failure_reason
+from tests.conformance_helpers import require_implementation
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = load_cases()
@@ -95,11 +94,7 @@ def test_the_reference_adapter_prints_a_rejection_with_exit_status_1(tmp_path: P
 @pytest.mark.parametrize("name", ["memslicer", "memdiver", "kaitai", "kaitai-js"])
 def test_another_implementation_fails_exactly_its_known_failures(name: str) -> None:
     impl = IMPLEMENTATIONS[name]
-    if impl.venv is not None and ensure_oracle(impl.venv) is None:
-        tool_missing(f"{name} oracle unavailable: {failure_reason(impl.venv)}")
-    why = unavailable(impl)
-    if why is not None:
-        tool_missing(f"{name}: {why}")
+    require_implementation(impl)
     known = load_known_failures(impl.known_failures)
     assert known and all(len(reason) >= 10 for reason in known.values())
     assert set(known) <= ALL_IDS

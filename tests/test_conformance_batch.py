@@ -10,7 +10,6 @@ must give byte-identical reports in both modes on a varied sample of the corpus.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -18,17 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from memslice.conformance import CASES_DIR
 from memslice.conformance import runner as runner_module
-from memslice.conformance.adapters.registry import IMPLEMENTATIONS, adapter_for, unavailable
+from memslice.conformance.adapters.registry import IMPLEMENTATIONS, adapter_for
 from memslice.conformance.cases import load_cases
 from memslice.conformance.report import to_json
 from memslice.conformance.runner import Adapter, Outcome, RunReport, capabilities, execute_batch, run
 from memslice.conformance.vocabulary import FEATURES
 
 from memslice.cli.main import main as msl
-from tests.conftest import tool_missing
-from tests.oracles.venvs import ensure_oracle, failure_reason
+from tests.conformance_helpers import copy_cases, require_implementation
 
 ROOT = Path(__file__).resolve().parents[1]
 PICK = ["blocks/unknown-type-capture", "header/bad-magic", "integrity/wrong-file-hash", "regions/page-states",
@@ -111,10 +108,7 @@ for line in sys.stdin:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("corpus")
-    for case_id in PICK:
-        shutil.copytree(CASES_DIR / case_id, root / case_id)
-    return root
+    return copy_cases(tmp_path_factory.mktemp("corpus"), PICK)
 
 
 @pytest.fixture(scope="module")
@@ -316,11 +310,7 @@ and skips some."""
 def test_our_implementations_give_identical_reports_in_both_modes(
         name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     impl = IMPLEMENTATIONS[name]
-    if impl.venv is not None and ensure_oracle(impl.venv) is None:
-        tool_missing(f"{name} oracle unavailable: {failure_reason(impl.venv)}")
-    why = unavailable(impl)
-    if why is not None:
-        tool_missing(f"{name}: {why}")
+    require_implementation(impl)
     adapter = adapter_for(impl)
     assert capabilities(adapter).get("batch") is True
     every = load_cases()

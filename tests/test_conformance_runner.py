@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import sys
 import xml.etree.ElementTree as ET
@@ -35,6 +34,7 @@ from memslice.conformance.view import effective_features, reduce_values, view
 from memslice.conformance.vocabulary import FEATURES
 
 from memslice.cli.main import main as msl
+from tests.conformance_helpers import copy_cases
 
 PICK = ["header/bad-magic", "blocks/unknown-type-capture", "truncated/after-block-2", "regions/page-states",
         "integrity/wrong-file-hash"]
@@ -84,10 +84,7 @@ sys.exit(1 if doc["result"] == "rejected" else 0)
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("corpus")
-    for case_id in PICK:
-        shutil.copytree(CASES_DIR / case_id, root / case_id)
-    return root
+    return copy_cases(tmp_path_factory.mktemp("corpus"), PICK)
 
 
 @pytest.fixture(scope="module")
