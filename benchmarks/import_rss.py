@@ -45,6 +45,21 @@ print(json.dumps({"regions": r.regions, "blocks": r.blocks}))
 AS_LIMIT = 3 << 30
 
 
+def add_baseline_options(parser: argparse.ArgumentParser) -> None:
+    """``--baseline REF`` and ``--no-baseline`` (see :func:`baseline_ref`)."""
+    parser.add_argument("--baseline", default=None, help="git revision to compare with (default: merge-base "
+                                                          "of HEAD and main)")
+    parser.add_argument("--no-baseline", action="store_true", help="measure this checkout only")
+
+
+def baseline_ref(args: argparse.Namespace) -> str | None:
+    """The revision to compare with: ``--baseline``, else the merge-base of HEAD and main (None: ``--no-baseline``)."""
+    if args.baseline is not None or args.no_baseline:
+        return args.baseline
+    return subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def baseline_root(ref: str, work: Path) -> Path:
     """A directory from which ``import memslice`` loads revision ``ref`` (package-dir layout of its pyproject)."""
     src = work / "src"
@@ -99,15 +114,10 @@ def run(src: Path, out: Path, kwargs: dict, root: Path | None) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--segments", type=int, default=1 << 20, help="segments / ranges (default 2^20)")
-    parser.add_argument("--baseline", default=None, help="git revision to compare with (default: merge-base "
-                                                          "of HEAD and main)")
-    parser.add_argument("--no-baseline", action="store_true", help="measure this checkout only")
+    add_baseline_options(parser)
     args = parser.parse_args()
     n = args.segments
-    ref = args.baseline
-    if ref is None and not args.no_baseline:
-        ref = subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"], capture_output=True, text=True,
-                             check=True).stdout.strip()
+    ref = baseline_ref(args)
     with tempfile.TemporaryDirectory(prefix="import-rss-") as tmp:
         work = Path(tmp)
         core, dump = work / "many.core", work / "many.dmp"

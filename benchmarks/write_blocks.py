@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.import_rss import baseline_root  # noqa: E402
+from benchmarks.import_rss import add_baseline_options, baseline_ref, baseline_root  # noqa: E402
 
 CHILD = r"""
 import json, os, resource, sys
@@ -84,15 +84,10 @@ def child(code: str, args: list[str], root: Path | None, cwd: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--blocks", type=int, default=1 << 20, help="blocks to write (default 2^20)")
-    parser.add_argument("--baseline", default=None, help="git revision to compare with (default: merge-base "
-                                                          "of HEAD and main)")
-    parser.add_argument("--no-baseline", action="store_true", help="measure this checkout only")
+    add_baseline_options(parser)
     args = parser.parse_args()
     n = args.blocks
-    ref = args.baseline
-    if ref is None and not args.no_baseline:
-        ref = subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"], capture_output=True, text=True,
-                             check=True).stdout.strip()
+    ref = baseline_ref(args)
     with tempfile.TemporaryDirectory(prefix="write-blocks-") as tmp:
         work = Path(tmp)
         ours = child(CHILD, [str(n), str(work / "ours.msl")], None, work)
