@@ -286,3 +286,40 @@ def test_estimate_counts_resident_pages_not_reservations() -> None:
         got = copy_first.estimate(t.pid, opts, not_resident=True)
         everything = copy_first.estimate(t.pid, opts, not_resident=False)
     assert fill <= got < 4 << 30 <= everything
+
+
+def _mapped_kib(address: int) -> int:
+    """Resident KiB of our own mapping starting at ``address`` (``/proc/self/smaps``)."""
+    text = Path("/proc/self/smaps").read_text()
+    head = f"{address:x}-"
+    block = text[text.index("\n" + head) + 1:] if not text.startswith(head) else text
+    rss = re.search(r"^Rss:\s+(\d+) kB", block, re.MULTILINE)
+    assert rss is not None
+    return int(rss.group(1))
+
+
+def test_in_place_file_is_prefaulted_with_zeros_and_unmapped_when_done(tmp_path: Path) -> None:
+    """The capture file's pages are written and mapped before the freeze; done parts leave our mapping only."""
+    path = tmp_path / "capture.bin"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    s = ScratchFile(path, expected=24 * MIB, window=MIB, fd=fd)
+    try:
+        seg = s.segments[0]
+        address = scratch_mod.libc.mapping_address(seg.map)
+        before = _mapped_kib(address)
+        assert before >= 24 * 1024  # faulted in ahead: the copy takes no fault
+        assert os.fstat(fd).st_size >= 24 * MIB and os.pread(fd, MIB, 5 * MIB) == bytes(MIB)
+        data = random.Random(3).randbytes(20 * MIB + 100)
+        window = s.window_at(100, len(data))
+        window[:] = data
+        window.release()
+        s.drop(100, 16 * MIB)  # hashed and written: our mapping of those pages goes
+        assert _mapped_kib(address) <= before - 16 * 1024 + 4
+        assert os.pread(fd, len(data), 100) == data  # the file keeps every byte
+        view = s.view(100, len(data))
+        assert bytes(view) == data  # and reads back through the mapping
+        view.release()
+    finally:
+        s.close()
+        os.close(fd)
+    assert path.stat().st_size >= 24 * MIB

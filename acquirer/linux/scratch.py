@@ -7,12 +7,14 @@ compresses and writes the capture from that copy. The pages live in the page cac
 our anonymous memory, so memory stays bounded whatever the target's size.
 
 Before the freeze the expected size is reserved on disk (``posix_fallocate``: a full disk is
-found here, as an error, never as a SIGBUS inside the freeze) and faulted in writable
-(``MADV_POPULATE_WRITE``, up to a quarter of the available memory), so the copy in the
-freeze is a bare ``process_vm_readv`` into mapped pages. When the target needs more than the
-estimate, further segments are reserved and mapped during the copy. Written parts are
-dropped (``MADV_REMOVE``: page cache and disk blocks freed, nothing written back) a GiB at
-a time, the rest when the file is closed, in the background while the capture ends.
+found here, as an error, never as a SIGBUS inside the freeze), filled with zeros by small
+``pwrite`` calls and faulted in writable (``MADV_POPULATE_WRITE``, up to a quarter of the
+available memory), so the copy in the freeze is a bare ``process_vm_readv`` into mapped
+pages. When the target needs more than the estimate, further segments are reserved and
+mapped during the copy. Written parts are dropped (``MADV_REMOVE``: page cache and disk
+blocks freed, nothing written back) a GiB at a time, the rest when the file is closed, in
+the background while the capture ends; the capture file itself (copy in place) only leaves
+our mapping, so its write-back does not stop our other threads page by page.
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ from memslice.atomic_output import open_scratch
 
 _MADV_POPULATE_WRITE = 23
 _MADV_REMOVE = getattr(mmap, "MADV_REMOVE", 9)
+_MADV_DONTNEED = getattr(mmap, "MADV_DONTNEED", 4)
 _PREFAULT_THREADS = max(1, min(2, os.cpu_count() or 1))
 _PREFAULT_STEP_MIN = 16 << 20  # parts smaller than this are not worth a thread
+_ZERO_PIECE = 512 << 10
+"""Bytes of one zero-filling ``pwrite``: the page cache sizes a written folio by the write, and
+faulting or writing 2 MiB folios costs 25-50x more here (see :func:`_populate`)."""
 _GROW_MIN = 64 << 20
 DROP_BATCH = 1 << 30
 """Used scratch bytes freed at once (see :meth:`ScratchFile.drop`)."""
@@ -51,23 +57,35 @@ class _Segment:
         self.size = size
         self.map = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE, offset=offset)
         if prefault > 0:
-            _populate(self.map, min(size, _round_up(prefault, mmap.PAGESIZE)))
+            _populate(fd, offset, self.map, min(size, _round_up(prefault, mmap.PAGESIZE)))
 
 
-def _populate(mapping: mmap.mmap, length: int) -> None:
-    """Fault ``length`` bytes of a mapping in writable, split over :data:`_PREFAULT_THREADS` threads.
+def _populate(fd: int, offset: int, mapping: mmap.mmap, length: int) -> None:
+    """Put ``length`` bytes of a mapping of ``fd`` (from file ``offset``) in the page cache, mapped writable.
 
-    Faulting in a file's pages costs the file system a page at a time (allocation, zeroing,
-    ``page_mkwrite``); the parts run side by side (ctypes drops the GIL). An old kernel
-    without ``MADV_POPULATE_WRITE`` leaves the pages to fault in during the copy.
+    Each part is first written with zeros in :data:`_ZERO_PIECE` pieces, then faulted in
+    (``MADV_POPULATE_WRITE``). Faulting the reserved range in directly lets read-ahead build
+    2 MiB folios, and on the 6.18 kernel of our CI machine kind every such folio costs far more
+    than its bytes: populating 560 MiB took 2.3-4.5 s of wall and 4-8 s of system time
+    whenever the memory had been idle a few seconds (0.07 s right after another capture freed
+    its pages); writing zeros in 512 KiB pieces first took 0.12-0.20 s either way, 2 MiB
+    pieces 7-8 s (``benchmarks/prefault.py``). The parts run on
+    :data:`_PREFAULT_THREADS` threads (the system calls drop the GIL). An old kernel without
+    ``MADV_POPULATE_WRITE`` leaves the written pages to be mapped during the copy.
     """
     base = libc.mapping_address(mapping)
     step = _round_up(-(-length // _PREFAULT_THREADS), _PREFAULT_STEP_MIN)
     parts = [(start, min(step, length - start)) for start in range(0, length, step)]
+    zeros = bytes(_ZERO_PIECE)
 
     def populate(start: int, size: int) -> None:
-        with contextlib.suppress(OSError):  # an old kernel: these pages fault in during the copy
+        try:
+            for at in range(start, start + size, _ZERO_PIECE):
+                piece = min(_ZERO_PIECE, start + size - at)
+                os.pwrite(fd, zeros[:piece] if piece < _ZERO_PIECE else zeros, offset + at)
             libc.madvise(base + start, size, _MADV_POPULATE_WRITE)
+        except OSError:  # the space is reserved: the pages left fault in during the copy (old kernel)
+            pass
 
     workers = [threading.Thread(target=populate, args=part, name="msl-prefault") for part in parts[1:]]
     for worker in workers:
@@ -162,19 +180,37 @@ class ScratchFile:
     def drop(self, offset: int, nbytes: int) -> None:
         """Bytes up to ``offset + nbytes`` are no longer needed.
 
-        They are freed (page cache and disk blocks, ``MADV_REMOVE``) in batches of
-        :data:`DROP_BATCH` bytes: hole punching costs about as much per byte as the final
-        close, so a capture smaller than a batch frees everything at :meth:`close` at once,
-        and a large one keeps at most a batch of used scratch in the page cache.
+        A scratch file of our own frees them (page cache and disk blocks, ``MADV_REMOVE``) in
+        batches of :data:`DROP_BATCH` bytes: hole punching costs about as much per byte as the
+        final close, so a capture smaller than a batch frees everything at :meth:`close` at
+        once, and a large one keeps at most a batch of used scratch in the page cache.
+
+        The capture file itself (``fd`` given) only loses our mapping of those pages
+        (``MADV_DONTNEED``; the page cache keeps them): writing back a page that is still mapped
+        costs a TLB shoot-down of every CPU running one of our threads, page by page, which
+        made the write-back started during the capture cost 1.2 s of system time on 560 MiB.
         """
         end = _round_up(offset + nbytes, self.page)
-        while self.owns_fd and end - self._dropped >= DROP_BATCH:
+        if not self.owns_fd:
+            self._unmap_below((offset + nbytes) // self.page * self.page)
+            return
+        while end - self._dropped >= DROP_BATCH:
             seg = self._segment(self._dropped)
             start = self._dropped - seg.offset
             length = min(seg.offset + seg.size - self._dropped, DROP_BATCH)
             with contextlib.suppress(OSError, ValueError):  # no hole punching here: freed at close
                 seg.map.madvise(_MADV_REMOVE, start, length)
             self._dropped += length
+
+    def _unmap_below(self, end: int) -> None:
+        """Drop our mapping of the file's pages below ``end`` (page-aligned); the file keeps them."""
+        for seg in self.segments:
+            lo = max(self._dropped, seg.offset)
+            hi = min(end, seg.offset + seg.size)
+            if hi > lo:
+                with contextlib.suppress(OSError, ValueError):  # still mapped: written back the slow way
+                    libc.madvise(libc.mapping_address(seg.map) + lo - seg.offset, hi - lo, _MADV_DONTNEED)
+        self._dropped = max(self._dropped, end)
 
     def close(self) -> None:
         """Unmap and close (the file was never linked, so its blocks are freed now); idempotent."""
