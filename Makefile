@@ -89,6 +89,7 @@ fuzz: setup
 
 bench: setup oracles
 	$(BIN)/python benchmarks/read_verify.py
+	$(BIN)/python benchmarks/prefault.py
 	$(BIN)/python benchmarks/capture.py
 	$(BIN)/python benchmarks/read_rss.py
 	$(BIN)/python benchmarks/import_rss.py
