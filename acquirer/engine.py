@@ -485,9 +485,15 @@ class _Capture:
                 self._write(writer.append_prepared, prepared)
                 self._account(chunk.plan, chunk.states, chunk.nbytes, chunk.timestamp, chunk.read_seconds,
                               chunk.causes, chunk.last)
-                scratch.drop(chunk.offset, chunk.nbytes)
-                writeback.advance(writer.bytes_written)
+                if chunk.block_offset >= 0:  # in place: our mapping of the file's pages both hashes passed
+                    settled = writer.hashed_through
+                    scratch.drop(0, settled)
+                    writeback.advance(settled)  # writing back a page still mapped stops our threads
+                else:
+                    scratch.drop(chunk.offset, chunk.nbytes)
+                    writeback.advance(writer.bytes_written)
         finally:
+            writer.settle()  # the running hash may still read the last chunk's pages
             blocks.close()
             writeback.close()
             self._scratch_closing = scratch.close_in_background()  # freed while modules are hashed and fsync runs

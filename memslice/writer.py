@@ -39,6 +39,7 @@ from memslice.generated.enums import (
     HeaderFlags,
 )
 from memslice.generated.registry import module_for
+from memslice.hash_lane import HashLane
 from memslice.integrity import ZERO_HASH, single_threaded_factory
 from memslice.pages import encode_state_string, state_string
 
@@ -353,6 +354,8 @@ class MslWriter:
         self._segment_blocks = 0
         self._types_written: set[int] = set()
         self._pool: ThreadPoolExecutor | None = None
+        self._lane = HashLane()
+        """Where the running hash (FileHash, SegmentHash) is fed when it need not be waited for."""
         self._state = "capture"  # capture -> extensions -> closed
         self._encrypting = False
         try:
@@ -391,7 +394,7 @@ class MslWriter:
         self.bytes_written += size
 
     def _emit(self, chunks: Sequence[bytes | memoryview], block_hasher: Any, in_place: int = 0) -> None:
-        """Write chunks and feed the hashers; large chunks hash on two workers while writing.
+        """Write chunks and feed the hashers; a large chunk's block hash runs on a worker while it is written.
 
         ``in_place``: the last chunk (of that many bytes) already sits in the file right after the
         others; it is hashed and skipped over, not written.
@@ -408,34 +411,61 @@ class MslWriter:
             if size < _PARALLEL_FROM:
                 self._write(chunk)
                 block_hasher.update(chunk)
-                if running is not None:
-                    running.update(chunk)
+                self._feed_running(running, chunk)
                 continue
-            pool = self._hash_pool()
-            jobs = [pool.submit(block_hasher.update, chunk)]
-            if running is not None:
-                jobs.append(pool.submit(running.update, chunk))
+            job = self._hash_pool().submit(block_hasher.update, chunk)
             try:
                 self._write(chunk)
+                if running is not None:
+                    self._lane.submit(running.update, memoryview(chunk), self.bytes_written)
             finally:
-                for job in jobs:
-                    job.result()
+                job.result()
+                self._lane.wait()  # the caller may reuse the chunk's buffer once we return
+
+    def _feed_running(self, running: Any, chunk: bytes | memoryview) -> None:
+        """Feed the running hash (FileHash or SegmentHash) bytes just written, in file order.
+
+        Directly while its lane is idle; behind the lane's queued updates otherwise (as a copy:
+        these bytes are small and the caller's buffer may change).
+        """
+        if running is None:
+            return
+        if self._lane.busy:
+            self._lane.submit(running.update, bytes(chunk), self.bytes_written)
+        else:
+            running.update(chunk)
 
     def _skip(self, chunk: bytes | memoryview, block_hasher: Any, running: Any) -> None:
-        """Hash bytes already in the file at the current position and move past them."""
+        """Hash bytes already in the file at the current position and move past them.
+
+        The running hash of these bytes may go on after this returns (on :attr:`_lane`, at most
+        one such chunk behind: the view of the file stays valid until :attr:`hashed_through`
+        passes it); the block hash is done here, as the next block header needs it.
+        """
         assert self._fd is not None
-        pool = self._hash_pool()
-        jobs = [pool.submit(block_hasher.update, chunk)]
+        start = self.bytes_written
         if running is not None:
-            jobs.append(pool.submit(running.update, chunk))
-        for job in jobs:
-            job.result()
+            self._lane.submit(running.update, memoryview(chunk), start + len(chunk))
+        block_hasher.update(chunk)
+        self._lane.wait(start)
         os.lseek(self._fd, len(chunk), os.SEEK_CUR)
         self.bytes_written += len(chunk)
 
+    @property
+    def hashed_through(self) -> int:
+        """File offset below which every byte written or skipped so far has been hashed (both hashes).
+
+        Bytes placed in the file itself (``in_place``) may be unmapped or changed only below it.
+        """
+        return self._lane.done_through(self.bytes_written)
+
+    def settle(self) -> None:
+        """Wait until every byte written or skipped so far is hashed (see :attr:`hashed_through`)."""
+        self._lane.wait()
+
     def _hash_pool(self) -> ThreadPoolExecutor:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="msl-hash")
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="msl-block-hash")
         return self._pool
 
     def write_block(self, block_type: int, payload_parts: Sequence[bytes | memoryview], *,
@@ -541,11 +571,10 @@ class MslWriter:
         """Account for one whole block (hash chain, running hash, counts) and buffer it for writing."""
         state = self._state
         running = self._file_hasher if state == "capture" else self._segment_hasher
-        if running is not None:
-            running.update(block)
         self._prev_hash = self._block_digest(block)
         self._buf += block
         self.bytes_written += len(block)
+        self._feed_running(running, block)
         self._buf_ends.append(self.bytes_written)
         self.blocks_written += 1
         if state == "capture":
@@ -855,6 +884,7 @@ class MslWriter:
         """
         if self._segment_hasher is None:
             raise EncodeError("no extension segment is open")
+        self._lane.wait()
         payload = end_of_extension.EndOfExtension(
             segment_hash=self._segment_hasher.digest(), written_at=time.time_ns() if written_at is None else written_at,
             block_count=self._segment_blocks + 1, producer=producer)
@@ -878,6 +908,7 @@ class MslWriter:
         if self._state != "capture":
             raise EncodeError("End-of-Capture already written")
         self._check_cap_bitmap()
+        self._lane.wait()
         file_hash = self._file_hasher.digest()
         count = 0 if self.strict_10 else self._capture_blocks + 1
         payload = end_of_capture.EndOfCapture(file_hash=file_hash, acq_end=time.time_ns() if acq_end is None
@@ -970,6 +1001,7 @@ class MslWriter:
         return self._fd
 
     def _stop_pool(self) -> None:
+        self._lane.close()
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
