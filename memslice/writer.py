@@ -23,7 +23,7 @@ from pathlib import Path
 from struct import Struct
 from typing import Any
 
-from memslice.atomic_output import AtomicFile, check_destination, write_error
+from memslice.atomic_output import AtomicFile, check_destination, write_all, write_error
 from memslice.compression import compress_parts
 from memslice.errors import EncodeError, MslError
 from memslice.generated import framing
@@ -387,10 +387,7 @@ class MslWriter:
             write_encrypted(self._fd, self._sealer, data)
             self.bytes_written += size
             return
-        view = memoryview(data)
-        while view:
-            n = os.write(self._fd, view)
-            view = view[n:]
+        write_all(self._fd, data)
         self.bytes_written += size
 
     def _emit(self, chunks: Sequence[bytes | memoryview], block_hasher: Any, in_place: int = 0) -> None:

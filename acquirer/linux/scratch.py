@@ -26,16 +26,15 @@ import threading
 
 from memslice.acquirer.linux import libc
 
-from memslice.atomic_output import open_scratch
+from memslice.atomic_output import WRITE_PIECE, open_scratch
 
 _MADV_POPULATE_WRITE = 23
 _MADV_REMOVE = getattr(mmap, "MADV_REMOVE", 9)
 _MADV_DONTNEED = getattr(mmap, "MADV_DONTNEED", 4)
 _PREFAULT_THREADS = max(1, min(2, os.cpu_count() or 1))
 _PREFAULT_STEP_MIN = 16 << 20  # parts smaller than this are not worth a thread
-_ZERO_PIECE = 512 << 10
-"""Bytes of one zero-filling ``pwrite``: the page cache sizes a written folio by the write, and
-faulting or writing 2 MiB folios costs 25-50x more here (see :func:`_populate`)."""
+_ZERO_PIECE = WRITE_PIECE
+"""Bytes of one zero-filling ``pwrite`` (the page cache sizes a written folio by the write; see :func:`_populate`)."""
 _GROW_MIN = 64 << 20
 DROP_BATCH = 1 << 30
 """Used scratch bytes freed at once (see :meth:`ScratchFile.drop`)."""

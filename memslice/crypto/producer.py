@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
+from memslice.atomic_output import WRITE_PIECE
 from memslice.crypto import kdf, kem
 from memslice.crypto.container import zero_cipher_len
 from memslice.crypto.suites import StreamEncryptor, Suite, nonce_size
@@ -163,7 +164,7 @@ class StreamSealer:
         return replace(self.enc_header, len_cipher=self.cipher_len).encode(endian)
 
 
-_PIECE = 1 << 20  # ciphertext is produced and written in 1 MiB pieces (flat memory for any block size)
+_PIECE = WRITE_PIECE  # ciphertext is produced and written piece by piece (flat memory for any block size)
 
 
 def write_encrypted(fd: int, sealer: StreamSealer, data: bytes | memoryview) -> None:
