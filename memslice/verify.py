@@ -8,6 +8,8 @@ the calling thread, where handing it to a thread would cost more than the hash.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,6 +25,8 @@ PARALLEL_HASH_BYTES = 1 << 20
 (started on the first such block), beside the running FileHash; smaller ones are hashed
 inline: starting the thread and handing it a block cost about as much as hashing 1 MiB
 (~0.4 ms each, measured), which for small blocks made the thread cost more than the hash."""
+_CHAIN_AHEAD = 64
+"""Most blocks whose PrevHash comparison waits for their predecessor's hash (views only: no copy)."""
 
 
 @dataclass
@@ -130,17 +134,14 @@ def verify(reader: MslReader) -> VerifyReport:
 
     file_hasher = new_hasher()
     file_hasher.update(data[:reader.stream_start])  # header (CipherLen zeroed) and KEM ciphertext when encrypted
-    expected = digest(reader.header_bytes)
     segment_hasher = None
     segment_start_index = 0
     segment_no = 0
-    chain_ok = True
-    pool: ThreadPoolExecutor | None = None
+    chain = _ChainCheck(digest, digest(reader.header_bytes), report)
     try:
         for rec in records:
             if rec.segment == -1:
                 break
-            chained: Future[bytes] | bytes | None = None
             if encrypted:
                 # PrevHash is zero and not chained (V11-C16); hash the plaintext in flat-memory pieces
                 running = file_hasher if rec.segment == 0 and rec.block_type != eoc_type else (
@@ -150,45 +151,29 @@ def verify(reader: MslReader) -> VerifyReport:
                         running.update(piece)
             else:
                 view = data[rec.offset:rec.end]
-                if len(view) >= PARALLEL_HASH_BYTES:
-                    if pool is None:
-                        pool = ThreadPoolExecutor(max_workers=1)
-                    chained = pool.submit(digest, view)
-                else:
-                    chained = digest(view)
+                chain.add(rec, view)
                 if rec.segment == 0 and rec.block_type != eoc_type:
                     file_hasher.update(view)
                 elif rec.segment > 0 and rec.block_type != eox_type:
                     assert segment_hasher is not None
                     segment_hasher.update(view)
-            if not encrypted and bytes(rec.header.prev_hash) != expected:
-                chain_ok = False
-                report.bad_blocks.append(rec.index)
-                if report.first_bad_block is None:
-                    report.first_bad_block = rec.index
-                    what = "the header" if rec.index == 0 else f"block {rec.index - 1}"
-                    zero = " (it is all zero: an unchained legacy header)" if not any(rec.header.prev_hash) else ""
-                    report.problems.append(
-                        f"block {rec.index} at offset 0x{rec.offset:X}: PrevHash does not match the hash of "
-                        f"{what}{zero} [rule P4]")
             if rec.block_type == eoc_type and rec.segment == 0:
+                chain.settle()  # the report lists the chain's findings before the End-of-Capture's
                 _check_eoc(reader, rec, file_hasher.digest(), report)
                 segment_hasher = new_hasher()
                 segment_start_index = rec.index + 1
             elif rec.block_type == eox_type and rec.segment > 0:
                 segment_no += 1
                 assert segment_hasher is not None
+                chain.settle()
                 report.segments.append(_check_segment(reader, rec, segment_hasher.digest(),
                                                       rec.index - segment_start_index + 1, segment_no, report))
                 segment_hasher = new_hasher()
                 segment_start_index = rec.index + 1
-            if isinstance(chained, Future):
-                expected = chained.result()
-            elif chained is not None:
-                expected = chained
+        chain.settle()
     finally:
-        if pool is not None:
-            pool.shutdown()
+        chain.close()
+    chain_ok = chain.ok
     report.chain = "not-checked" if encrypted else ("ok" if chain_ok else "broken")
     last_end = max((r.end for r in records if r.segment != -1), default=reader.stream_start)
     report.trailing_bytes = reader.size - last_end
@@ -202,6 +187,67 @@ def verify(reader: MslReader) -> VerifyReport:
     if eoc is None:
         report.problems.append("no End-of-Capture block: the capture may be incomplete [rule PS1]")
     return report
+
+
+class _ChainCheck:
+    """Check every block's PrevHash against the hash of the block before it (rule P4).
+
+    The block hashes are independent of one another, so the large ones run on a worker thread
+    in order, while the caller hashes the same bytes into the FileHash: up to
+    :data:`_CHAIN_AHEAD` blocks are compared late, in order, so neither thread waits for the
+    other block by block.
+
+    Args:
+        digest: Hashes one block's bytes.
+        first: The hash of the file header (block 0's expected PrevHash).
+        report: Where mismatches are recorded.
+    """
+
+    def __init__(self, digest: Callable[[memoryview], bytes], first: bytes, report: VerifyReport) -> None:
+        self._digest = digest
+        self._report = report
+        self._expected: Future[bytes] | bytes = first
+        self._waiting: deque[tuple[BlockRecord, Future[bytes] | bytes]] = deque()
+        self._pool: ThreadPoolExecutor | None = None
+        self.ok = True
+
+    def add(self, rec: BlockRecord, view: memoryview) -> None:
+        """Block ``rec`` (its bytes ``view``) is next in the chain."""
+        self._waiting.append((rec, self._expected))
+        if len(view) >= PARALLEL_HASH_BYTES:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="msl-chain-hash")
+            self._expected = self._pool.submit(self._digest, view)
+        else:
+            self._expected = self._digest(view)
+        while len(self._waiting) > _CHAIN_AHEAD:
+            self._compare(*self._waiting.popleft())
+
+    def settle(self) -> None:
+        """Compare every block added so far."""
+        while self._waiting:
+            self._compare(*self._waiting.popleft())
+
+    def close(self) -> None:
+        """Stop the worker (after the hashes in flight)."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def _compare(self, rec: BlockRecord, expected: Future[bytes] | bytes) -> None:
+        want = expected.result() if isinstance(expected, Future) else expected
+        if bytes(rec.header.prev_hash) == want:
+            return
+        self.ok = False
+        report = self._report
+        report.bad_blocks.append(rec.index)
+        if report.first_bad_block is None:
+            report.first_bad_block = rec.index
+            what = "the header" if rec.index == 0 else f"block {rec.index - 1}"
+            zero = " (it is all zero: an unchained legacy header)" if not any(rec.header.prev_hash) else ""
+            report.problems.append(
+                f"block {rec.index} at offset 0x{rec.offset:X}: PrevHash does not match the hash of "
+                f"{what}{zero} [rule P4]")
 
 
 def _as_record(rec: object) -> BlockRecord:
