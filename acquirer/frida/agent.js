@@ -148,23 +148,28 @@ rpc.exports = {
     });
   },
   listen: async function (token) {
-    listener = await Socket.listen({family: 'ipv4', host: '127.0.0.1', port: 0, backlog: 4});
-    var port = listener.port;
+    var l = await Socket.listen({family: 'ipv4', host: '127.0.0.1', port: 0, backlog: 4});
+    listener = l;
     (async function () {
       while (conn === null) {
-        var c = await listener.accept();
+        var c = await l.accept();
         var got = hex(await c.input.readAll(32));
         if (got === token) { streamGeneration++; conn = c; c.setNoDelay(true); }
         else await c.close();
       }
-      await listener.close();
-      listener = null;
+      if (listener === l) listener = null;
+      await l.close();
     })().catch(function (e) { send({type: 'stream-error', id: -1, error: String(e)}); });
-    return port;
+    return l.port;
   },
   ready: function () { return conn !== null; },
   close: async function () {
-    if (conn !== null) { await chain; await conn.close(); conn = null; }
-    if (listener !== null) { await listener.close(); listener = null; }
+    // A broken stream (see onRead) may drop conn while the chain settles: close what is left after it.
+    await chain;
+    var c = conn, l = listener;
+    conn = null;
+    listener = null;
+    if (c !== null) await c.close();
+    if (l !== null) await l.close();
   },
 };
