@@ -23,6 +23,7 @@ scratch pages can be reserved and faulted in while the target still runs.
 
 from __future__ import annotations
 
+import mmap
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ from memslice.acquirer.pipeline import ChunkReader
 
 if TYPE_CHECKING:
     from memslice.acquirer.plan import RegionPlan
+
+_PAGEMAP_BUDGET = 16 << 20
+"""Most bytes of ``/proc/PID/pagemap`` :func:`estimate` reads (8 a page: 8 GiB of mappings)."""
 
 
 @dataclass
@@ -176,10 +180,13 @@ def estimate(pid: int, options: CaptureOptions, *, not_resident: bool) -> int:
     """Bytes the copy is expected to need, from the maps before the freeze.
 
     Private anonymous mappings count their resident and swapped pages (with format 1.1,
-    where untouched pages are NotResident and not read), every other readable mapping its
-    size; ``--filter-prot`` and ``--filter-addr`` are applied (``--scope`` needs the freeze's
-    registers, so the estimate may be high then). Too low is safe (more is reserved during the
-    copy), too high costs only page cache until the capture ends.
+    where untouched pages are NotResident and not read), or the pages ``pagemap`` shows
+    present when that is more (a page only read maps the shared zero page, which ``Rss``
+    leaves out but the copy reads; up to :data:`_PAGEMAP_BUDGET` bytes of ``pagemap`` are
+    read), every other readable mapping its size; ``--filter-prot`` and ``--filter-addr`` are
+    applied (``--scope`` needs the freeze's registers, so the estimate may be high then). Too
+    low is safe (more is reserved during the copy), too high costs only page cache until the
+    capture ends.
 
     Args:
         pid: The target.
@@ -194,18 +201,46 @@ def estimate(pid: int, options: CaptureOptions, *, not_resident: bool) -> int:
     except OSError:
         return 0
     rss = _anonymous_rss(pid) if not_resident else {}
+    memory = ProcessMemory(pid)
+    pagemap_left = _PAGEMAP_BUDGET // 8
     total = 0
-    for m in mappings:
-        if not m.readable:
-            continue
-        if options.filter_addr and not any(m.start < hi and m.end > lo for lo, hi in options.filter_addr):
-            continue
-        if options.filter_prot:
-            prot = classify.protection(m, guard=False)
-            if (prot & options.filter_prot) != options.filter_prot:
+    try:
+        for m in mappings:
+            if not m.readable:
                 continue
-        total += min(m.size, rss[m.start]) if m.is_private_anonymous and m.start in rss else m.size
+            if options.filter_addr and not any(m.start < hi and m.end > lo for lo, hi in options.filter_addr):
+                continue
+            if options.filter_prot:
+                prot = classify.protection(m, guard=False)
+                if (prot & options.filter_prot) != options.filter_prot:
+                    continue
+            if not (m.is_private_anonymous and m.start in rss):
+                total += m.size
+                continue
+            counted = min(m.size, rss[m.start])
+            pages = m.size // mmap.PAGESIZE
+            if counted < m.size and pages <= pagemap_left:  # Rss leaves out pages mapped to the zero page
+                pagemap_left -= pages
+                counted = max(counted, _present_bytes(memory, m.start, pages))
+            total += counted
+    finally:
+        memory.close()
     return total
+
+
+def _present_bytes(memory: ProcessMemory, start: int, pages: int) -> int:
+    """Bytes of the pages ``pagemap`` shows present or swapped (what the copy will read)."""
+    present = 0
+    step = 1 << 16
+    for first in range(0, pages, step):
+        try:
+            states = memory.residency(start + first * mmap.PAGESIZE, min(step, pages - first), mmap.PAGESIZE)
+        except ProcessLookupError:
+            return 0
+        if states is None:
+            return 0
+        present += states.count("0")
+    return present * mmap.PAGESIZE
 
 
 def _anonymous_rss(pid: int) -> dict[int, int]:

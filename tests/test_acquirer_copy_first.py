@@ -288,6 +288,24 @@ def test_estimate_counts_resident_pages_not_reservations() -> None:
     assert fill <= got < 4 << 30 <= everything
 
 
+def test_estimate_counts_pages_only_read_which_rss_leaves_out() -> None:
+    """Reading an untouched anonymous page maps the shared zero page: not in Rss, but read by the copy."""
+    with target("--fill", "8", "--sparse", "1") as t:
+        start, _ = t.area("sparse")
+        opts = CaptureOptions(output=Path("unused.msl"))
+        before = copy_first.estimate(t.pid, opts, not_resident=True)
+        fd = os.open(f"/proc/{t.pid}/mem", os.O_RDONLY)
+        try:
+            for at in range(start + MIB, start + 65 * MIB, MIB):  # 64 MiB read, never written
+                assert os.pread(fd, MIB, at) == bytes(MIB)
+        finally:
+            os.close(fd)
+        rss = copy_first._anonymous_rss(t.pid)[start]
+        after = copy_first.estimate(t.pid, opts, not_resident=True)
+    assert rss < MIB  # the kernel does not count zero-page mappings as resident
+    assert after - before >= 64 * MIB
+
+
 def _mapped_kib(address: int) -> int:
     """Resident KiB of our own mapping starting at ``address`` (``/proc/self/smaps``)."""
     text = Path("/proc/self/smaps").read_text()
