@@ -306,14 +306,33 @@ def test_estimate_counts_pages_only_read_which_rss_leaves_out() -> None:
     assert after - before >= 64 * MIB
 
 
-def _mapped_kib(address: int) -> int:
-    """Resident KiB of our own mapping starting at ``address`` (``/proc/self/smaps``)."""
+def _mapped_kib(address: int, field: str = "Rss") -> int:
+    """KiB of our own mapping starting at ``address`` in one ``/proc/self/smaps`` field."""
     text = Path("/proc/self/smaps").read_text()
     head = f"{address:x}-"
     block = text[text.index("\n" + head) + 1:] if not text.startswith(head) else text
-    rss = re.search(r"^Rss:\s+(\d+) kB", block, re.MULTILINE)
-    assert rss is not None
-    return int(rss.group(1))
+    found = re.search(rf"^{field}:\s+(\d+) kB", block, re.MULTILINE)
+    assert found is not None
+    return int(found.group(1))
+
+
+def test_prefault_dirties_only_its_budget_and_maps_the_rest_clean(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the zero-fill budget (below the kernel's write-back threshold) pages are mapped but left clean."""
+    monkeypatch.setattr(scratch_mod, "_zero_fill_budget", lambda: 8 * MIB)
+    s = ScratchFile(tmp_path / "out.msl", expected=31 * MIB, window=MIB)
+    try:
+        address = scratch_mod.libc.mapping_address(s.segments[0].map)
+        assert _mapped_kib(address) >= 32 * 1024  # every page mapped before the freeze
+        dirty = _mapped_kib(address, "Shared_Dirty") + _mapped_kib(address, "Private_Dirty")
+        assert 8 * 1024 <= dirty <= 8 * 1024 + 4  # only the zero-filled part is dirty
+        view = s.view(20 * MIB, MIB)
+        view[:] = b"\x5a" * MIB  # the copy writes into the clean pages too
+        view.release()
+        assert _mapped_kib(address, "Shared_Dirty") + _mapped_kib(address, "Private_Dirty") >= dirty + 1024
+        assert os.pread(s.fd, 4, 20 * MIB) == b"\x5a" * 4
+    finally:
+        s.close()
 
 
 def test_in_place_file_is_prefaulted_with_zeros_and_unmapped_when_done(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from memslice.acquirer.linux import libc
 
 from memslice.atomic_output import WRITE_PIECE, open_scratch
 
+_MADV_POPULATE_READ = 22
 _MADV_POPULATE_WRITE = 23
 _MADV_REMOVE = getattr(mmap, "MADV_REMOVE", 9)
 _MADV_DONTNEED = getattr(mmap, "MADV_DONTNEED", 4)
@@ -47,7 +48,7 @@ class ScratchError(OSError):
 class _Segment:
     """One mapped part of the scratch file."""
 
-    def __init__(self, fd: int, offset: int, size: int, prefault: int) -> None:
+    def __init__(self, fd: int, offset: int, size: int, prefault: int, zero_fill: int = 0) -> None:
         try:
             os.posix_fallocate(fd, offset, size)
         except OSError as exc:
@@ -56,21 +57,30 @@ class _Segment:
         self.size = size
         self.map = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE, offset=offset)
         if prefault > 0:
-            _populate(fd, offset, self.map, min(size, _round_up(prefault, mmap.PAGESIZE)))
+            _populate(fd, offset, self.map, min(size, _round_up(prefault, mmap.PAGESIZE)),
+                      zero_fill // mmap.PAGESIZE * mmap.PAGESIZE)
 
 
-def _populate(fd: int, offset: int, mapping: mmap.mmap, length: int) -> None:
-    """Put ``length`` bytes of a mapping of ``fd`` (from file ``offset``) in the page cache, mapped writable.
+def _populate(fd: int, offset: int, mapping: mmap.mmap, length: int, zero_fill: int) -> None:
+    """Put ``length`` bytes of a mapping of ``fd`` (from file ``offset``) in the page cache and map them.
 
-    Each part is first written with zeros in :data:`_ZERO_PIECE` pieces, then faulted in
-    (``MADV_POPULATE_WRITE``). Faulting the reserved range in directly lets read-ahead build
-    2 MiB folios, and on the 6.18 kernel of our CI machine kind every such folio costs far more
-    than its bytes: populating 560 MiB took 2.3-4.5 s of wall and 4-8 s of system time
-    whenever the memory had been idle a few seconds (0.07 s right after another capture freed
-    its pages); writing zeros in 512 KiB pieces first took 0.12-0.20 s either way, 2 MiB
-    pieces 7-8 s (``benchmarks/prefault.py``). The parts run on
-    :data:`_PREFAULT_THREADS` threads (the system calls drop the GIL). An old kernel without
-    ``MADV_POPULATE_WRITE`` leaves the written pages to be mapped during the copy.
+    The first ``zero_fill`` bytes are written with zeros in :data:`_ZERO_PIECE` pieces and
+    faulted in writable (``MADV_POPULATE_WRITE``); the rest is faulted in for reading only
+    (``MADV_POPULATE_READ``: clean pages, which the copy then dirties with one light write
+    fault each). Measured on the 6.18 kernel of our CI machine kind (``benchmarks/prefault.py``):
+
+    * Faulting a reserved range in directly lets read-ahead build 2 MiB folios, and each such
+      folio costs far more than its bytes once the memory has been idle a few seconds:
+      populating 560 MiB took 2.3-4.5 s of wall and 4-8 s of system time (0.07 s right
+      after another capture freed its pages). Zeros written in 512 KiB pieces first took
+      0.12-0.20 s either way; in 2 MiB pieces 7-8 s.
+    * Dirty pages past the kernel's background write-back threshold are written out, zeros
+      and all, and write-protected under the copy: a 2 GiB copy into pages all made dirty
+      ahead took 3.3-6.9 s instead of 0.3-0.4 s. So ``zero_fill`` stays below that threshold
+      (:func:`_zero_fill_budget`) and the rest stays clean until the copy.
+
+    The parts run on :data:`_PREFAULT_THREADS` threads (the system calls drop the GIL). An
+    old kernel without ``MADV_POPULATE_*`` leaves the pages to be mapped during the copy.
     """
     base = libc.mapping_address(mapping)
     step = _round_up(-(-length // _PREFAULT_THREADS), _PREFAULT_STEP_MIN)
@@ -78,11 +88,16 @@ def _populate(fd: int, offset: int, mapping: mmap.mmap, length: int) -> None:
     zeros = bytes(_ZERO_PIECE)
 
     def populate(start: int, size: int) -> None:
+        end = start + size
+        written = min(end, max(start, zero_fill))  # [start, written) gets zeros; the rest is only read in
         try:
-            for at in range(start, start + size, _ZERO_PIECE):
-                piece = min(_ZERO_PIECE, start + size - at)
+            for at in range(start, written, _ZERO_PIECE):
+                piece = min(_ZERO_PIECE, written - at)
                 os.pwrite(fd, zeros[:piece] if piece < _ZERO_PIECE else zeros, offset + at)
-            libc.madvise(base + start, size, _MADV_POPULATE_WRITE)
+            if written > start:
+                libc.madvise(base + start, written - start, _MADV_POPULATE_WRITE)
+            if end > written:
+                libc.madvise(base + written, end - written, _MADV_POPULATE_READ)
         except OSError:  # the space is reserved: the pages left fault in during the copy (old kernel)
             pass
 
@@ -116,6 +131,7 @@ class ScratchFile:
         self._lock = threading.Lock()
         self.segments: list[_Segment] = []
         self._prefault_left = _prefault_budget()
+        self._zero_fill_left = _zero_fill_budget()
         try:
             self._grow(max(_round_up(expected, self.page) + self.window_bytes, self.window_bytes))
         except BaseException:
@@ -129,8 +145,10 @@ class ScratchFile:
 
     def _grow(self, size: int, at: int | None = None) -> None:
         prefault = min(size, self._prefault_left)
-        self.segments.append(_Segment(self.fd, self.reserved if at is None else at, size, prefault))
+        zero_fill = min(prefault, self._zero_fill_left)
+        self.segments.append(_Segment(self.fd, self.reserved if at is None else at, size, prefault, zero_fill))
         self._prefault_left -= prefault
+        self._zero_fill_left -= zero_fill
 
     def _segment(self, offset: int, nbytes: int = 1) -> _Segment:
         for seg in reversed(self.segments):
@@ -245,6 +263,32 @@ def _prefault_budget() -> int:
     except (OSError, ValueError):
         pass
     return 1 << 30
+
+
+def _zero_fill_budget() -> int:
+    """Bytes that may be zero-filled ahead: half the kernel's background write-back threshold, less what is dirty.
+
+    The threshold is ``vm.dirty_background_bytes``, or ``vm.dirty_background_ratio`` percent of
+    the memory the kernel counts as dirtyable (free pages and the file LRU lists, from
+    ``/proc/meminfo``); half of it leaves room for the kernel's per-device share and for other
+    writers. 256 MiB when these cannot be read.
+    """
+    try:
+        info: dict[bytes, int] = {}
+        with open("/proc/meminfo", "rb") as handle:
+            for line in handle:
+                key, _, rest = line.partition(b":")
+                info[key] = int(rest.split()[0]) * 1024
+        with open("/proc/sys/vm/dirty_background_bytes", "rb") as handle:
+            threshold = int(handle.read())
+        if not threshold:
+            with open("/proc/sys/vm/dirty_background_ratio", "rb") as handle:
+                ratio = int(handle.read())
+            dirtyable = info[b"MemFree"] + info[b"Active(file)"] + info[b"Inactive(file)"]
+            threshold = dirtyable * ratio // 100
+        return max(0, threshold // 2 - info.get(b"Dirty", 0))
+    except (OSError, ValueError, KeyError, IndexError):
+        return 256 << 20
 
 
 def _round_up(n: int, page: int) -> int:
