@@ -44,7 +44,7 @@ from memslice.integrity import ZERO_HASH, single_threaded_factory
 from memslice.pages import encode_state_string, state_string
 
 _MAX_BLOCK = framing.MAX_BLOCK_LENGTH
-_PARALLEL_FROM = 1 << 20  # chunks of 1 MiB and more are hashed on workers while being written
+_PARALLEL_FROM = 1 << 20  # a chunk of 1 MiB and more has its block hash computed on a worker while it is written
 _COMPRESSION = {"none": CompAlgo.NONE, "zstd": CompAlgo.ZSTD, "lz4": CompAlgo.LZ4}
 
 
